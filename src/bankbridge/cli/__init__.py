@@ -1,0 +1,1 @@
+"""The ``bankbridge`` command line: a Typer app, one module per command group."""

@@ -1,0 +1,50 @@
+"""The ``bankbridge`` command and the one place where errors become words and exit codes.
+
+Exit codes (``interfaces.md``): 0 success, 1 user error (one clear sentence on
+stderr naming file/line/field, no traceback), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from bankbridge.cli import ledger as ledger_cli
+from bankbridge.cli.context import AppContext
+from bankbridge.errors import BankbridgeError
+
+app = typer.Typer(
+    name="bankbridge",
+    help="Bank files and bank APIs in, booked and reconciled bank statements out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.add_typer(ledger_cli.app, name="ledger")
+app.command("init")(ledger_cli.init)
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    database: Annotated[
+        str | None,
+        typer.Option("--database", help="Database URL (default: BANKBRIDGE_DATABASE_URL or sqlite:///bankbridge.db)."),
+    ] = None,
+) -> None:
+    ctx.obj = AppContext(database=database)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the console script: run the app, turn our errors into exit code 1."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except BankbridgeError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
