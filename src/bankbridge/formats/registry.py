@@ -48,8 +48,7 @@ def detect(data: bytes, *, source: str) -> Format:
         return claims[0]
     if not claims:
         raise ParseError(
-            "not a statement file bankbridge can read (looked for MT940/MT942, CAMT.052/053/054, "
-            "CODA and OFX)",
+            "not a statement file bankbridge can read (looked for MT940/MT942, CAMT.052/053/054, CODA and OFX)",
             file=source,
             line=1,
         )

@@ -31,7 +31,7 @@ def is_valid(value: str) -> bool:
     return True
 
 
-def format(value: str) -> str:  # noqa: A001 - stdnum's verb
+def format(value: str) -> str:
     """Print in groups of four."""
     text = compact(value)
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
@@ -40,12 +40,7 @@ def format(value: str) -> str:  # noqa: A001 - stdnum's verb
 def looks_like_iban(value: str) -> bool:
     """Cheap shape test (two letters, two digits, alphanumerics) before the real check."""
     text = compact(value)
-    return (
-        15 <= len(text) <= 34
-        and text[:2].isalpha()
-        and text[2:4].isdigit()
-        and text[4:].isalnum()
-    )
+    return 15 <= len(text) <= 34 and text[:2].isalpha() and text[2:4].isdigit() and text[4:].isalnum()
 
 
 def validate_bic(value: str) -> str:

@@ -34,9 +34,7 @@ class Reference:
 
 def nl_check_digit(digits: str) -> int:
     """Check digit over ``digits`` (everything right of the check position), weighted mod 11."""
-    total = sum(
-        int(d) * _NL_WEIGHTS[i % 10] for i, d in enumerate(reversed(digits))
-    )
+    total = sum(int(d) * _NL_WEIGHTS[i % 10] for i, d in enumerate(reversed(digits)))
     check = 11 - total % 11
     return {10: 1, 11: 0}.get(check, check)
 

@@ -1,0 +1,1 @@
+"""Bank API clients: httpx, OAuth2 as an httpx.Auth, wire DTOs → statements (bank API issue)."""

@@ -1,0 +1,149 @@
+"""Master data in the database: row ⇄ record mapping, bulk upserts, reads for dumps.
+
+Writes go through dialect ``INSERT … ON CONFLICT DO UPDATE`` statements executed with
+many parameter sets at once (no ORM objects per row), inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from bankbridge.db import schema
+from bankbridge.ledger.bundle import SPECS, FileSpec
+from bankbridge.ledger.model import (
+    BankAccountStatus,
+    GLAccountType,
+    LedgerBundle,
+    RelationKind,
+)
+from bankbridge.money import from_minor, to_minor
+
+TABLES: dict[str, Table] = {
+    "environments.csv": schema.environments,
+    "administrations.csv": schema.administrations,
+    "gl_accounts.csv": schema.gl_accounts,
+    "journals.csv": schema.journals,
+    "relations.csv": schema.relations,
+    "relation_bank_accounts.csv": schema.relation_bank_accounts,
+    "open_items.csv": schema.open_items,
+    "transaction_codes.csv": schema.transaction_codes,
+    "allocations.csv": schema.allocations,
+}
+
+# Order in which tables are written (parents before children) and read back.
+WRITE_ORDER = tuple(TABLES)
+
+
+def _pairs_text(pairs: tuple[tuple[str, str], ...]) -> str:
+    return "|".join(f"{a}={c}" for a, c in pairs)
+
+
+def _pairs(text: str) -> tuple[tuple[str, str], ...]:
+    if not text:
+        return ()
+    return tuple((a, c) for a, _, c in (part.partition("=") for part in text.split("|")))
+
+
+def to_row(spec: FileSpec, record: Any, environment_of: Callable[[str], str | None]) -> dict[str, Any]:
+    """The table row of a bundle record."""
+    row: dict[str, Any] = {}
+    for col in spec.columns:
+        value = getattr(record, col.name)
+        if isinstance(value, GLAccountType | RelationKind | BankAccountStatus):
+            value = value.value
+        row[col.name] = value
+    if spec.name == "gl_accounts.csv":
+        row["axes"] = "|".join(record.axes)
+    elif spec.name == "allocations.csv":
+        row["axis_codes"] = _pairs_text(record.axis_codes)
+    elif spec.name == "administrations.csv":
+        row["payment_difference_tolerance"] = str(record.payment_difference_tolerance)
+    elif spec.name == "open_items.csv":
+        row["amount_minor"] = to_minor(row.pop("amount"), record.currency)
+    if spec.name in ("journals.csv", "relations.csv"):
+        row["environment"] = environment_of(record.administration)
+    return row
+
+
+def from_row(spec: FileSpec, row: Any) -> Any:
+    """The bundle record of a table row."""
+    data = dict(row._mapping)
+    if spec.name in ("journals.csv", "relations.csv"):
+        data.pop("environment")
+    if spec.name == "gl_accounts.csv":
+        data["axes"] = tuple(data["axes"].split("|")) if data["axes"] else ()
+        data["type"] = GLAccountType(data["type"])
+    elif spec.name == "allocations.csv":
+        data["axis_codes"] = _pairs(data["axis_codes"])
+    elif spec.name == "administrations.csv":
+        data["payment_difference_tolerance"] = Decimal(data["payment_difference_tolerance"])
+    elif spec.name == "open_items.csv":
+        data["amount"] = from_minor(data.pop("amount_minor"), data["currency"])
+    elif spec.name == "relations.csv":
+        data["kind"] = RelationKind(data["kind"])
+    elif spec.name == "relation_bank_accounts.csv":
+        data["status"] = BankAccountStatus(data["status"])
+    return spec.record(**data)
+
+
+def _insert(conn: Connection, table: Table) -> Any:
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(table)
+    return sqlite.insert(table)
+
+
+class LedgerRepository:
+    """Master data of one connection (the caller owns the transaction)."""
+
+    BATCH = 5000
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def upsert(self, spec_name: str, records: Sequence[Any], environment_of: Callable[[str], str | None]) -> None:
+        """Insert or update ``records`` of one bundle file, keyed by the file's key columns."""
+        if not records:
+            return
+        spec = SPECS[spec_name]
+        rows = [to_row(spec, record, environment_of) for record in records]
+        table = TABLES[spec_name]
+        stmt = _insert(self.conn, table)
+        keys = set(spec.key)
+        update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        stmt = (
+            stmt.on_conflict_do_update(index_elements=list(spec.key), set_=update)
+            if update
+            else (stmt.on_conflict_do_nothing(index_elements=list(spec.key)))
+        )
+        for start in range(0, len(rows), self.BATCH):
+            self.conn.execute(stmt, list(rows[start : start + self.BATCH]))
+
+    def records(self, spec_name: str) -> Iterator[Any]:
+        """All records of one bundle file, in key order."""
+        spec = SPECS[spec_name]
+        table = TABLES[spec_name]
+        # Code-point order on both databases (PostgreSQL's "C" collation = SQLite's BINARY),
+        # so a dump is byte-identical whichever database it came from.
+        pg = self.conn.dialect.name == "postgresql"
+        order = [table.c[name].collate("C") if pg else table.c[name] for name in spec.key]
+        result = self.conn.execute(select(table).order_by(*order).execution_options(yield_per=self.BATCH))
+        for row in result:
+            yield from_row(spec, row)
+
+    def master_data(self) -> LedgerBundle:
+        """Everything but the open items (small enough to hold; used to validate a load)."""
+        return LedgerBundle(
+            environments=tuple(self.records("environments.csv")),
+            administrations=tuple(self.records("administrations.csv")),
+            gl_accounts=tuple(self.records("gl_accounts.csv")),
+            journals=tuple(self.records("journals.csv")),
+            relations=tuple(self.records("relations.csv")),
+            relation_bank_accounts=(),
+            transaction_codes=tuple(self.records("transaction_codes.csv")),
+            allocations=(),
+        )

@@ -1,0 +1,311 @@
+"""The database schema (SQLAlchemy Core), the same on SQLite and PostgreSQL.
+
+Money is stored as integer minor units plus a currency (``*_minor`` columns), so both
+databases compute exactly alike. Master data is keyed by its natural keys (the key
+columns of ``ledger-import.md``); relations and journals also carry their
+administration's environment, so that "one person per BSN per environment" and the GL
+account of a journal are constraints the database enforces.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+Code = String(64)
+Name = String(200)
+
+environments = Table(
+    "environments",
+    metadata,
+    Column("code", Code, primary_key=True),
+    Column("name", Name, nullable=False, default=""),
+    Column("main_environment", Code, ForeignKey("environments.code"), nullable=True),
+)
+
+administrations = Table(
+    "administrations",
+    metadata,
+    Column("code", Code, primary_key=True),
+    Column("environment", Code, ForeignKey("environments.code"), nullable=False),
+    Column("name", Name, nullable=False, default=""),
+    Column("invoice_ref_start", Integer),
+    Column("invoice_ref_length", Integer),
+    Column("invoice_range_from", Code),
+    Column("invoice_range_to", Code),
+    Column("tax_office_iban", String(34)),
+    Column("bsn_search_value", Name),
+    Column("bsn_match_open_invoice", Boolean, nullable=False, default=False),
+    Column("direct_debit_in_transit", Boolean, nullable=False, default=False),
+    Column("payments_in_transit", Boolean, nullable=False, default=False),
+    Column("in_transit_gl_account", Code),
+    Column("payment_difference_tolerance", String(32), nullable=False, default="0"),
+    Column("payment_difference_gl_account", Code),
+    UniqueConstraint("code", "environment", name="uq_administrations_code_environment"),
+)
+
+gl_accounts = Table(
+    "gl_accounts",
+    metadata,
+    Column("environment", Code, ForeignKey("environments.code"), primary_key=True),
+    Column("number", Code, primary_key=True),
+    Column("name", Name, nullable=False, default=""),
+    Column("type", String(16), nullable=False),
+    Column("administration", Code, ForeignKey("administrations.code"), nullable=True),
+    Column("axes", String(200), nullable=False, default=""),
+    CheckConstraint("type IN ('asset','liability','equity','revenue','expense')", name="type"),
+)
+
+journals = Table(
+    "journals",
+    metadata,
+    Column("administration", Code, primary_key=True),
+    Column("code", Code, primary_key=True),
+    Column("environment", Code, nullable=False),
+    Column("name", Name, nullable=False, default=""),
+    Column("iban", String(34), nullable=False, unique=True),
+    Column("bic", String(11)),
+    Column("currency", String(3), nullable=False),
+    Column("gl_account", Code, nullable=False),
+    Column("voucher_counter", BigInteger, nullable=False, default=0),
+    Column("voucher_from_statement_number", Boolean, nullable=False, default=False),
+    Column("auto_add_bank_account", Boolean, nullable=False, default=False),
+    Column("approval_workflow", Boolean, nullable=False, default=False),
+    Column("auto_process", Boolean, nullable=False, default=False),
+    ForeignKeyConstraint(["administration", "environment"], ["administrations.code", "administrations.environment"]),
+    ForeignKeyConstraint(["environment", "gl_account"], ["gl_accounts.environment", "gl_accounts.number"]),
+)
+
+relations = Table(
+    "relations",
+    metadata,
+    Column("administration", Code, primary_key=True),
+    Column("number", Code, primary_key=True),
+    Column("environment", Code, nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("name", Name, nullable=False, default=""),
+    Column("bsn", String(9)),
+    Column("blocked", Boolean, nullable=False, default=False),
+    ForeignKeyConstraint(["administration", "environment"], ["administrations.code", "administrations.environment"]),
+    UniqueConstraint("environment", "bsn", name="uq_relations_environment_bsn"),
+    CheckConstraint("kind IN ('debtor','creditor')", name="kind"),
+)
+
+relation_bank_accounts = Table(
+    "relation_bank_accounts",
+    metadata,
+    Column("administration", Code, primary_key=True),
+    Column("relation", Code, primary_key=True),
+    Column("iban", String(34), primary_key=True),
+    Column("status", String(16), nullable=False, default="approved"),
+    ForeignKeyConstraint(["administration", "relation"], ["relations.administration", "relations.number"]),
+    CheckConstraint("status IN ('approved','under_review')", name="status"),
+    Index("ix_relation_bank_accounts_iban", "iban"),
+)
+
+open_items = Table(
+    "open_items",
+    metadata,
+    Column("administration", Code, primary_key=True),
+    Column("invoice_number", Code, primary_key=True),
+    Column("relation", Code, nullable=False),
+    Column("invoice_date", Date),
+    Column("due_date", Date),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("payment_reference", String(35)),
+    Column("description", Text, nullable=False, default=""),
+    ForeignKeyConstraint(["administration", "relation"], ["relations.administration", "relations.number"]),
+    Index("ix_open_items_relation", "administration", "relation"),
+    Index("ix_open_items_payment_reference", "payment_reference"),
+)
+
+transaction_codes = Table(
+    "transaction_codes",
+    metadata,
+    Column("environment", Code, ForeignKey("environments.code"), primary_key=True),
+    Column("bank", String(11), primary_key=True),
+    Column("code", Code, primary_key=True),
+    Column("search_value", Name, primary_key=True, default=""),
+    Column("description", Name, nullable=False, default=""),
+    Column("gl_account", Code, nullable=False),
+    Column("commission_gl_account", Code),
+    ForeignKeyConstraint(["environment", "gl_account"], ["gl_accounts.environment", "gl_accounts.number"]),
+)
+
+allocations = Table(
+    "allocations",
+    metadata,
+    Column("environment", Code, primary_key=True),
+    Column("bank", String(11), primary_key=True),
+    Column("code", Code, primary_key=True),
+    Column("code_search_value", Name, primary_key=True, default=""),
+    Column("search_value", Name, primary_key=True),
+    Column("axis_codes", String(400), nullable=False),
+    ForeignKeyConstraint(
+        ["environment", "bank", "code", "code_search_value"],
+        [
+            "transaction_codes.environment",
+            "transaction_codes.bank",
+            "transaction_codes.code",
+            "transaction_codes.search_value",
+        ],
+    ),
+)
+
+# --- what import and processing write ------------------------------------------------
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("administration", Code, nullable=False),
+    Column("journal", Code, nullable=False),
+    Column("account_iban", String(34), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("statement_date", Date, nullable=False),
+    Column("statement_number", String(35)),
+    Column("sequence", String(35)),
+    Column("voucher_number", String(35), nullable=False),
+    Column("format", String(16), nullable=False),
+    Column("dialect", String(32), nullable=False, default="generic"),
+    Column("opening_minor", BigInteger),
+    Column("opening_date", Date),
+    Column("closing_minor", BigInteger),
+    Column("closing_date", Date),
+    Column("status", String(16), nullable=False, default="in_progress"),
+    Column("warnings", Text, nullable=False, default=""),
+    Column("source_file", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
+    CheckConstraint("status IN ('in_progress','processed')", name="status"),
+    Index("ix_statements_journal_date", "administration", "journal", "statement_date"),
+)
+
+statement_lines = Table(
+    "statement_lines",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("identity", String(128), nullable=False),
+    Column("booking_date", Date),
+    Column("value_date", Date),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("counterparty_iban", String(34)),
+    Column("counterparty_bic", String(11)),
+    Column("counterparty_name", Name),
+    Column("bank_reference", String(64)),
+    Column("end_to_end_id", String(64)),
+    Column("mandate_id", String(64)),
+    Column("payment_reference", String(64)),
+    Column("description", Text),
+    Column("bank_code", String(35)),
+    Column("iso_code", String(35)),
+    Column("detail", Text, nullable=False, default="{}"),
+    Column("status", String(16), nullable=False, default="open"),
+    Column("rule", String(32)),
+    Column("evidence", Text),
+    Column("score", Integer),
+    CheckConstraint("status IN ('open','proposed','booked')", name="status"),
+    Index("ix_statement_lines_statement", "statement_id", "position"),
+)
+
+line_identities = Table(
+    "line_identities",
+    metadata,
+    Column("account_iban", String(34), primary_key=True),
+    Column("identity", String(128), primary_key=True),
+    Column("line_id", Integer, ForeignKey("statement_lines.id", ondelete="CASCADE"), nullable=False),
+)
+
+raw_records = Table(
+    "raw_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
+    Column("line_id", Integer, ForeignKey("statement_lines.id", ondelete="CASCADE")),
+    Column("source_file", Text, nullable=False),
+    Column("source_line", Integer),
+    Column("text", Text, nullable=False),
+    Index("ix_raw_records_statement", "statement_id"),
+)
+
+journal_entries = Table(
+    "journal_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("administration", Code, nullable=False),
+    Column("journal", Code, nullable=False),
+    Column("voucher_number", String(35), nullable=False),
+    Column("entry_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("statement_line_id", Integer, ForeignKey("statement_lines.id")),
+    Column("description", Text, nullable=False, default=""),
+    Column("reversed_by", Integer, ForeignKey("journal_entries.id")),
+    ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
+    Index("ix_journal_entries_line", "statement_line_id"),
+)
+
+postings = Table(
+    "postings",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Integer, ForeignKey("journal_entries.id", ondelete="CASCADE"), nullable=False),
+    Column("gl_account", Code, nullable=False),
+    Column("relation", Code),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("allocations", String(400), nullable=False, default=""),
+    Index("ix_postings_entry", "entry_id"),
+)
+
+settlements = Table(
+    "settlements",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entry_id", Integer, ForeignKey("journal_entries.id", ondelete="CASCADE"), nullable=False),
+    Column("administration", Code, nullable=False),
+    Column("invoice_number", Code, nullable=False),
+    Column("relation", Code, nullable=False),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("reopened", Boolean, nullable=False, default=False),
+    Index("ix_settlements_item", "administration", "invoice_number"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Name, nullable=False),
+    Column("administration", Code),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(200), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_log_administration", "administration", "at"),
+)

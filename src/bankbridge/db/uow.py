@@ -1,0 +1,60 @@
+"""The unit of work: one connection, one transaction; commit is explicit, anything else
+rolls back."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import IntegrityError
+
+from bankbridge.db.ledger_repo import LedgerRepository
+from bankbridge.errors import InputError
+
+
+class SqlUnitOfWork:
+    """A transaction on ``engine`` with the repositories bound to it."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._conn: Connection | None = None
+        self._ledger: LedgerRepository | None = None
+
+    def __enter__(self) -> Self:
+        self._conn = self.engine.connect()
+        self._conn.begin()
+        self._ledger = LedgerRepository(self._conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._conn is not None
+        try:
+            if self._conn.in_transaction():
+                self._conn.rollback()
+        finally:
+            self._conn.close()
+            self._conn = None
+        if isinstance(exc, IntegrityError):
+            raise InputError(f"the database refused the change: {exc.orig}") from exc
+
+    @property
+    def ledger(self) -> LedgerRepository:
+        assert self._ledger is not None, "use the unit of work in a with block"
+        return self._ledger
+
+    @property
+    def connection(self) -> Connection:
+        assert self._conn is not None, "use the unit of work in a with block"
+        return self._conn
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()

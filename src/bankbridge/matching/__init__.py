@@ -1,0 +1,1 @@
+"""The pure matching engine: lines + open items + rules + settings → decisions with reasons."""

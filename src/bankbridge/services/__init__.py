@@ -1,0 +1,2 @@
+"""Use cases (load master data, import, process, fetch, activate …); ``ports`` declares
+what they need from storage and the outside world."""

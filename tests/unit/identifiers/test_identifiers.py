@@ -1,0 +1,91 @@
+"""Check digits of IBAN, BSN and payment references (standards.md §4), with the brief's
+test vectors and hypothesis properties: a valid number stays valid, one changed digit
+makes it invalid."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bankbridge.errors import InvalidIdentifier
+from bankbridge.identifiers import bsn, iban, references
+
+
+@pytest.mark.parametrize("value", ["NL91ABNA0417164300", "nl44 rabo 0123 4567 89", "BE68539007547034"])
+def test_valid_ibans(value: str) -> None:
+    assert iban.is_valid(value)
+    assert iban.validate(value) == iban.compact(value)
+
+
+@pytest.mark.parametrize("value", ["NL91ABNA0417164301", "NL91ABNA041716430", "XX00", ""])
+def test_invalid_ibans(value: str) -> None:
+    assert not iban.is_valid(value)
+    with pytest.raises(InvalidIdentifier, match="is not a valid IBAN"):
+        iban.validate(value)
+
+
+def test_iban_format_groups_of_four() -> None:
+    assert iban.format("NL91ABNA0417164300") == "NL91 ABNA 0417 1643 00"
+
+
+@pytest.mark.parametrize("value", ["111222333", "123456782", "12345672"])
+def test_bsn_vectors(value: str) -> None:
+    assert bsn.is_valid(value)
+    assert len(bsn.validate(value)) == 9
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "payload"),
+    [
+        ("5000056789012345", "nl", "000056789012345"),
+        ("701234567890", "nl", "1234567890"),
+        ("1234567", "nl", "1234567"),
+        ("RF18539007547034", "rf", "539007547034"),
+        ("RF18 5390 0754 7034", "rf", "539007547034"),
+        ("+++010/8068/17183+++", "ogm", "0108068171"),
+    ],
+)
+def test_reference_vectors(value: str, kind: str, payload: str) -> None:
+    ref = references.parse(value)
+    assert (ref.kind, ref.payload) == (kind, payload)
+
+
+@pytest.mark.parametrize(
+    "value", ["5000056789012346", "711234567890", "RF19539007547034", "+++010/8068/17184+++", "12345"]
+)
+def test_invalid_references(value: str) -> None:
+    assert not references.is_valid(value)
+
+
+def test_invoice_number_is_cut_from_the_payload() -> None:
+    ref = references.parse("5000056789012345")
+    assert references.invoice_number(ref, start=8, length=8) == "89012345"
+    assert references.invoice_number(ref, start=14, length=8) is None
+    assert references.invoice_number(ref, start=None, length=None) is None
+
+
+@given(st.text(alphabet="0123456789", min_size=15, max_size=15))
+def test_generated_16_digit_references_are_valid(payload: str) -> None:
+    ref = f"{references.nl_check_digit(payload)}{payload}"
+    assert references.validate_nl(ref).payload == payload
+
+
+@given(st.text(alphabet="0123456789", min_size=15, max_size=15), st.integers(0, 15), st.integers(1, 9))
+def test_one_changed_digit_breaks_a_16_digit_reference(payload: str, pos: int, delta: int) -> None:
+    ref = f"{references.nl_check_digit(payload)}{payload}"
+    changed = ref[:pos] + str((int(ref[pos]) + delta) % 10) + ref[pos + 1 :]
+    # The scheme folds remainders 10 and 1 onto check digit 1, so only there can a
+    # single changed digit go unnoticed; every other check digit catches it.
+    assert not references.is_valid(changed) or ref[0] == "1"
+
+
+@given(st.integers(10_000_000, 999_999_999))
+def test_bsn_single_digit_change_is_caught(number: int) -> None:
+    text = f"{number:09d}"
+    if not bsn.is_valid(text):
+        return
+    for pos in range(9):
+        for digit in "0123456789":
+            if digit != text[pos]:
+                assert not bsn.is_valid(text[:pos] + digit + text[pos + 1 :])
