@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from sqlalchemy import Engine
@@ -40,3 +42,17 @@ def unit_of_work(settings: Settings) -> SqlUnitOfWork:
             f"database {settings.database_url} is not initialised or not up to date; run `bankbridge init`"
         )
     return SqlUnitOfWork(engine)
+
+
+class SystemClock:
+    """The real clock (UTC), used at the entry points; tests pass their own."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+def uow_factory(settings: Settings) -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work per call (checked once that the database is initialised)."""
+    unit_of_work(settings)
+    engine = engine_for(settings.database_url)
+    return lambda: SqlUnitOfWork(engine)

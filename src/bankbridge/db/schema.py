@@ -178,6 +178,9 @@ allocations = Table(
 )
 
 # --- what import and processing write ------------------------------------------------
+# A statement is a daily statement: one per bank journal per transaction date (R-E8).
+# A line's ``identity`` is unique per account: the duplicate rule of R-B4
+# (see ``bankbridge.statements.identity``).
 
 statements = Table(
     "statements",
@@ -201,55 +204,50 @@ statements = Table(
     Column("warnings", Text, nullable=False, default=""),
     Column("source_file", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
     ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
     CheckConstraint("status IN ('in_progress','processed')", name="status"),
-    Index("ix_statements_journal_date", "administration", "journal", "statement_date"),
+    UniqueConstraint("administration", "journal", "statement_date", name="uq_statements_journal_date"),
 )
 
 statement_lines = Table(
-    "statement_lines",
-    metadata,
+    "statement_lines", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
+    Column("account_iban", String(34), nullable=False),
+    Column("identity", String(64), nullable=False),
     Column("position", Integer, nullable=False),
-    Column("identity", String(128), nullable=False),
     Column("booking_date", Date),
     Column("value_date", Date),
     Column("amount_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("counterparty_iban", String(34)),
     Column("counterparty_bic", String(11)),
-    Column("counterparty_name", Name),
-    Column("bank_reference", String(64)),
-    Column("end_to_end_id", String(64)),
-    Column("mandate_id", String(64)),
-    Column("payment_reference", String(64)),
+    Column("counterparty_name", Text),
+    Column("bank_reference", String(128)),
+    Column("end_to_end_id", String(128)),
+    Column("mandate_id", String(128)),
+    Column("payment_reference", String(128)),
     Column("description", Text),
-    Column("bank_code", String(35)),
-    Column("iso_code", String(35)),
+    Column("bank_code", String(64)),
+    Column("iso_code", String(64)),
     Column("detail", Text, nullable=False, default="{}"),
+    Column("raw", Text, nullable=False, default=""),
+    Column("source_file", Text, nullable=False, default=""),
+    Column("source_line", Integer),
     Column("status", String(16), nullable=False, default="open"),
     Column("rule", String(32)),
     Column("evidence", Text),
     Column("score", Integer),
+    UniqueConstraint("account_iban", "identity", name="uq_statement_lines_account_identity"),
     CheckConstraint("status IN ('open','proposed','booked')", name="status"),
     Index("ix_statement_lines_statement", "statement_id", "position"),
 )
 
-line_identities = Table(
-    "line_identities",
-    metadata,
-    Column("account_iban", String(34), primary_key=True),
-    Column("identity", String(128), primary_key=True),
-    Column("line_id", Integer, ForeignKey("statement_lines.id", ondelete="CASCADE"), nullable=False),
-)
-
 raw_records = Table(
-    "raw_records",
-    metadata,
+    "raw_records", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
-    Column("line_id", Integer, ForeignKey("statement_lines.id", ondelete="CASCADE")),
     Column("source_file", Text, nullable=False),
     Column("source_line", Integer),
     Column("text", Text, nullable=False),

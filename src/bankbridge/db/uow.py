@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bankbridge.db.ledger_repo import LedgerRepository
+from bankbridge.db.statement_repo import StatementRepository
 from bankbridge.errors import InputError
 
 
@@ -20,11 +21,13 @@ class SqlUnitOfWork:
         self.engine = engine
         self._conn: Connection | None = None
         self._ledger: LedgerRepository | None = None
+        self._statements: StatementRepository | None = None
 
     def __enter__(self) -> Self:
         self._conn = self.engine.connect()
         self._conn.begin()
         self._ledger = LedgerRepository(self._conn)
+        self._statements = StatementRepository(self._conn)
         return self
 
     def __exit__(
@@ -47,6 +50,11 @@ class SqlUnitOfWork:
     def ledger(self) -> LedgerRepository:
         assert self._ledger is not None, "use the unit of work in a with block"
         return self._ledger
+
+    @property
+    def statements(self) -> StatementRepository:
+        assert self._statements is not None, "use the unit of work in a with block"
+        return self._statements
 
     @property
     def connection(self) -> Connection:

@@ -221,3 +221,27 @@ class JournalEntry:
     def imbalance(self) -> Decimal:
         """Σ postings; zero for a balanced entry."""
         return sum((p.amount for p in self.postings), Decimal(0))
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStatement:
+    """A stored daily statement as import sees it (one per journal per date, R-E8)."""
+
+    id: int
+    administration: str
+    journal: str
+    statement_date: date
+    status: str
+    closing_minor: int | None
+    last_position: int
+    warnings: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewLines:
+    """Where new statement lines go: their statement, account, currency and source file."""
+
+    statement_id: int
+    account_iban: str
+    currency: str
+    source_file: str

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from bankbridge.ledger.model import LedgerBundle
+from bankbridge.ledger.model import Journal, LedgerBundle, NewLines, StoredStatement
+from bankbridge.statements.model import StatementLine
 
 
 class LedgerStore(Protocol):
@@ -21,11 +23,42 @@ class LedgerStore(Protocol):
     def master_data(self) -> LedgerBundle: ...
 
 
+class StatementStore(Protocol):
+    """Daily statements and their lines."""
+
+    def journals(self) -> list[Journal]: ...
+
+    def next_voucher(self, journal: Journal) -> int: ...
+
+    def daily_statement(self, journal: Journal, day: date) -> StoredStatement | None: ...
+
+    def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None: ...
+
+    def create_statement(self, values: dict[str, Any]) -> int: ...
+
+    def update_statement(self, statement_id: int, values: dict[str, Any]) -> None: ...
+
+    def add_raw(self, statement_id: int, source_file: str, text: str, source_line: int | None) -> None: ...
+
+    def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]: ...
+
+    def add_lines(self, target: NewLines, lines: Sequence[tuple[str, int, StatementLine]]) -> None: ...
+
+
+class Clock(Protocol):
+    """Where the time comes from (never the wall clock directly)."""
+
+    def now(self) -> datetime: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it is committed together or not at all."""
 
     @property
     def ledger(self) -> LedgerStore: ...
+
+    @property
+    def statements(self) -> StatementStore: ...
 
     def __enter__(self) -> Self: ...
 

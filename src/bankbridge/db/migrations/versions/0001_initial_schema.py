@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:31:53.351957
+Create Date: 2026-11-23 18:37:32.042131
 """
 
 from __future__ import annotations
@@ -231,6 +231,7 @@ def upgrade() -> None:
         sa.Column("warnings", sa.Text(), nullable=False),
         sa.Column("source_file", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("status IN ('in_progress','processed')", name=op.f("ck_statements_status")),
         sa.ForeignKeyConstraint(
             ["administration", "journal"],
@@ -238,33 +239,48 @@ def upgrade() -> None:
             name=op.f("fk_statements_administration_journals"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statements")),
+        sa.UniqueConstraint("administration", "journal", "statement_date", name="uq_statements_journal_date"),
     )
-    with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_statements_journal_date", ["administration", "journal", "statement_date"], unique=False
-        )
+    op.create_table(
+        "raw_records",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("statement_id", sa.Integer(), nullable=False),
+        sa.Column("source_file", sa.Text(), nullable=False),
+        sa.Column("source_line", sa.Integer(), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["statement_id"], ["statements.id"], name=op.f("fk_raw_records_statement_id_statements"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_raw_records")),
+    )
+    with op.batch_alter_table("raw_records", schema=None) as batch_op:
+        batch_op.create_index("ix_raw_records_statement", ["statement_id"], unique=False)
 
     op.create_table(
         "statement_lines",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("statement_id", sa.Integer(), nullable=False),
+        sa.Column("account_iban", sa.String(length=34), nullable=False),
+        sa.Column("identity", sa.String(length=64), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
-        sa.Column("identity", sa.String(length=128), nullable=False),
         sa.Column("booking_date", sa.Date(), nullable=True),
         sa.Column("value_date", sa.Date(), nullable=True),
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("counterparty_iban", sa.String(length=34), nullable=True),
         sa.Column("counterparty_bic", sa.String(length=11), nullable=True),
-        sa.Column("counterparty_name", sa.String(length=200), nullable=True),
-        sa.Column("bank_reference", sa.String(length=64), nullable=True),
-        sa.Column("end_to_end_id", sa.String(length=64), nullable=True),
-        sa.Column("mandate_id", sa.String(length=64), nullable=True),
-        sa.Column("payment_reference", sa.String(length=64), nullable=True),
+        sa.Column("counterparty_name", sa.Text(), nullable=True),
+        sa.Column("bank_reference", sa.String(length=128), nullable=True),
+        sa.Column("end_to_end_id", sa.String(length=128), nullable=True),
+        sa.Column("mandate_id", sa.String(length=128), nullable=True),
+        sa.Column("payment_reference", sa.String(length=128), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
-        sa.Column("bank_code", sa.String(length=35), nullable=True),
-        sa.Column("iso_code", sa.String(length=35), nullable=True),
+        sa.Column("bank_code", sa.String(length=64), nullable=True),
+        sa.Column("iso_code", sa.String(length=64), nullable=True),
         sa.Column("detail", sa.Text(), nullable=False),
+        sa.Column("raw", sa.Text(), nullable=False),
+        sa.Column("source_file", sa.Text(), nullable=False),
+        sa.Column("source_line", sa.Integer(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("rule", sa.String(length=32), nullable=True),
         sa.Column("evidence", sa.Text(), nullable=True),
@@ -277,6 +293,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_statement_lines")),
+        sa.UniqueConstraint("account_iban", "identity", name="uq_statement_lines_account_identity"),
     )
     with op.batch_alter_table("statement_lines", schema=None) as batch_op:
         batch_op.create_index("ix_statement_lines_statement", ["statement_id", "position"], unique=False)
@@ -309,38 +326,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("journal_entries", schema=None) as batch_op:
         batch_op.create_index("ix_journal_entries_line", ["statement_line_id"], unique=False)
-
-    op.create_table(
-        "line_identities",
-        sa.Column("account_iban", sa.String(length=34), nullable=False),
-        sa.Column("identity", sa.String(length=128), nullable=False),
-        sa.Column("line_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["line_id"],
-            ["statement_lines.id"],
-            name=op.f("fk_line_identities_line_id_statement_lines"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("account_iban", "identity", name=op.f("pk_line_identities")),
-    )
-    op.create_table(
-        "raw_records",
-        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("statement_id", sa.Integer(), nullable=False),
-        sa.Column("line_id", sa.Integer(), nullable=True),
-        sa.Column("source_file", sa.Text(), nullable=False),
-        sa.Column("source_line", sa.Integer(), nullable=True),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["line_id"], ["statement_lines.id"], name=op.f("fk_raw_records_line_id_statement_lines"), ondelete="CASCADE"
-        ),
-        sa.ForeignKeyConstraint(
-            ["statement_id"], ["statements.id"], name=op.f("fk_raw_records_statement_id_statements"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_raw_records")),
-    )
-    with op.batch_alter_table("raw_records", schema=None) as batch_op:
-        batch_op.create_index("ix_raw_records_statement", ["statement_id"], unique=False)
 
     op.create_table(
         "postings",
@@ -391,11 +376,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_postings_entry")
 
     op.drop_table("postings")
-    with op.batch_alter_table("raw_records", schema=None) as batch_op:
-        batch_op.drop_index("ix_raw_records_statement")
-
-    op.drop_table("raw_records")
-    op.drop_table("line_identities")
     with op.batch_alter_table("journal_entries", schema=None) as batch_op:
         batch_op.drop_index("ix_journal_entries_line")
 
@@ -404,9 +384,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_statement_lines_statement")
 
     op.drop_table("statement_lines")
-    with op.batch_alter_table("statements", schema=None) as batch_op:
-        batch_op.drop_index("ix_statements_journal_date")
+    with op.batch_alter_table("raw_records", schema=None) as batch_op:
+        batch_op.drop_index("ix_raw_records_statement")
 
+    op.drop_table("raw_records")
     op.drop_table("statements")
     op.drop_table("allocations")
     op.drop_table("transaction_codes")

@@ -1,0 +1,111 @@
+"""Benchmark of ``bankbridge ledger load``: a generated bundle with 100,000 relations and
+1,000,000 open items, loaded into a fresh SQLite file and a fresh PostgreSQL database, then
+loaded again (every row an update). Wall time and peak memory of the real CLI process.
+
+Run: ``python -m bench.ledger_bench [--relations N --items-per-relation X]``.
+Results: ``bench/results/ledger_load.json`` and ``.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+from bankbridge.demo.generate import Shape, generate
+from bench.measure import measure
+
+ROOT = Path(__file__).resolve().parent
+WORK = ROOT / "work"
+RESULTS = ROOT / "results"
+BANKBRIDGE = str(Path(sys.executable).with_name("bankbridge"))
+PG_ADMIN = os.environ.get("BANKBRIDGE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def _databases() -> list[tuple[str, str, Any]]:
+    sqlite_path = WORK / "ledger_bench.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
+    dbs: list[tuple[str, str, Any]] = [("sqlite", f"sqlite:///{sqlite_path}", None)]
+    try:
+        import psycopg
+
+        name = f"bankbridge_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+        dbs.append(("postgresql", url, name))
+    except Exception as exc:
+        print(f"PostgreSQL not measured: {exc}", file=sys.stderr)
+    return dbs
+
+
+def _drop(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def run(shape: Shape) -> dict[str, Any]:
+    bundle = WORK / f"ledger_{shape.administrations}x{shape.relations_per_administration}x{shape.items_per_relation}"
+    if not (bundle / "open_items.csv").exists():
+        generate(bundle, shape)
+    rows = sum(1 for _ in (bundle / "open_items.csv").open()) - 1
+    relations = sum(1 for _ in (bundle / "relations.csv").open()) - 1
+    results: dict[str, Any] = {"relations": relations, "open_items": rows, "machine": platform.platform(), "runs": {}}
+    for kind, url, pg_name in _databases():
+        try:
+            measure([BANKBRIDGE, "--database", url, "init"])
+            first = measure([BANKBRIDGE, "--database", url, "ledger", "load", str(bundle)])
+            again = measure([BANKBRIDGE, "--database", url, "ledger", "load", str(bundle)])
+            dump = measure([BANKBRIDGE, "--database", url, "ledger", "dump", str(WORK / f"dump_{kind}")])
+        finally:
+            if pg_name:
+                _drop(pg_name)
+        results["runs"][kind] = {
+            "first_load": first,
+            "reload": again,
+            "dump": dump,
+            "open_items_per_second_first_load": round(rows / first["seconds"]),
+        }
+        print(kind, json.dumps(results["runs"][kind]), file=sys.stderr)
+    return results
+
+
+def write(results: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "ledger_load.json").write_text(json.dumps(results, indent=2) + "\n")
+    lines = [
+        f"# ledger load: {results['relations']:,} relations, {results['open_items']:,} open items",
+        "",
+        "| database | first load | reload (all updates) | dump | open items/s (first) | peak RSS (first load) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for kind, run_ in results["runs"].items():
+        lines.append(
+            f"| {kind} | {run_['first_load']['seconds']:.1f} s | {run_['reload']['seconds']:.1f} s | "
+            f"{run_['dump']['seconds']:.1f} s | {run_['open_items_per_second_first_load']:,} | "
+            f"{run_['first_load']['peak_rss_mib']:.0f} MiB |"
+        )
+    (RESULTS / "ledger_load.md").write_text("\n".join(lines) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--administrations", type=int, default=4)
+    parser.add_argument("--relations", type=int, default=25_000, help="per administration")
+    parser.add_argument("--items-per-relation", type=float, default=10.0)
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    write(run(Shape(args.administrations, args.relations, args.items_per_relation)))
+    print((RESULTS / "ledger_load.md").read_text())
+
+
+if __name__ == "__main__":
+    main()

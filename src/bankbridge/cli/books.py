@@ -1,0 +1,56 @@
+"""``bankbridge import``: statement files into the books, with a summary per administration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from bankbridge import bootstrap
+from bankbridge.cli.context import app_context, is_terminal
+from bankbridge.services.importing import FileOutcome, ImportReport, import_files
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+
+def import_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="Statement files (MT940, MT942, CAMT, CODA, OFX, zip).")],
+) -> None:
+    """Read statement files, route each statement to its bank journal by IBAN, skip what was
+    read before, and keep the original lines."""
+    settings = app_context(ctx).settings()
+    factory = bootstrap.uow_factory(settings)
+    clock = bootstrap.SystemClock()
+    if is_terminal() and len(files) > 1:
+        with Progress(console=err, transient=True) as progress:
+            task = progress.add_task("importing", total=len(files))
+            report = import_files(files, factory, clock, on_statement=lambda _f: progress.advance(task))
+    else:
+        report = import_files(files, factory, clock)
+    _print(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print(report: ImportReport) -> None:
+    for f in report.files:
+        for warning in f.warnings:
+            err.print(f"warning: {f.source}: {warning}", markup=False, highlight=False)
+    table = Table("administration", "statements", "lines", "duplicates", "booked", "open", box=None)
+    for adm, s in sorted(report.per_administration().items()):
+        table.add_row(
+            adm, str(len(s.statements)), str(s.lines), str(s.duplicates), str(s.booked), str(s.lines - s.booked)
+        )
+    out.print(table)
+    for f in report.failed:
+        err.print(f"error: {_first(f)}", markup=False, highlight=False)
+
+
+def _first(outcome: FileOutcome) -> str:
+    return outcome.error or ""

@@ -1,0 +1,227 @@
+"""Statements and their lines in the database: daily statements, duplicate look-ups, bulk
+line inserts, and reads that always take the caller's :class:`Access` (R-F2)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select, true, update
+
+from bankbridge.db import schema
+from bankbridge.errors import PermissionDenied
+from bankbridge.ledger.access import Access
+from bankbridge.ledger.model import Journal, NewLines, StoredStatement
+from bankbridge.money import to_minor
+from bankbridge.statements.model import StatementLine
+
+LOOKUP_CHUNK = 500
+
+
+def _journal(row: Any) -> Journal:
+    data = dict(row._mapping)
+    data.pop("environment")
+    return Journal(**data)
+
+
+def line_detail(line: StatementLine) -> str:
+    """The fields of a line without their own column, as JSON (items of a batch included)."""
+
+    def item(li: StatementLine) -> dict[str, Any]:
+        return {
+            "amount": str(li.amount),
+            "booking_date": li.booking_date and li.booking_date.isoformat(),
+            "counterparty_iban": li.counterparty_iban,
+            "counterparty_name": li.counterparty_name,
+            "counterparty_bic": li.counterparty_bic,
+            "end_to_end_id": li.end_to_end_id,
+            "payment_reference": li.payment_reference,
+            "description": li.description,
+            "bank_reference": li.bank_reference,
+            "mandate_id": li.mandate_id,
+        }
+
+    detail: dict[str, Any] = {
+        "customer_reference": line.customer_reference,
+        "payment_reference_type": line.payment_reference_type,
+        "creditor_id": line.creditor_id,
+        "return_reason": line.return_reason,
+        "batch_id": line.batch_id,
+        "batch_count": line.batch_count,
+        "charges": None if line.charges is None else str(line.charges),
+        "ultimate_debtor": line.ultimate_debtor,
+        "ultimate_creditor": line.ultimate_creditor,
+        "reversal": line.reversal or None,
+        "detail_lines": list(line.detail_lines) or None,
+        "extra": dict(line.extra) or None,
+        "items": [item(li) for li in line.items] or None,
+    }
+    return json.dumps({k: v for k, v in detail.items() if v is not None}, ensure_ascii=False, sort_keys=True)
+
+
+class StatementRepository:
+    """Statements of one connection (the caller owns the transaction)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    # --- journals ------------------------------------------------------------------
+
+    def journals(self) -> list[Journal]:
+        """Every bank journal (few: one per bank account)."""
+        return [_journal(r) for r in self.conn.execute(select(schema.journals))]
+
+    def next_voucher(self, journal: Journal) -> int:
+        """Raise the journal's voucher counter by one and return the new value (R-A4)."""
+        j = schema.journals
+        where = and_(j.c.administration == journal.administration, j.c.code == journal.code)
+        self.conn.execute(update(j).where(where).values(voucher_counter=j.c.voucher_counter + 1))
+        return int(self.conn.execute(select(j.c.voucher_counter).where(where)).scalar_one())
+
+    # --- daily statements ----------------------------------------------------------
+
+    def daily_statement(self, journal: Journal, day: date) -> StoredStatement | None:
+        s, li = schema.statements, schema.statement_lines
+        last = select(func.coalesce(func.max(li.c.position), 0)).where(li.c.statement_id == s.c.id).scalar_subquery()
+        row = self.conn.execute(
+            select(s.c.id, s.c.status, s.c.closing_minor, s.c.warnings, last.label("last")).where(
+                s.c.administration == journal.administration, s.c.journal == journal.code, s.c.statement_date == day
+            )
+        ).first()
+        if row is None:
+            return None
+        return StoredStatement(
+            row.id, journal.administration, journal.code, day, row.status, row.closing_minor, row.last, row.warnings
+        )
+
+    def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None:
+        """Date and closing balance of the journal's last statement before ``day``."""
+        s = schema.statements
+        row = self.conn.execute(
+            select(s.c.statement_date, s.c.closing_minor)
+            .where(s.c.administration == journal.administration, s.c.journal == journal.code, s.c.statement_date < day)
+            .order_by(s.c.statement_date.desc())
+            .limit(1)
+        ).first()
+        return None if row is None else (row.statement_date, row.closing_minor)
+
+    def create_statement(self, values: dict[str, Any]) -> int:
+        result = self.conn.execute(schema.statements.insert().values(**values).returning(schema.statements.c.id))
+        return int(result.scalar_one())
+
+    def update_statement(self, statement_id: int, values: dict[str, Any]) -> None:
+        self.conn.execute(update(schema.statements).where(schema.statements.c.id == statement_id).values(**values))
+
+    def add_raw(self, statement_id: int, source_file: str, text: str, source_line: int | None) -> None:
+        self.conn.execute(
+            schema.raw_records.insert().values(
+                statement_id=statement_id, source_file=source_file, text=text, source_line=source_line
+            )
+        )
+
+    # --- lines ---------------------------------------------------------------------
+
+    def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]:
+        """Which of ``identities`` are already stored for the account."""
+        li = schema.statement_lines
+        found: set[str] = set()
+        for start in range(0, len(identities), LOOKUP_CHUNK):
+            chunk = list(identities[start : start + LOOKUP_CHUNK])
+            rows = self.conn.execute(
+                select(li.c.identity).where(li.c.account_iban == account_iban, li.c.identity.in_(chunk))
+            )
+            found.update(r.identity for r in rows)
+        return found
+
+    def add_lines(self, target: NewLines, lines: Sequence[tuple[str, int, StatementLine]]) -> None:
+        """Insert lines ``(identity, position, line)`` in bulk (executemany, no ORM objects)."""
+        if lines:
+            rows = [line_row(target, identity, position, line) for identity, position, line in lines]
+            self.conn.execute(schema.statement_lines.insert(), rows)
+
+    # --- reads with access control (R-F2) ----------------------------------------
+
+    def statements(self, access: Access, *, administration: str | None = None) -> Iterator[dict[str, Any]]:
+        """Statements the caller may see, newest first."""
+        s = schema.statements
+        query = select(s).order_by(s.c.administration, s.c.journal, s.c.statement_date.desc())
+        query = query.where(access_clause(access, s.c.administration))
+        if administration is not None:
+            access.require(administration)
+            query = query.where(s.c.administration == administration)
+        for row in self.conn.execute(query):
+            yield dict(row._mapping)
+
+    def statement_lines(self, access: Access, statement_id: int) -> list[dict[str, Any]]:
+        """The lines of one statement; :class:`PermissionDenied` when the caller may not see it
+        (the same answer as for a statement that does not exist: nothing leaks)."""
+        s, li = schema.statements, schema.statement_lines
+        adm = self.conn.execute(select(s.c.administration).where(s.c.id == statement_id)).scalar_one_or_none()
+        if adm is None or not access.allows(adm):
+            raise PermissionDenied(f"no statement {statement_id}")
+        rows = self.conn.execute(select(li).where(li.c.statement_id == statement_id).order_by(li.c.position))
+        return [dict(r._mapping) for r in rows]
+
+    def line_rows(self, access: Access, *, administration: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every line the caller may see, with its statement's fields (for exports)."""
+        s, li, j = schema.statements, schema.statement_lines, schema.journals
+        query = (
+            select(
+                li,
+                s.c.administration,
+                s.c.journal,
+                s.c.statement_number,
+                s.c.statement_date,
+                s.c.currency.label("statement_currency"),
+            )
+            .join(s, s.c.id == li.c.statement_id)
+            .join(j, and_(j.c.administration == s.c.administration, j.c.code == s.c.journal))
+            .where(access_clause(access, s.c.administration))
+            .order_by(s.c.administration, s.c.journal, s.c.statement_date, li.c.position)
+        )
+        if administration is not None:
+            access.require(administration)
+            query = query.where(s.c.administration == administration)
+        for row in self.conn.execute(query.execution_options(yield_per=2000)):
+            yield dict(row._mapping)
+
+
+def line_row(target: NewLines, identity: str, position: int, line: StatementLine) -> dict[str, Any]:
+    """The table row of a new statement line."""
+    return {
+        "statement_id": target.statement_id,
+        "account_iban": target.account_iban,
+        "identity": identity,
+        "position": position,
+        "booking_date": line.booking_date,
+        "value_date": line.value_date,
+        "amount_minor": to_minor(line.amount, target.currency),
+        "currency": line.currency or target.currency,
+        "counterparty_iban": line.counterparty_iban,
+        "counterparty_bic": line.counterparty_bic,
+        "counterparty_name": line.counterparty_name,
+        "bank_reference": line.bank_reference,
+        "end_to_end_id": line.end_to_end_id,
+        "mandate_id": line.mandate_id,
+        "payment_reference": line.payment_reference,
+        "description": line.description,
+        "bank_code": line.bank_code,
+        "iso_code": line.iso_code,
+        "detail": line_detail(line),
+        "raw": line.raw,
+        "source_file": target.source_file,
+        "source_line": line.source.line if line.source else None,
+        "status": "open",
+        "rule": None,
+        "evidence": None,
+        "score": None,
+    }
+
+
+def access_clause(access: Access, column: Any) -> Any:
+    """The SQL condition "administration is one the caller may see"."""
+    if access.administrations is None:
+        return true()
+    return column.in_(sorted(access.administrations))

@@ -1,0 +1,303 @@
+"""Import of statement files into the books (R-A3, R-A4, R-B2…R-B5, R-E8).
+
+Each parsed statement is routed to the bank journal that owns its account and handed to
+:func:`add_transactions`, the one entry point that file import and the bank API fetch
+share: it splits lines per transaction date into daily statements (creating a day's
+statement or appending to it, and setting a processed one back to in progress), skips
+lines read before (:mod:`bankbridge.statements.identity`), and checks the opening balance
+against the journal's previous closing balance. One file statement is one transaction:
+stored whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from bankbridge.errors import BankbridgeError, InputError, ParseError, UnknownAccount
+from bankbridge.formats.registry import read
+from bankbridge.identifiers.iban import looks_like_iban
+from bankbridge.ledger.model import Journal, NewLines, StatementStatus, StoredStatement
+from bankbridge.money import format_amount, from_minor, to_minor
+from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
+from bankbridge.statements.checks import check_balance
+from bankbridge.statements.daily import Day, days
+from bankbridge.statements.identity import identities
+from bankbridge.statements.model import Statement
+
+
+@dataclass(slots=True)
+class DayOutcome:
+    """What happened to one daily statement."""
+
+    statement_id: int
+    administration: str
+    created: bool
+    added: int
+    duplicates: int
+
+
+@dataclass(slots=True)
+class FileOutcome:
+    """What happened to one file (or zip member)."""
+
+    source: str
+    error: str | None = None
+    statements: int = 0
+    lines: int = 0
+    duplicates: int = 0
+    warnings: list[str] = field(default_factory=list)
+    days: list[DayOutcome] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class AdministrationSummary:
+    """Per administration: daily statements created or added to, lines added, duplicates skipped."""
+
+    statements: set[int] = field(default_factory=set)
+    lines: int = 0
+    duplicates: int = 0
+    booked: int = 0
+    open: int = 0
+
+
+@dataclass(slots=True)
+class ImportReport:
+    """The outcome of one import run."""
+
+    files: list[FileOutcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [f for f in self.files if f.error]
+
+    def per_administration(self) -> dict[str, AdministrationSummary]:
+        out: dict[str, AdministrationSummary] = {}
+        for f in self.files:
+            for d in f.days:
+                summary = out.setdefault(d.administration, AdministrationSummary())
+                if d.added:
+                    summary.statements.add(d.statement_id)
+                summary.lines += d.added
+                summary.duplicates += d.duplicates
+        return out
+
+
+class JournalRouter:
+    """Finds the bank journal of a statement's account (R-A3): by IBAN, or — for files
+    without IBAN — by the account number inside a Dutch IBAN (leading zeros ignored)."""
+
+    def __init__(self, journals: Sequence[Journal]) -> None:
+        self.by_iban = {j.iban: j for j in journals}
+        self.by_number: dict[str, list[Journal]] = {}
+        for j in journals:
+            if j.iban.startswith("NL"):
+                self.by_number.setdefault(j.iban[8:].lstrip("0"), []).append(j)
+
+    def route(self, account: str) -> Journal:
+        compact = "".join(account.split()).upper()
+        if compact in self.by_iban:
+            return self.by_iban[compact]
+        if not looks_like_iban(compact):
+            number = "".join(ch for ch in compact if ch.isdigit()).lstrip("0")
+            found = self.by_number.get(number, []) if number else []
+            if len(found) == 1:
+                return found[0]
+        raise UnknownAccount(f"no bank journal owns account {account}; add it to journals.csv first")
+
+
+def add_transactions(
+    store: StatementStore,
+    journal: Journal,
+    statement: Statement,
+    *,
+    source: str,
+    clock: Clock,
+) -> list[DayOutcome]:
+    """Add the lines of ``statement`` to the daily statements of ``journal`` (R-E8)."""
+    currency = journal.currency
+    if statement.currency and statement.currency != currency:
+        raise InputError(
+            f"statement of {statement.account} is in {statement.currency}, journal "
+            f"{journal.code} of {journal.administration} in {currency}"
+        )
+    all_days = days(statement)
+    single_day = len(all_days) == 1
+    return [
+        _add_day(store, journal, statement, day, source=source, clock=clock, single_day=single_day) for day in all_days
+    ]
+
+
+def _add_day(
+    store: StatementStore,
+    journal: Journal,
+    statement: Statement,
+    day: Day,
+    *,
+    source: str,
+    clock: Clock,
+    single_day: bool,
+) -> DayOutcome:
+    ids = identities(journal.iban, day.lines)
+    known = store.existing_identities(journal.iban, ids)
+    fresh = [(ident, line) for ident, line in zip(ids, day.lines, strict=True) if ident not in known]
+    duplicates = len(day.lines) - len(fresh)
+    existing = store.daily_statement(journal, day.date)
+    if not fresh:
+        return DayOutcome(existing.id if existing else 0, journal.administration, False, 0, duplicates)
+    now = clock.now()
+    added = sum((line.amount for _, line in fresh), Decimal(0))
+    if existing is None:
+        stmt_id = _create(store, journal, statement, day, added, source=source, now=now, single_day=single_day)
+        position = 0
+    else:
+        stmt_id = existing.id
+        position = existing.last_position
+        _append(store, journal, existing, added, now=now)
+    store.add_lines(
+        NewLines(stmt_id, journal.iban, journal.currency, source),
+        [(ident, position + n, line) for n, (ident, line) in enumerate(fresh, start=1)],
+    )
+    return DayOutcome(stmt_id, journal.administration, existing is None, len(fresh), duplicates)
+
+
+def _voucher(store: StatementStore, journal: Journal, statement: Statement, single_day: bool) -> str:
+    if journal.voucher_from_statement_number and statement.statement_number and single_day:
+        return statement.statement_number
+    return str(store.next_voucher(journal))
+
+
+def _continuity_warning(store: StatementStore, journal: Journal, day: Day) -> str:
+    if day.opening is None:
+        return ""
+    previous = store.previous_closing(journal, day.date)
+    if previous is None:
+        return ""
+    prev_date, prev_minor = previous
+    if prev_minor is None:
+        return ""
+    expected = from_minor(prev_minor, journal.currency)
+    if expected == day.opening:
+        return ""
+    diff = day.opening - expected
+    return (
+        f"opening balance {format_amount(day.opening)} differs from the closing balance "
+        f"{format_amount(expected)} of the statement of {prev_date.isoformat()} (difference {format_amount(diff)})"
+    )
+
+
+def _create(
+    store: StatementStore,
+    journal: Journal,
+    statement: Statement,
+    day: Day,
+    added: Decimal,
+    *,
+    source: str,
+    now: object,
+    single_day: bool,
+) -> int:
+    opening = day.opening
+    if opening is None:
+        previous = store.previous_closing(journal, day.date)
+        opening = from_minor(previous[1], journal.currency) if previous and previous[1] is not None else None
+    warnings = [w for w in (_continuity_warning(store, journal, day),) if w]
+    if day.opening is not None and day.closing is not None and day.opening + added != day.closing:
+        warnings.append("lines read before were skipped; balances follow the lines stored")
+    values = {
+        "administration": journal.administration,
+        "journal": journal.code,
+        "account_iban": journal.iban,
+        "currency": journal.currency,
+        "statement_date": day.date,
+        "statement_number": statement.statement_number,
+        "sequence": statement.sequence,
+        "voucher_number": _voucher(store, journal, statement, single_day),
+        "format": statement.format,
+        "dialect": statement.dialect,
+        "opening_minor": None if opening is None else to_minor(opening, journal.currency),
+        "opening_date": day.date,
+        "closing_minor": None if opening is None else to_minor(opening + added, journal.currency),
+        "closing_date": day.date,
+        "status": StatementStatus.IN_PROGRESS.value,
+        "warnings": "\n".join(warnings),
+        "source_file": source,
+        "created_at": now,
+        "updated_at": now,
+    }
+    stmt_id = store.create_statement(values)
+    if statement.raw:
+        store.add_raw(stmt_id, source, statement.raw, statement.source.line if statement.source else None)
+    return stmt_id
+
+
+def _append(store: StatementStore, journal: Journal, existing: StoredStatement, added: Decimal, *, now: object) -> None:
+    values: dict[str, object] = {"updated_at": now, "status": StatementStatus.IN_PROGRESS.value}
+    if existing.closing_minor is not None:
+        values["closing_minor"] = existing.closing_minor + to_minor(added, journal.currency)
+    store.update_statement(existing.id, values)
+
+
+def import_files(
+    paths: Sequence[Path],
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    *,
+    on_statement: Callable[[FileOutcome], None] | None = None,
+) -> ImportReport:
+    """Import every file; a failing file or statement is reported, the others go on."""
+    report = ImportReport()
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            report.files.append(FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
+            continue
+        report.files.extend(import_bytes(data, source=str(path), uow_factory=uow_factory, clock=clock))
+        if on_statement:
+            on_statement(report.files[-1])
+    return report
+
+
+def import_bytes(data: bytes, *, source: str, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> list[FileOutcome]:
+    """Parse and import one file's bytes (a zip gives one outcome per member)."""
+    try:
+        parsed = read(data, source=source)
+    except ParseError as exc:
+        return [FileOutcome(source, error=str(exc))]
+    outcomes = []
+    for result in parsed:
+        outcome = FileOutcome(result.source)
+        outcome.warnings.extend(d.message for d in result.result.diagnostics)
+        for statement in result.result.statements:
+            _import_statement(statement, outcome, uow_factory=uow_factory, clock=clock)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _import_statement(
+    statement: Statement, outcome: FileOutcome, *, uow_factory: Callable[[], UnitOfWork], clock: Clock
+) -> None:
+    if not statement.lines:
+        return
+    diagnostic = check_balance(statement)
+    if diagnostic and diagnostic.message not in outcome.warnings:
+        outcome.warnings.append(diagnostic.message)
+    try:
+        with uow_factory() as uow:
+            journal = JournalRouter(uow.statements.journals()).route(statement.account)
+            day_outcomes = add_transactions(uow.statements, journal, statement, source=outcome.source, clock=clock)
+            uow.commit()
+    except BankbridgeError as exc:
+        message = f"{outcome.source}: {exc}"
+        if outcome.error is None:
+            outcome.error = message
+        elif message not in outcome.error.split("\n"):
+            outcome.error += f"\n{message}"
+        return
+    outcome.statements += 1
+    outcome.days.extend(day_outcomes)
+    outcome.lines += sum(d.added for d in day_outcomes)
+    outcome.duplicates += sum(d.duplicates for d in day_outcomes)

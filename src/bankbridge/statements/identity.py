@@ -1,0 +1,76 @@
+"""The identity of a statement line, for "read twice, booked once" (R-B4).
+
+The rule, written once:
+
+* A line's identity is the bank's own reference when the bank gives a usable one
+  (``bank_reference``: CAMT ``AcctSvcrRef``, MT940 ``//`` reference, CODA bank reference,
+  the API's transaction id), taken together with the account, the booking date and the
+  amount — banks restart their numbering (Rabobank every year) and some repeat a
+  reference inside a batch, so the reference alone is not enough.
+* Without a usable reference (none, ``NONREF``, ``NOTPROVIDED``) it is a fingerprint of
+  account, booking and value date, amount, counterparty IBAN and name, and the
+  description with white space and case folded.
+* Either way an *occurrence count* is added: the n-th line with the same basis within
+  one day of one statement gets n. Two equal coffee payments on one day are two lines;
+  the same day read again (an overlapping file, the final statement after an intraday
+  report, a second API fetch) gives the same identities and is skipped.
+
+The identity is a SHA-256 hex digest, unique per account in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from bankbridge.money import format_amount
+from bankbridge.statements.model import StatementLine
+
+PLACEHOLDER_REFERENCES = frozenset({"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "NONE", "N/A", "NA"})
+
+
+def usable_reference(line: StatementLine) -> str | None:
+    """The bank reference when it identifies the line (placeholders are not references)."""
+    ref = (line.bank_reference or "").strip()
+    return None if ref.upper() in PLACEHOLDER_REFERENCES else ref
+
+
+def line_date(line: StatementLine) -> date | None:
+    """The transaction date of a line: its booking date, else its value date."""
+    return line.booking_date or line.value_date
+
+
+def _fold(text: str | None) -> str:
+    return " ".join((text or "").split()).upper()
+
+
+def basis(account: str, line: StatementLine) -> str:
+    """What the identity is computed from (before the occurrence count)."""
+    day = line_date(line)
+    amount = format_amount(line.amount.normalize()) if line.amount else "0"
+    ref = usable_reference(line)
+    if ref is not None:
+        return f"ref|{account}|{day}|{amount}|{ref}"
+    parts = (
+        account,
+        str(day),
+        str(line.value_date),
+        amount,
+        (line.counterparty_iban or "").upper(),
+        _fold(line.counterparty_name),
+        _fold(line.description),
+    )
+    return "fp|" + "|".join(parts)
+
+
+def identities(account: str, lines: Sequence[StatementLine]) -> list[str]:
+    """The identities of ``lines`` (one day of one statement), occurrence counts included."""
+    seen: Counter[str] = Counter()
+    out = []
+    for line in lines:
+        b = basis(account, line)
+        seen[b] += 1
+        out.append(hashlib.sha256(f"{b}|{seen[b]}".encode()).hexdigest())
+    return out

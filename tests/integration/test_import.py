@@ -1,0 +1,260 @@
+"""Statement import into the books on SQLite and PostgreSQL (R-A3, R-A4, R-B2…R-B5, R-E8):
+routing by IBAN, daily statements created and appended, no duplicates in every way a
+file can come twice, raw lines kept, balance continuity warnings."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, update
+
+from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
+from bankbridge.config import Settings
+from bankbridge.db import schema
+from bankbridge.services.importing import ImportReport, import_bytes, import_files
+from bankbridge.services.ledger import load_bundle
+
+ACCOUNT = "NL44RABO0123456789"
+OTHER = "NL69INGB0123456789"
+
+BUNDLE = {
+    "environments.csv": "code,name,main_environment\nE,Env,\n",
+    "administrations.csv": "code,environment,name\nA1,E,One\nA2,E,Two\n",
+    "gl_accounts.csv": "environment,number,name,type,administration,axes\nE,1100,Bank,asset,,\nE,1110,Bank 2,asset,,\n",
+    "journals.csv": (
+        "administration,code,name,iban,bic,currency,gl_account,voucher_counter,voucher_from_statement_number\n"
+        f"A1,BNK1,Rabo,{ACCOUNT},RABONL2U,EUR,1100,100,true\n"
+        f"A2,BNK1,ING,{OTHER},INGBNL2A,EUR,1110,0,false\n"
+    ),
+}
+
+
+class FixedClock:
+    def now(self) -> datetime:
+        return datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+def tx(day: str, amount: str, *, ref: str = "NONREF", name: str = "KOFFIEBAR", text: str = "koffie") -> str:
+    """One Rabobank-style MT940 transaction (``day`` as YYMMDD, ``amount`` signed)."""
+    mark = "D" if amount.startswith("-") else "C"
+    value = amount.lstrip("-").replace(".", ",")
+    return f":61:{day}{day[2:]}{mark}{value}N541{ref}\nNL91ABNA0417164300\n:86:/NAME/{name}/REMI/{text}\n"
+
+
+def mt940(statements: list[tuple[str, str, str, list[str]]], *, account: str = ACCOUNT, tag: str = "940") -> bytes:
+    """A file of ``(number, open_day, open_balance, transactions)`` statements."""
+    out = [f":{tag}:\n"]
+    for number, day, opening, txs in statements:
+        total = sum(_cents(t) for t in txs)
+        close = _cents_text(_to_cents(opening) + total)
+        out.append(f":20:{number}\n:25:{account}\n:28C:{number}\n:60F:C{day}EUR{opening.replace('.', ',')}\n")
+        out.extend(txs)
+        out.append(f":62F:{'C' if not close.startswith('-') else 'D'}{day}EUR{close.lstrip('-').replace('.', ',')}\n")
+    return "".join(out).encode()
+
+
+def _to_cents(text: str) -> int:
+    whole, _, frac = text.partition(".")
+    sign = -1 if whole.startswith("-") else 1
+    return sign * (abs(int(whole)) * 100 + int((frac + "00")[:2]))
+
+
+def _cents(transaction: str) -> int:
+    field = transaction.split("\n", maxsplit=1)[0][4 + 10 :]
+    mark, rest = field[0], field[1:]
+    value = rest.split("N", 1)[0].replace(",", ".")
+    return _to_cents(value) * (-1 if mark == "D" else 1)
+
+
+def _cents_text(cents: int) -> str:
+    sign = "-" if cents < 0 else ""
+    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    s = Settings(database_url=database_url)
+    init_database(s)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for name, text in BUNDLE.items():
+        (bundle / name).write_text(text)
+    load_bundle(bundle, unit_of_work(s))
+    return s
+
+
+def run(settings: Settings, data: bytes, name: str = "file.sta") -> ImportReport:
+    report = ImportReport()
+    report.files.extend(import_bytes(data, source=name, uow_factory=uow_factory(settings), clock=FixedClock()))
+    return report
+
+
+def lines(settings: Settings) -> list[dict[str, object]]:
+    with engine_for(settings.database_url).connect() as conn:
+        li, s = schema.statement_lines, schema.statements
+        rows = conn.execute(
+            select(li, s.c.statement_date, s.c.administration, s.c.status.label("statement_status"))
+            .join(s, s.c.id == li.c.statement_id)
+            .order_by(s.c.statement_date, li.c.position)
+        )
+        return [dict(r._mapping) for r in rows]
+
+
+def statements(settings: Settings) -> list[dict[str, object]]:
+    with engine_for(settings.database_url).connect() as conn:
+        rows = conn.execute(select(schema.statements).order_by(schema.statements.c.statement_date))
+        return [dict(r._mapping) for r in rows]
+
+
+TWO_DAYS = mt940(
+    [
+        ("1", "261102", "100.00", [tx("261102", "-2.50"), tx("261102", "-2.50"), tx("261102", "500.00", name="KLANT")]),
+        ("2", "261103", "595.00", [tx("261103", "-10.00", text="lunch")]),
+    ]
+)
+
+
+@pytest.mark.postgres
+def test_statements_become_daily_statements_with_lines_and_raw(settings: Settings) -> None:
+    report = run(settings, TWO_DAYS)
+    assert not report.failed, report.failed[0].error
+    stored = statements(settings)
+    assert [(s["statement_date"], s["administration"], s["journal"]) for s in stored] == [
+        (date(2026, 11, 2), "A1", "BNK1"),
+        (date(2026, 11, 3), "A1", "BNK1"),
+    ]
+    assert [s["status"] for s in stored] == ["in_progress", "in_progress"]
+    assert [s["voucher_number"] for s in stored] == ["1", "2"]  # R-A4: from the statement number
+    assert [(s["opening_minor"], s["closing_minor"]) for s in stored] == [(10000, 59500), (59500, 58500)]
+    got = lines(settings)
+    assert [row["amount_minor"] for row in got] == [-250, -250, 50000, -1000]
+    assert all(":61:" in str(row["raw"]) and ":86:" in str(row["raw"]) for row in got)
+    assert got[2]["counterparty_name"] == "KLANT"
+
+
+@pytest.mark.postgres
+def test_same_file_twice_books_nothing_twice(settings: Settings) -> None:
+    run(settings, TWO_DAYS)
+    again = run(settings, TWO_DAYS)
+    assert sum(f.lines for f in again.files) == 0
+    assert sum(f.duplicates for f in again.files) == 4
+    assert len(lines(settings)) == 4
+    assert len(statements(settings)) == 2
+
+
+@pytest.mark.postgres
+def test_two_equal_coffees_on_one_day_are_two_lines(settings: Settings) -> None:
+    run(settings, TWO_DAYS)
+    coffees = [row for row in lines(settings) if row["amount_minor"] == -250]
+    assert len(coffees) == 2
+    assert coffees[0]["identity"] != coffees[1]["identity"]
+
+
+@pytest.mark.postgres
+def test_overlapping_file_adds_only_the_new_day(settings: Settings) -> None:
+    run(settings, TWO_DAYS)
+    overlap = mt940(
+        [
+            ("2", "261103", "595.00", [tx("261103", "-10.00", text="lunch")]),
+            ("3", "261104", "585.00", [tx("261104", "-2.50"), tx("261104", "20.00", name="KLANT 2")]),
+        ]
+    )
+    report = run(settings, overlap)
+    assert sum(f.duplicates for f in report.files) == 1
+    assert sum(f.lines for f in report.files) == 2
+    assert [s["statement_date"] for s in statements(settings)][-1] == date(2026, 11, 4)
+    assert not any(s["warnings"] for s in statements(settings))
+
+
+@pytest.mark.postgres
+def test_intraday_report_then_final_statement_appends_the_rest(settings: Settings) -> None:
+    intraday = (
+        ":20:MT942\n:25:"
+        + ACCOUNT
+        + "\n:28C:1\n:34F:EUR0,\n:13D:2611021200+0100\n"
+        + tx("261102", "-2.50")
+        + ":90D:1EUR2,50\n:90C:0EUR0,\n"
+    ).encode()
+    first = run(settings, intraday, "intraday.sta")
+    assert not first.failed, first.failed[0].error
+    assert len(lines(settings)) == 1
+    final = run(settings, TWO_DAYS)
+    assert sum(f.duplicates for f in final.files) == 1
+    assert len(lines(settings)) == 4
+    day = [row for row in lines(settings) if row["statement_date"] == date(2026, 11, 2)]
+    assert len(day) == 3 and len({row["statement_id"] for row in day}) == 1
+
+
+@pytest.mark.postgres
+def test_new_lines_set_a_processed_statement_back_in_progress(settings: Settings) -> None:
+    run(settings, TWO_DAYS)
+    with engine_for(settings.database_url).begin() as conn:
+        conn.execute(update(schema.statements).values(status="processed"))
+    later = mt940(
+        [
+            (
+                "1",
+                "261102",
+                "100.00",
+                [
+                    tx("261102", "-2.50"),
+                    tx("261102", "-2.50"),
+                    tx("261102", "500.00", name="KLANT"),
+                    tx("261102", "7.00", name="LATE"),
+                ],
+            )
+        ]
+    )
+    run(settings, later)
+    by_date = {s["statement_date"]: s for s in statements(settings)}
+    assert by_date[date(2026, 11, 2)]["status"] == "in_progress"
+    assert by_date[date(2026, 11, 2)]["closing_minor"] == 60200
+    assert by_date[date(2026, 11, 3)]["status"] == "processed"
+
+
+@pytest.mark.postgres
+def test_reused_bank_reference_in_another_year_is_a_new_line(settings: Settings) -> None:
+    run(settings, mt940([("1", "251102", "0.00", [tx("251102", "5.00", ref="REF001//B1")])]))
+    run(settings, mt940([("1", "261102", "5.00", [tx("261102", "5.00", ref="REF001//B1")])]))
+    assert len(lines(settings)) == 2
+
+
+@pytest.mark.postgres
+def test_balance_gap_is_a_warning_on_the_statement(settings: Settings) -> None:
+    run(settings, TWO_DAYS)
+    run(settings, mt940([("9", "261105", "999.00", [tx("261105", "1.00")])]))
+    last = statements(settings)[-1]
+    assert "opening balance 999.00 differs from the closing balance 585.00 of the statement of 2026-11-03" in str(
+        last["warnings"]
+    )
+
+
+@pytest.mark.postgres
+def test_routing_by_iban_over_administrations_and_unknown_iban(settings: Settings, tmp_path: Path) -> None:
+    a1 = tmp_path / "a1.sta"
+    a1.write_bytes(TWO_DAYS)
+    a2 = tmp_path / "a2.sta"
+    a2.write_bytes(mt940([("1", "261102", "0.00", [tx("261102", "1.00")])], account=OTHER))
+    unknown = tmp_path / "unknown.sta"
+    unknown.write_bytes(mt940([("1", "261102", "0.00", [tx("261102", "1.00")])], account="NL91ABNA0417164300"))
+    report = import_files([a1, unknown, a2], uow_factory(settings), FixedClock())
+    summary = report.per_administration()
+    assert (len(summary["A1"].statements), summary["A1"].lines) == (2, 4)
+    assert (len(summary["A2"].statements), summary["A2"].lines) == (1, 1)
+    assert [f.source for f in report.failed] == [str(unknown)]
+    assert "no bank journal owns account NL91ABNA0417164300" in str(report.failed[0].error)
+    assert str(unknown) in str(report.failed[0].error)
+    a2_statement = next(s for s in statements(settings) if s["administration"] == "A2")
+    assert a2_statement["voucher_number"] == "1"  # R-A4: from the journal's counter
+
+
+@pytest.mark.postgres
+def test_broken_file_stores_nothing_of_it(settings: Settings) -> None:
+    broken = TWO_DAYS.replace(b":61:2611031103D10,00", b":61:2613031303D10,00")
+    assert broken != TWO_DAYS
+    report = run(settings, broken)
+    assert report.failed and "file.sta" in str(report.failed[0].error)
+    assert lines(settings) == []
+    assert statements(settings) == []
