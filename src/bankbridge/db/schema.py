@@ -211,7 +211,8 @@ statements = Table(
 )
 
 statement_lines = Table(
-    "statement_lines", metadata,
+    "statement_lines",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
     Column("account_iban", String(34), nullable=False),
@@ -245,7 +246,8 @@ statement_lines = Table(
 )
 
 raw_records = Table(
-    "raw_records", metadata,
+    "raw_records",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("statement_id", Integer, ForeignKey("statements.id", ondelete="CASCADE"), nullable=False),
     Column("source_file", Text, nullable=False),

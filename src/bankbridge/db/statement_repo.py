@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select, true, update
+from sqlalchemy import Connection, Table, and_, func, select, true, update
 
 from bankbridge.db import schema
 from bankbridge.errors import PermissionDenied
@@ -139,7 +139,7 @@ class StatementRepository:
         """Insert lines ``(identity, position, line)`` in bulk (executemany, no ORM objects)."""
         if lines:
             rows = [line_row(target, identity, position, line) for identity, position, line in lines]
-            self.conn.execute(schema.statement_lines.insert(), rows)
+            bulk_insert(self.conn, schema.statement_lines, rows)
 
     # --- reads with access control (R-F2) ----------------------------------------
 
@@ -218,6 +218,29 @@ def line_row(target: NewLines, identity: str, position: int, line: StatementLine
         "evidence": None,
         "score": None,
     }
+
+
+def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows at driver level: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
+
+    SQLAlchemy's per-row parameter processing costs more than the database's own work at
+    this volume (see bench/import_bench.py); the rows go in the caller's transaction.
+    """
+    columns = [c.name for c in table.columns if c.name in rows[0]]
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        return
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    raw.executemany(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
+
+
+def _sqlite_value(value: Any) -> Any:
+    # SQLAlchemy stores SQLite dates as ISO text; do the same without the deprecated adapter.
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def access_clause(access: Access, column: Any) -> Any:

@@ -3,6 +3,8 @@ rolls back."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import TracebackType
 from typing import Self
 
@@ -61,8 +63,18 @@ class SqlUnitOfWork:
         assert self._conn is not None, "use the unit of work in a with block"
         return self._conn
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """A nested transaction: what fails inside it is undone, the rest stays."""
+        with self.connection.begin_nested():
+            yield
+
     def commit(self) -> None:
+        """Commit and start the next transaction on the same connection."""
         self.connection.commit()
+        self.connection.begin()
 
     def rollback(self) -> None:
+        """Roll back and start the next transaction on the same connection."""
         self.connection.rollback()
+        self.connection.begin()

@@ -261,6 +261,11 @@ def import_files(
     return report
 
 
+COMMIT_EVERY_LINES = 10_000
+"""Lines stored before a commit: each statement is all-or-nothing (a savepoint), and a
+crash loses at most the statements since the last commit, which a rerun adds."""
+
+
 def import_bytes(data: bytes, *, source: str, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> list[FileOutcome]:
     """Parse and import one file's bytes (a zip gives one outcome per member)."""
     try:
@@ -268,36 +273,45 @@ def import_bytes(data: bytes, *, source: str, uow_factory: Callable[[], UnitOfWo
     except ParseError as exc:
         return [FileOutcome(source, error=str(exc))]
     outcomes = []
-    for result in parsed:
-        outcome = FileOutcome(result.source)
-        outcome.warnings.extend(d.message for d in result.result.diagnostics)
-        for statement in result.result.statements:
-            _import_statement(statement, outcome, uow_factory=uow_factory, clock=clock)
-        outcomes.append(outcome)
+    with uow_factory() as uow:
+        router = JournalRouter(uow.statements.journals())
+        pending = 0
+        for result in parsed:
+            outcome = FileOutcome(result.source)
+            outcome.warnings.extend(d.message for d in result.result.diagnostics)
+            for statement in result.result.statements:
+                pending += _import_statement(statement, outcome, uow=uow, router=router, clock=clock)
+                if pending >= COMMIT_EVERY_LINES:
+                    uow.commit()
+                    pending = 0
+            outcomes.append(outcome)
+        uow.commit()
     return outcomes
 
 
 def _import_statement(
-    statement: Statement, outcome: FileOutcome, *, uow_factory: Callable[[], UnitOfWork], clock: Clock
-) -> None:
+    statement: Statement, outcome: FileOutcome, *, uow: UnitOfWork, router: JournalRouter, clock: Clock
+) -> int:
+    """Import one statement inside a savepoint; returns the number of lines added."""
     if not statement.lines:
-        return
+        return 0
     diagnostic = check_balance(statement)
     if diagnostic and diagnostic.message not in outcome.warnings:
         outcome.warnings.append(diagnostic.message)
     try:
-        with uow_factory() as uow:
-            journal = JournalRouter(uow.statements.journals()).route(statement.account)
+        journal = router.route(statement.account)
+        with uow.savepoint():
             day_outcomes = add_transactions(uow.statements, journal, statement, source=outcome.source, clock=clock)
-            uow.commit()
     except BankbridgeError as exc:
         message = f"{outcome.source}: {exc}"
         if outcome.error is None:
             outcome.error = message
         elif message not in outcome.error.split("\n"):
             outcome.error += f"\n{message}"
-        return
+        return 0
     outcome.statements += 1
     outcome.days.extend(day_outcomes)
-    outcome.lines += sum(d.added for d in day_outcomes)
+    added = sum(d.added for d in day_outcomes)
+    outcome.lines += added
     outcome.duplicates += sum(d.duplicates for d in day_outcomes)
+    return added
