@@ -111,7 +111,7 @@ def _databases() -> list[tuple[str, str, str | None]]:
                 name,
             )
         )
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         print(f"PostgreSQL not measured: {exc}", file=sys.stderr)
     return dbs
 
