@@ -258,3 +258,47 @@ def test_broken_file_stores_nothing_of_it(settings: Settings) -> None:
     assert report.failed and "file.sta" in str(report.failed[0].error)
     assert lines(settings) == []
     assert statements(settings) == []
+
+
+EXPORT_KEYS = [
+    "administration",
+    "journal",
+    "account_iban",
+    "currency",
+    "statement_number",
+    "statement_date",
+    "booking_date",
+    "value_date",
+    "amount",
+    "counterparty_iban",
+    "counterparty_name",
+    "bank_reference",
+    "end_to_end_id",
+    "description",
+    "bank_code",
+    "status",
+    "rule",
+    "evidence",
+    "settlements",
+    "postings",
+]
+
+
+@pytest.mark.postgres
+def test_export_bookings_gives_the_interface_record_and_respects_access(settings: Settings) -> None:
+    from bankbridge.errors import PermissionDenied
+    from bankbridge.ledger.access import Access
+    from bankbridge.services.export import bookings
+
+    run(settings, TWO_DAYS)
+    run(settings, mt940([("1", "261102", "0.00", [tx("261102", "1.00")])], account=OTHER))
+    with unit_of_work(settings) as uow:
+        records = list(bookings(uow.statements, Access.everything()))
+        assert [list(r) for r in records] == [EXPORT_KEYS] * 5
+        assert [r["amount"] for r in records if r["administration"] == "A1"] == ["-2.50", "-2.50", "500.00", "-10.00"]
+        first = records[0]
+        assert (first["account_iban"], first["statement_date"], first["status"]) == (ACCOUNT, "2026-11-02", "open")
+        only_a2 = list(bookings(uow.statements, Access.to({"A2"})))
+        assert {r["administration"] for r in only_a2} == {"A2"}
+        with pytest.raises(PermissionDenied):
+            list(bookings(uow.statements, Access.to({"A2"}), administration="A1"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,8 @@ from rich.table import Table
 
 from bankbridge import bootstrap
 from bankbridge.cli.context import app_context, is_terminal
+from bankbridge.ledger.access import Access
+from bankbridge.services import export
 from bankbridge.services.importing import FileOutcome, ImportReport, import_files
 
 out = Console(soft_wrap=True)
@@ -54,3 +58,31 @@ def _print(report: ImportReport) -> None:
 
 def _first(outcome: FileOutcome) -> str:
     return outcome.error or ""
+
+
+export_app = typer.Typer(help="Export what bankbridge has booked.", no_args_is_help=True)
+
+
+class ExportFormat(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+@export_app.command("bookings")
+def export_bookings(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="jsonl (default) or csv.")] = ExportFormat.jsonl,
+    output: Annotated[Path | None, typer.Option("--output", help="File to write (default: stdout).")] = None,
+    administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
+) -> None:
+    """Every statement line with its outcome: status, rule, evidence, settlements, postings."""
+    settings = app_context(ctx).settings()
+    with bootstrap.unit_of_work(settings) as uow:
+        records = export.bookings(uow.statements, Access.everything(), administration=administration)
+        chunks = export.jsonl(records) if fmt is ExportFormat.jsonl else export.csv_lines(records)
+        if output is None:
+            for chunk in chunks:
+                sys.stdout.write(chunk)
+        else:
+            with output.open("w", encoding="utf-8", newline="") as handle:
+                handle.writelines(chunks)

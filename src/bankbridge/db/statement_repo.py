@@ -187,6 +187,41 @@ class StatementRepository:
         for row in self.conn.execute(query.execution_options(yield_per=2000)):
             yield dict(row._mapping)
 
+    def bookings(
+        self, access: Access, *, administration: str | None = None
+    ) -> Iterator[tuple[dict[str, Any], dict[str, list[dict[str, Any]]] | None]]:
+        """Every line the caller may see with the postings and settlements booked for it."""
+        rows = self.line_rows(access, administration=administration)
+        for chunk in _chunks(rows, LOOKUP_CHUNK):
+            booked = entries_by_line(self.conn, [row["id"] for row in chunk])
+            for row in chunk:
+                yield row, booked.get(row["id"])
+
+
+def entries_by_line(conn: Connection, line_ids: Sequence[int]) -> dict[int, dict[str, list[dict[str, Any]]]]:
+    """Postings and settlements of the (not reversed) journal entries of these lines."""
+    e, p, st = schema.journal_entries, schema.postings, schema.settlements
+    out: dict[int, dict[str, list[dict[str, Any]]]] = {}
+    for start in range(0, len(line_ids), LOOKUP_CHUNK):
+        chunk = list(line_ids[start : start + LOOKUP_CHUNK])
+        live = and_(e.c.statement_line_id.in_(chunk), e.c.reversed_by.is_(None))
+        for row in conn.execute(
+            select(e.c.statement_line_id, e.c.currency, p).join(p, p.c.entry_id == e.c.id).where(live).order_by(p.c.id)
+        ):
+            out.setdefault(row.statement_line_id, {"postings": [], "settlements": []})["postings"].append(
+                dict(row._mapping)
+            )
+        for row in conn.execute(
+            select(e.c.statement_line_id, e.c.currency, st)
+            .join(st, st.c.entry_id == e.c.id)
+            .where(live, st.c.reopened.is_(False))
+            .order_by(st.c.id)
+        ):
+            out.setdefault(row.statement_line_id, {"postings": [], "settlements": []})["settlements"].append(
+                dict(row._mapping)
+            )
+    return out
+
 
 def line_row(target: NewLines, identity: str, position: int, line: StatementLine) -> dict[str, Any]:
     """The table row of a new statement line."""
@@ -218,6 +253,17 @@ def line_row(target: NewLines, identity: str, position: int, line: StatementLine
         "evidence": None,
         "score": None,
     }
+
+
+def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import Journal, LedgerBundle, NewLines, StoredStatement
 from bankbridge.statements.model import StatementLine
 
@@ -44,6 +45,14 @@ class StatementStore(Protocol):
     def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]: ...
 
     def add_lines(self, target: NewLines, lines: Sequence[tuple[str, int, StatementLine]]) -> None: ...
+
+
+class BookingReader(Protocol):
+    """Read side of statements, always through the caller's access (R-F2)."""
+
+    def bookings(
+        self, access: Access, *, administration: str | None = None
+    ) -> Iterator[tuple[dict[str, Any], dict[str, list[dict[str, Any]]] | None]]: ...
 
 
 class Clock(Protocol):
