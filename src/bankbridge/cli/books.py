@@ -37,12 +37,13 @@ def import_(
             report = import_files(files, factory, clock, on_statement=lambda _f: progress.advance(task))
     else:
         report = import_files(files, factory, clock)
-    _print(report)
+    print_report(report)
     if report.failed:
         raise typer.Exit(1)
 
 
-def _print(report: ImportReport) -> None:
+def print_report(report: ImportReport) -> None:
+    """Warnings and errors on stderr, the summary per administration on stdout."""
     for f in report.files:
         for warning in f.warnings:
             err.print(f"warning: {f.source}: {warning}", markup=False, highlight=False)

@@ -1,0 +1,256 @@
+"""Statements with known truth, generated from a ledger bundle.
+
+For the demo and for the quality benchmark: every generated line carries the outcome a
+correct engine must reach (:class:`Truth`): booked by which rule against which open
+items, or left open/proposed because certainty is impossible. Kinds of lines: exact
+payments by payment reference, by invoice number in the text, by IBAN with a unique
+amount, partial payments, combined payments, third parties (unknown IBAN), typo'd
+references, already paid invoices, ambiguous amounts, BSN payments by the tax office,
+PIN settlements with cost allocation, credit-card settlements with commission, bank
+costs, creditor payments, and unknown lines. The same seed gives the same statements.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from bankbridge.demo.generate import TAX_OFFICE_IBAN, iban
+from bankbridge.ledger.bundle import SPECS
+from bankbridge.ledger.bundle_files import RowReader
+from bankbridge.ledger.model import Journal, OpenItem, Relation, RelationBankAccount, RelationKind
+from bankbridge.statements.model import Balance, Statement, StatementLine
+
+
+@dataclass(frozen=True, slots=True)
+class Truth:
+    """What a correct engine does with a line."""
+
+    kind: str
+    status: str  # booked | proposed | open
+    rule: str | None = None
+    invoices: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Books:
+    """The parts of a bundle the scenarios draw from (per administration)."""
+
+    journals: list[Journal] = field(default_factory=list)
+    relations: dict[tuple[str, str], Relation] = field(default_factory=dict)
+    accounts: dict[tuple[str, str], str] = field(default_factory=dict)
+    items: dict[str, list[OpenItem]] = field(default_factory=dict)
+    bsn: dict[str, list[Relation]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, directory: Path) -> Books:
+        books = cls()
+        errors: list[Any] = []
+
+        def rows(name: str) -> Iterator[Any]:
+            for _line, record in RowReader(directory / name, SPECS[name], errors):
+                yield record
+
+        books.journals = list(rows("journals.csv"))
+        books.relations = {(r.administration, r.number): r for r in rows("relations.csv")}
+        for acc in rows("relation_bank_accounts.csv"):
+            assert isinstance(acc, RelationBankAccount)
+            if acc.status.value == "approved":
+                books.accounts.setdefault((acc.administration, acc.relation), acc.iban)
+        for item in rows("open_items.csv"):
+            books.items.setdefault(item.administration, []).append(item)
+        for rel in books.relations.values():
+            if rel.bsn and not rel.blocked:
+                books.bsn.setdefault(rel.administration, []).append(rel)
+        if errors:
+            raise ValueError(f"bundle {directory} is not valid: {errors[0]}")
+        return books
+
+
+@dataclass(slots=True)
+class _Day:
+    rng: random.Random
+    books: Books
+    journal: Journal
+    day: date
+    used: set[str]
+    lines: list[StatementLine] = field(default_factory=list)
+    truths: list[Truth] = field(default_factory=list)
+    counter: int = 0
+
+    def add(self, truth: Truth, amount: Decimal, **fields: Any) -> None:
+        self.counter += 1
+        ref = f"{self.day:%y%m%d}{self.journal.code}{self.counter:05d}"
+        self.lines.append(
+            StatementLine(
+                amount=amount, booking_date=self.day, value_date=self.day, currency="EUR", bank_reference=ref, **fields
+            )
+        )
+        self.truths.append(truth)
+
+    def open_items(self, kind: RelationKind) -> list[OpenItem]:
+        adm = self.journal.administration
+        return [
+            i
+            for i in self.books.items.get(adm, [])
+            if i.invoice_number not in self.used
+            and i.amount > 0
+            and self.books.relations[(adm, i.relation)].kind is kind
+            and not self.books.relations[(adm, i.relation)].blocked
+            and (adm, i.relation) in self.books.accounts
+        ]
+
+    def take(self, kind: RelationKind) -> OpenItem | None:
+        items = self.open_items(kind)
+        if not items:
+            return None
+        item = self.rng.choice(items)
+        self.used.add(item.invoice_number)
+        return item
+
+    def payer(self, item: OpenItem) -> tuple[str, str]:
+        rel = self.books.relations[(item.administration, item.relation)]
+        return self.books.accounts[(item.administration, item.relation)], rel.name
+
+
+def _debtor_lines(d: _Day) -> None:
+    if item := d.take(RelationKind.DEBTOR):
+        acc, name = d.payer(item)
+        d.add(
+            Truth("exact_reference", "booked", "payment_reference", (item.invoice_number,)),
+            item.amount,
+            counterparty_iban=acc,
+            counterparty_name=name,
+            payment_reference=item.payment_reference,
+            payment_reference_type="CUR",
+            description=f"Betaling {item.payment_reference}",
+        )
+    if item := d.take(RelationKind.DEBTOR):
+        acc, name = d.payer(item)
+        d.add(
+            Truth("exact_invoice_number", "booked", "iban", (item.invoice_number,)),
+            item.amount,
+            counterparty_iban=acc,
+            counterparty_name=name,
+            description=f"factuur {item.invoice_number}",
+        )
+    if item := d.take(RelationKind.DEBTOR):
+        acc, name = d.payer(item)
+        part = (item.amount / 2).quantize(Decimal("0.01"))
+        d.add(
+            Truth("partial", "booked", "iban", (item.invoice_number,)),
+            part,
+            counterparty_iban=acc,
+            counterparty_name=name,
+            description=f"deelbetaling factuur {item.invoice_number}",
+        )
+    if item := d.take(RelationKind.DEBTOR):
+        _acc, _name = d.payer(item)
+        d.add(
+            Truth("third_party", "booked", "invoice_number", (item.invoice_number,)),
+            item.amount,
+            counterparty_iban=iban(d.rng),
+            counterparty_name="Stichting Derde Betaler",
+            description=f"namens klant factuur {item.invoice_number}",
+        )
+    if item := d.take(RelationKind.DEBTOR):
+        acc, name = d.payer(item)
+        typo = _typo(item.payment_reference or "0000000000000000")
+        d.add(
+            Truth("typo_reference", "open", None, (item.invoice_number,)),
+            item.amount,
+            counterparty_iban=iban(d.rng),
+            counterparty_name=name,
+            payment_reference=typo,
+            description=f"Betaling {typo}",
+        )
+
+
+def _typo(reference: str) -> str:
+    digits = list(reference)
+    pos = len(digits) - 3
+    digits[pos] = str((int(digits[pos]) + 1) % 10)
+    return "".join(digits)
+
+
+def _other_lines(d: _Day) -> None:
+    if item := d.take(RelationKind.CREDITOR):
+        acc, name = d.payer(item)
+        d.add(
+            Truth("creditor_payment", "booked", "iban", (item.invoice_number,)),
+            -item.amount,
+            counterparty_iban=acc,
+            counterparty_name=name,
+            description=f"betaling {item.invoice_number}",
+        )
+    d.add(
+        Truth("bank_costs", "booked", "transaction_code"),
+        Decimal("-12.50"),
+        bank_code="N093",
+        description="Kosten betalingsverkeer",
+        detail_lines=("KOSTEN", "BETALINGSVERKEER", "PERIODE 11"),
+    )
+    if d.journal.bic == "RABONL2U":
+        amount = Decimal(d.rng.randrange(20000, 90000)).scaleb(-2)
+        d.add(
+            Truth("pin_allocation", "booked", "transaction_code"),
+            amount,
+            bank_code="N121",
+            counterparty_name="LIN-O-LUX",
+            description="AFREKENING PIN-TRANSACTIES Verk.punt PT5101 periode 049",
+            detail_lines=("LIN-O-LUX", "AFREKENING PIN-TRANSACTIES", "Verk.punt PT5101       periode 049"),
+        )
+    d.add(
+        Truth("unknown", "open"),
+        Decimal(d.rng.randrange(500, 5000)).scaleb(-2),
+        counterparty_iban=iban(d.rng),
+        counterparty_name="Onbekende Partij",
+        description="overboeking",
+    )
+    people = d.books.bsn.get(d.journal.administration, [])
+    if people and d.rng.random() < 0.7:
+        person = d.rng.choice(people)
+        d.add(
+            Truth("bsn", "booked", "bsn"),
+            Decimal("150.00"),
+            counterparty_iban=TAX_OFFICE_IBAN,
+            counterparty_name="BELASTINGDIENST",
+            description=f"KINDEROPVANGTOESLAG nr. {person.bsn} 2026",
+        )
+
+
+def statements(
+    directory: Path, *, start: date = date(2026, 11, 16), days: int = 5, seed: int = 11
+) -> list[tuple[Journal, Statement, list[Truth]]]:
+    """Daily statements for every journal of the bundle in ``directory``."""
+    rng = random.Random(seed)
+    books = Books.read(directory)
+    used: set[str] = set()
+    out = []
+    for journal in books.journals:
+        balance = Decimal("25000.00")
+        for n in range(days):
+            day = start + timedelta(days=n)
+            d = _Day(rng, books, journal, day, used)
+            _debtor_lines(d)
+            _other_lines(d)
+            closing = balance + sum((li.amount for li in d.lines), Decimal(0))
+            stmt = Statement(
+                format="mt940",
+                account=journal.iban,
+                currency=journal.currency,
+                lines=tuple(d.lines),
+                dialect="rabobank",
+                statement_number=f"{day:%j}",
+                sequence="1",
+                opening_balance=Balance(day, balance),
+                closing_balance=Balance(day, closing),
+            )
+            out.append((journal, stmt, d.truths))
+            balance = closing
+    return out
