@@ -11,9 +11,9 @@ import argparse
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
