@@ -17,6 +17,7 @@ from bankbridge.cli.context import app_context, is_terminal
 from bankbridge.ledger.access import Access
 from bankbridge.services import export
 from bankbridge.services.importing import FileOutcome, ImportReport, import_files
+from bankbridge.services.processing import ProcessReport, process, undo
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -25,6 +26,9 @@ err = Console(stderr=True, soft_wrap=True)
 def import_(
     ctx: typer.Context,
     files: Annotated[list[Path], typer.Argument(help="Statement files (MT940, MT942, CAMT, CODA, OFX, zip).")],
+    process_now: Annotated[
+        bool, typer.Option("--process", help="Process the imported statements right away (all journals).")
+    ] = False,
 ) -> None:
     """Read statement files, route each statement to its bank journal by IBAN, skip what was
     read before, and keep the original lines."""
@@ -37,21 +41,22 @@ def import_(
             report = import_files(files, factory, clock, on_statement=lambda _f: progress.advance(task))
     else:
         report = import_files(files, factory, clock)
-    print_report(report)
+    journals = report.journals_to_process(everything=process_now)
+    processed = process(factory, clock, access=Access.everything(), journals=journals) if journals else None
+    print_report(report, processed)
     if report.failed:
         raise typer.Exit(1)
 
 
-def print_report(report: ImportReport) -> None:
+def print_report(report: ImportReport, processed: ProcessReport | None = None) -> None:
     """Warnings and errors on stderr, the summary per administration on stdout."""
     for f in report.files:
         for warning in f.warnings:
             err.print(f"warning: {f.source}: {warning}", markup=False, highlight=False)
     table = Table("administration", "statements", "lines", "duplicates", "booked", "open", box=None)
     for adm, s in sorted(report.per_administration().items()):
-        table.add_row(
-            adm, str(len(s.statements)), str(s.lines), str(s.duplicates), str(s.booked), str(s.lines - s.booked)
-        )
+        booked = processed.booked.get(adm, 0) if processed else 0
+        table.add_row(adm, str(len(s.statements)), str(s.lines), str(s.duplicates), str(booked), str(s.lines - booked))
     out.print(table)
     for f in report.failed:
         err.print(f"error: {_first(f)}", markup=False, highlight=False)
@@ -87,3 +92,34 @@ def export_bookings(
         else:
             with output.open("w", encoding="utf-8", newline="") as handle:
                 handle.writelines(chunks)
+
+
+def process_(
+    ctx: typer.Context,
+    administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
+) -> None:
+    """Automatic processing of every statement in progress: match, book, explain."""
+    settings = app_context(ctx).settings()
+    report = process(
+        bootstrap.uow_factory(settings),
+        bootstrap.SystemClock(),
+        access=Access.everything(),
+        administration=administration,
+    )
+    table = Table("administration", "booked", "proposed", "open", box=None)
+    for adm in sorted(set(report.booked) | set(report.proposed) | set(report.open)):
+        table.add_row(
+            adm, str(report.booked.get(adm, 0)), str(report.proposed.get(adm, 0)), str(report.open.get(adm, 0))
+        )
+    out.print(table)
+    err.print(f"statements processed: {report.processed_statements}")
+
+
+def undo_(
+    ctx: typer.Context,
+    line: Annotated[int, typer.Argument(help="The statement line id (see export bookings).")],
+) -> None:
+    """Undo the processing of one line: its booking reversed, settled open items reopened (R-G3)."""
+    settings = app_context(ctx).settings()
+    undo(bootstrap.uow_factory(settings), bootstrap.SystemClock(), access=Access.everything(), line_id=line)
+    err.print(f"line {line} is open again")

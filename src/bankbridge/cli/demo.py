@@ -15,7 +15,9 @@ from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements
 from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
+from bankbridge.ledger.access import Access
 from bankbridge.services.importing import import_files
+from bankbridge.services.processing import process
 from bankbridge.services.ledger import load_bundle
 
 err = Console(stderr=True, soft_wrap=True)
@@ -53,6 +55,11 @@ def demo(
     err.print(f"demo books loaded: {sum(report.counts.values())} rows from {BUNDLE}")
     paths = write_demo_files(directory)
     err.print(f"wrote {len(paths)} statement files to {directory}/")
-    result = import_files(paths, bootstrap.uow_factory(settings), bootstrap.SystemClock())
-    print_report(result)
-    err.print("next: `bankbridge export bookings` shows every line with its status")
+    factory = bootstrap.uow_factory(settings)
+    clock = bootstrap.SystemClock()
+    result = import_files(paths, factory, clock)
+    processed = process(
+        factory, clock, access=Access.everything(), journals=result.journals_to_process(everything=True)
+    )
+    print_report(result, processed)
+    err.print("next: `bankbridge export bookings` shows every line with its status, rule and the reason why")

@@ -240,6 +240,7 @@ statement_lines = Table(
     Column("rule", String(32)),
     Column("evidence", Text),
     Column("score", Integer),
+    Column("candidates", Text, nullable=False, default="[]"),
     UniqueConstraint("account_iban", "identity", name="uq_statement_lines_account_identity"),
     CheckConstraint("status IN ('open','proposed','booked')", name="status"),
     Index("ix_statement_lines_statement", "statement_id", "position"),
@@ -267,9 +268,11 @@ journal_entries = Table(
     Column("currency", String(3), nullable=False),
     Column("statement_line_id", Integer, ForeignKey("statement_lines.id")),
     Column("description", Text, nullable=False, default=""),
-    Column("reversed_by", Integer, ForeignKey("journal_entries.id")),
+    Column("reversed_at", DateTime(timezone=True)),
+    Column("rule", String(32)),
     ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
     Index("ix_journal_entries_line", "statement_line_id"),
+    Index("ix_journal_entries_voucher", "administration", "journal", "voucher_number"),
 )
 
 postings = Table(

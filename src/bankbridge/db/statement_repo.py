@@ -204,7 +204,7 @@ def entries_by_line(conn: Connection, line_ids: Sequence[int]) -> dict[int, dict
     out: dict[int, dict[str, list[dict[str, Any]]]] = {}
     for start in range(0, len(line_ids), LOOKUP_CHUNK):
         chunk = list(line_ids[start : start + LOOKUP_CHUNK])
-        live = and_(e.c.statement_line_id.in_(chunk), e.c.reversed_by.is_(None))
+        live = and_(e.c.statement_line_id.in_(chunk), e.c.reversed_at.is_(None))
         for row in conn.execute(
             select(e.c.statement_line_id, e.c.currency, p).join(p, p.c.entry_id == e.c.id).where(live).order_by(p.c.id)
         ):
@@ -252,6 +252,7 @@ def line_row(target: NewLines, identity: str, position: int, line: StatementLine
         "rule": None,
         "evidence": None,
         "score": None,
+        "candidates": "[]",
     }
 
 

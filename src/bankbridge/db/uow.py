@@ -11,6 +11,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from bankbridge.db.booking_repo import BookingRepository
 from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import StatementRepository
 from bankbridge.errors import InputError
@@ -24,12 +25,14 @@ class SqlUnitOfWork:
         self._conn: Connection | None = None
         self._ledger: LedgerRepository | None = None
         self._statements: StatementRepository | None = None
+        self._bookings: BookingRepository | None = None
 
     def __enter__(self) -> Self:
         self._conn = self.engine.connect()
         self._conn.begin()
         self._ledger = LedgerRepository(self._conn)
         self._statements = StatementRepository(self._conn)
+        self._bookings = BookingRepository(self._conn)
         return self
 
     def __exit__(
@@ -57,6 +60,11 @@ class SqlUnitOfWork:
     def statements(self) -> StatementRepository:
         assert self._statements is not None, "use the unit of work in a with block"
         return self._statements
+
+    @property
+    def bookings(self) -> BookingRepository:
+        assert self._bookings is not None, "use the unit of work in a with block"
+        return self._bookings
 
     @property
     def connection(self) -> Connection:

@@ -7,7 +7,9 @@ is an error too (never first-wins).
 from __future__ import annotations
 
 import io
+import lzma
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from bankbridge.errors import ParseError
@@ -20,6 +22,11 @@ MAX_FILE_BYTES = 2 * 1024**3
 MAX_ARCHIVE_MEMBERS = 10_000
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 """Largest total uncompressed size of a zip archive: a zip bomb is refused."""
+_ZIP_ERRORS = (
+    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError,
+    NotImplementedError, RuntimeError, OSError,
+)
+"""What zipfile raises on damaged or unsupported archives (not only ``BadZipFile``)."""
 
 
 def formats() -> tuple[Format, ...]:
@@ -73,8 +80,8 @@ def is_zip(data: bytes) -> bool:
 def _members(data: bytes, *, source: str) -> list[tuple[str, bytes]]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise ParseError(f"broken zip archive: {exc}", file=source) from exc
+    except _ZIP_ERRORS as exc:
+        raise ParseError(f"broken zip archive: {str(exc) or type(exc).__name__}", file=source) from exc
     infos = [info for info in archive.infolist() if not info.is_dir()]
     if len(infos) > MAX_ARCHIVE_MEMBERS:
         raise ParseError(f"zip archive holds {len(infos)} files, more than {MAX_ARCHIVE_MEMBERS}", file=source)
@@ -85,8 +92,8 @@ def _members(data: bytes, *, source: str) -> list[tuple[str, bytes]]:
         name = f"{source}!{info.filename}"
         try:
             out.append((name, archive.read(info)))
-        except (zipfile.BadZipFile, RuntimeError, OSError) as exc:
-            raise ParseError(f"cannot unpack: {exc}", file=name) from exc
+        except _ZIP_ERRORS as exc:
+            raise ParseError(f"cannot unpack: {str(exc) or type(exc).__name__}", file=name) from exc
     return out
 
 

@@ -34,9 +34,11 @@ class DayOutcome:
 
     statement_id: int
     administration: str
+    journal: str
     created: bool
     added: int
     duplicates: int
+    auto_process: bool = False
 
 
 @dataclass(slots=True)
@@ -59,8 +61,6 @@ class AdministrationSummary:
     statements: set[int] = field(default_factory=set)
     lines: int = 0
     duplicates: int = 0
-    booked: int = 0
-    open: int = 0
 
 
 @dataclass(slots=True)
@@ -68,6 +68,16 @@ class ImportReport:
     """The outcome of one import run."""
 
     files: list[FileOutcome] = field(default_factory=list)
+
+    def journals_to_process(self, *, everything: bool) -> set[tuple[str, str]]:
+        """Journals that received lines and are processed now: all with ``--process``,
+        else those whose posting profile says *process automatically* (R-C7)."""
+        return {
+            (d.administration, d.journal)
+            for f in self.files
+            for d in f.days
+            if d.added and (everything or d.auto_process)
+        }
 
     @property
     def failed(self) -> list[FileOutcome]:
@@ -146,7 +156,15 @@ def _add_day(
     duplicates = len(day.lines) - len(fresh)
     existing = store.daily_statement(journal, day.date)
     if not fresh:
-        return DayOutcome(existing.id if existing else 0, journal.administration, False, 0, duplicates)
+        return DayOutcome(
+            existing.id if existing else 0,
+            journal.administration,
+            journal.code,
+            False,
+            0,
+            duplicates,
+            journal.auto_process,
+        )
     now = clock.now()
     added = sum((line.amount for _, line in fresh), Decimal(0))
     if existing is None:
@@ -160,7 +178,9 @@ def _add_day(
         NewLines(stmt_id, journal.iban, journal.currency, source),
         [(ident, position + n, line) for n, (ident, line) in enumerate(fresh, start=1)],
     )
-    return DayOutcome(stmt_id, journal.administration, existing is None, len(fresh), duplicates)
+    return DayOutcome(
+        stmt_id, journal.administration, journal.code, existing is None, len(fresh), duplicates, journal.auto_process
+    )
 
 
 def _voucher(store: StatementStore, journal: Journal, statement: Statement, single_day: bool) -> str:

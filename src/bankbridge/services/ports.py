@@ -9,7 +9,8 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.model import Journal, LedgerBundle, NewLines, StoredStatement
+from bankbridge.ledger.model import Journal, LedgerBundle, NewLines, OpenItem, RelationBankAccount, StoredStatement
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
 from bankbridge.statements.model import StatementLine
 
 
@@ -55,6 +56,30 @@ class BookingReader(Protocol):
     ) -> Iterator[tuple[dict[str, Any], dict[str, list[dict[str, Any]]] | None]]: ...
 
 
+class BookingStore(Protocol):
+    """What processing reads and writes."""
+
+    def pending_ids(
+        self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
+    ) -> list[int]: ...
+
+    def pending(self, line_ids: Sequence[int]) -> list[PendingLine]: ...
+
+    def administrations_of(self, line_ids: Sequence[int]) -> set[str]: ...
+
+    def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem]]: ...
+
+    def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None: ...
+
+    def add_bank_accounts(self, accounts: Sequence[RelationBankAccount]) -> None: ...
+
+    def close_statements(self, statement_ids: set[int], *, now: datetime) -> list[int]: ...
+
+    def undo_line(self, access: Access, line_id: int, *, now: datetime) -> tuple[str, int]: ...
+
+    def audit(self, rows: Sequence[dict[str, Any]]) -> None: ...
+
+
 class Clock(Protocol):
     """Where the time comes from (never the wall clock directly)."""
 
@@ -69,6 +94,9 @@ class UnitOfWork(Protocol):
 
     @property
     def statements(self) -> StatementStore: ...
+
+    @property
+    def bookings(self) -> BookingStore: ...
 
     def __enter__(self) -> Self: ...
 

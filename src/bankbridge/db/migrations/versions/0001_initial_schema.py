@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 18:37:32.042131
+Create Date: 2026-11-23 18:45:51.342276
 """
 
 from __future__ import annotations
@@ -285,6 +285,7 @@ def upgrade() -> None:
         sa.Column("rule", sa.String(length=32), nullable=True),
         sa.Column("evidence", sa.Text(), nullable=True),
         sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("candidates", sa.Text(), nullable=False),
         sa.CheckConstraint("status IN ('open','proposed','booked')", name=op.f("ck_statement_lines_status")),
         sa.ForeignKeyConstraint(
             ["statement_id"],
@@ -308,14 +309,12 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("statement_line_id", sa.Integer(), nullable=True),
         sa.Column("description", sa.Text(), nullable=False),
-        sa.Column("reversed_by", sa.Integer(), nullable=True),
+        sa.Column("reversed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("rule", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
             ["administration", "journal"],
             ["journals.administration", "journals.code"],
             name=op.f("fk_journal_entries_administration_journals"),
-        ),
-        sa.ForeignKeyConstraint(
-            ["reversed_by"], ["journal_entries.id"], name=op.f("fk_journal_entries_reversed_by_journal_entries")
         ),
         sa.ForeignKeyConstraint(
             ["statement_line_id"],
@@ -326,6 +325,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("journal_entries", schema=None) as batch_op:
         batch_op.create_index("ix_journal_entries_line", ["statement_line_id"], unique=False)
+        batch_op.create_index(
+            "ix_journal_entries_voucher", ["administration", "journal", "voucher_number"], unique=False
+        )
 
     op.create_table(
         "postings",
@@ -377,6 +379,7 @@ def downgrade() -> None:
 
     op.drop_table("postings")
     with op.batch_alter_table("journal_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_journal_entries_voucher")
         batch_op.drop_index("ix_journal_entries_line")
 
     op.drop_table("journal_entries")

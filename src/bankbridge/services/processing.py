@@ -1,0 +1,176 @@
+"""Processing (R-D9, R-C7, R-G3): every line of the statements in progress through the
+matching engine; booked lines get their journal entry and settlements, the others their
+status and the sentence saying why not; statements whose lines are all booked become
+processed. Lines are decided in id order in chunks that share the engine's batch state,
+so memory stays bounded and the result is the same as one big batch.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from bankbridge.ledger.access import Access
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
+from bankbridge.matching import Books, Decision, LineInput
+from bankbridge.matching.context import BatchState
+from bankbridge.matching.engine import decide_line
+from bankbridge.money import format_amount
+from bankbridge.services.ports import Clock, UnitOfWork
+
+CHUNK = 5000
+
+
+@dataclass(slots=True)
+class ProcessReport:
+    """Counts per administration: lines booked, proposed, left open; statements processed."""
+
+    booked: dict[str, int] = field(default_factory=dict)
+    proposed: dict[str, int] = field(default_factory=dict)
+    open: dict[str, int] = field(default_factory=dict)
+    processed_statements: int = 0
+    rules: dict[str, int] = field(default_factory=dict)
+
+    def count(self, administration: str, decision: Decision) -> None:
+        target = {"booked": self.booked, "proposed": self.proposed}.get(decision.status, self.open)
+        target[administration] = target.get(administration, 0) + 1
+        if decision.status == "booked" and decision.rule:
+            self.rules[decision.rule] = self.rules.get(decision.rule, 0) + 1
+
+
+def _candidates(decision: Decision) -> str:
+    return json.dumps(
+        [
+            {
+                "relation": c.relation,
+                "invoice_numbers": list(c.invoice_numbers),
+                "amount": format_amount(c.amount),
+                "score": c.score,
+                "reason": c.reason,
+                "gl_account": c.gl_account,
+            }
+            for c in decision.candidates
+        ],
+        ensure_ascii=False,
+    )
+
+
+def translate(pending: PendingLine, decision: Decision) -> tuple[LineOutcome, Booking | None]:
+    """The engine's decision as what is stored for the line (and its journal entry)."""
+    outcome = LineOutcome(
+        pending.line_id, decision.status, decision.rule, decision.evidence, decision.score, _candidates(decision)
+    )
+    if decision.status != "booked":
+        return outcome, None
+    line = pending.line
+    booking = Booking(
+        line_id=pending.line_id,
+        administration=pending.administration,
+        journal=pending.journal,
+        voucher_number=pending.voucher_number,
+        entry_date=line.booking_date or line.value_date,  # type: ignore[arg-type]
+        currency=pending.currency,
+        rule=decision.rule,
+        postings=decision.postings,
+        settlements=decision.settlements,
+        description=(line.description or line.counterparty_name or "")[:200],
+    )
+    return outcome, booking
+
+
+def process(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    *,
+    access: Access,
+    administration: str | None = None,
+    journals: set[tuple[str, str]] | None = None,
+    actor: str = "bankbridge",
+) -> ProcessReport:
+    """Process every line not booked yet of the statements in progress the caller may see
+    (optionally only of some ``(administration, journal)`` pairs)."""
+    report = ProcessReport()
+    with uow_factory() as uow:
+        ids = uow.bookings.pending_ids(access, administration=administration, journals=journals)
+        if not ids:
+            return report
+        bundle, items = uow.bookings.books(uow.bookings.administrations_of(ids))
+        books = Books.build(
+            administrations=bundle.administrations,
+            journals=bundle.journals,
+            gl_accounts=bundle.gl_accounts,
+            relations=bundle.relations,
+            relation_bank_accounts=bundle.relation_bank_accounts,
+            open_items=items,
+            transaction_codes=bundle.transaction_codes,
+            allocations=bundle.allocations,
+        )
+        state = BatchState()
+        statements: set[int] = set()
+        for start in range(0, len(ids), CHUNK):
+            pending = uow.bookings.pending(ids[start : start + CHUNK])
+            statements.update(p.statement_id for p in pending)
+            _process_chunk(uow, pending, books=books, state=state, report=report, clock=clock)
+        closed = uow.bookings.close_statements(statements, now=clock.now())
+        report.processed_statements = len(closed)
+        uow.bookings.audit(
+            [
+                {
+                    "at": clock.now(),
+                    "actor": actor,
+                    "administration": adm,
+                    "action": "process",
+                    "subject": f"{n} lines booked",
+                    "detail": "",
+                }
+                for adm, n in sorted(report.booked.items())
+            ]
+        )
+        uow.commit()
+    return report
+
+
+def _process_chunk(
+    uow: UnitOfWork,
+    pending: Sequence[PendingLine],
+    *,
+    books: Books,
+    state: BatchState,
+    report: ProcessReport,
+    clock: Clock,
+) -> None:
+    outcomes, bookings, accounts = [], [], []
+    for p in pending:
+        entry = LineInput(p.line_id, p.administration, p.journal, p.bank_bic, p.account_iban, p.currency, p.line)
+        decision = decide_line(entry, books, state)
+        outcome, booking = translate(p, decision)
+        outcomes.append(outcome)
+        if booking is not None:
+            bookings.append(booking)
+        if decision.new_bank_account is not None:
+            accounts.append(decision.new_bank_account)
+        report.count(p.administration, decision)
+    uow.bookings.save(outcomes, bookings, now=clock.now())
+    uow.bookings.add_bank_accounts(accounts)
+
+
+def undo(
+    uow_factory: Callable[[], UnitOfWork], clock: Clock, *, access: Access, line_id: int, actor: str = "bankbridge"
+) -> None:
+    """Undo the processing of one line (R-G3): its entry reversed, settlements reopened."""
+    with uow_factory() as uow:
+        administration, statement_id = uow.bookings.undo_line(access, line_id, now=clock.now())
+        uow.bookings.audit(
+            [
+                {
+                    "at": clock.now(),
+                    "actor": actor,
+                    "administration": administration,
+                    "action": "undo",
+                    "subject": f"line {line_id} of statement {statement_id}",
+                    "detail": "",
+                }
+            ]
+        )
+        uow.commit()
