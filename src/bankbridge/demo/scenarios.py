@@ -85,7 +85,7 @@ class _Day:
 
     def add(self, truth: Truth, amount: Decimal, **fields: Any) -> None:
         self.counter += 1
-        ref = f"{self.day:%y%m%d}{self.journal.code}{self.counter:05d}"
+        ref = f"{self.journal.administration}{self.journal.code}{self.day:%y%m%d}{self.counter:04d}"
         self.lines.append(
             StatementLine(
                 amount=amount, booking_date=self.day, value_date=self.day, currency="EUR", bank_reference=ref, **fields

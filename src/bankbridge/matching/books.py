@@ -1,0 +1,169 @@
+"""The books as the engine sees them: ledger records plus indexes built once per batch.
+
+Every look-up the steps need is a dictionary access (reference → items, IBAN →
+relations, invoice number → items, BSN → relations, bank + code → rules), so matching a
+batch is a set of hash joins, never a scan of the open items per line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TypeVar
+
+from bankbridge.errors import InvalidIdentifier
+from bankbridge.identifiers import iban as iban_id
+from bankbridge.identifiers import references
+from bankbridge.ledger.model import (
+    Administration,
+    Allocation,
+    GLAccount,
+    Journal,
+    OpenItem,
+    Relation,
+    RelationBankAccount,
+    RelationKind,
+    TransactionCode,
+)
+from bankbridge.matching.model import InTransitBatch, InTransitItem
+
+TransitHit = tuple[InTransitBatch, int, InTransitItem]
+"""A batch, the index of one of its items, and the item."""
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def group(pairs: Iterable[tuple[K, V]]) -> dict[K, tuple[V, ...]]:
+    """``[(k, v), …]`` → ``{k: (v, …)}``, keeping the order of ``pairs``."""
+    out: defaultdict[K, list[V]] = defaultdict(list)
+    for key, value in pairs:
+        out[key].append(value)
+    return {key: tuple(values) for key, values in out.items()}
+
+
+def bank_key(bic: str | None) -> str:
+    """Transaction codes are per bank: compare BICs on their first 8 characters."""
+    return (bic or "").strip().upper()[:8]
+
+
+def digit_key(text: str) -> str:
+    """The digits of ``text`` without leading zeros: how an invoice number cut out of a
+    payment reference (R-C3) is compared with the invoice numbers of open items."""
+    return "".join(ch for ch in text if ch.isdigit()).lstrip("0")
+
+
+def reference_key(text: str) -> str:
+    """A stored payment reference in the compact form ``references.parse`` gives."""
+    try:
+        return references.parse(text).compact
+    except InvalidIdentifier:  # a stored reference that does not parse is kept as typed
+        return "".join(text.split()).upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Books:
+    """Master data and open items of the environment(s) being processed, indexed."""
+
+    administrations: Mapping[str, Administration]
+    journals: Mapping[tuple[str, str], Journal]
+    gl_accounts: Mapping[tuple[str, str], GLAccount]
+    relations: Mapping[tuple[str, str], Relation]
+    relations_by_iban: Mapping[tuple[str, str], tuple[Relation, ...]]
+    relations_by_bsn: Mapping[tuple[str, str], tuple[Relation, ...]]
+    ibans_of_relation: Mapping[tuple[str, str], frozenset[str]]
+    items: Mapping[tuple[str, str], OpenItem]
+    items_by_word: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    items_by_reference: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    items_by_digits: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    items_of_relation: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    items_in_environment: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    codes: Mapping[tuple[str, str, str], tuple[TransactionCode, ...]]
+    allocations: Mapping[tuple[str, str, str, str], tuple[Allocation, ...]]
+    in_transit: tuple[InTransitBatch, ...]
+    batches_by_id: Mapping[tuple[str, str], tuple[InTransitBatch, ...]]
+    transit_by_e2e: Mapping[tuple[str, str], tuple[TransitHit, ...]]
+    transit_by_relation: Mapping[tuple[str, str], tuple[TransitHit, ...]]
+    batches_by_total: Mapping[tuple[str, str, Decimal], tuple[InTransitBatch, ...]]
+    debtors_gl_account: str = "1300"
+    creditors_gl_account: str = "1600"
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        administrations: Sequence[Administration] = (),
+        journals: Sequence[Journal] = (),
+        gl_accounts: Sequence[GLAccount] = (),
+        relations: Sequence[Relation] = (),
+        relation_bank_accounts: Sequence[RelationBankAccount] = (),
+        open_items: Sequence[OpenItem] = (),
+        transaction_codes: Sequence[TransactionCode] = (),
+        allocations: Sequence[Allocation] = (),
+        in_transit: Sequence[InTransitBatch] = (),
+        debtors_gl_account: str = "1300",
+        creditors_gl_account: str = "1600",
+    ) -> Books:
+        """Index plain sequences of ledger records (done once per batch of lines)."""
+        rels = {(r.administration, r.number): r for r in relations}
+        items = sorted(open_items, key=lambda i: (i.administration, i.invoice_number))
+        envs = {a.code: a.environment for a in administrations}
+        by_iban, by_bsn, ibans = _relation_indexes(rels, relation_bank_accounts)
+        ordered = tuple(sorted(in_transit, key=lambda b: (b.administration, b.batch_id)))
+        return cls(
+            administrations={a.code: a for a in administrations},
+            journals={(j.administration, j.code): j for j in journals},
+            gl_accounts={(g.environment, g.number): g for g in gl_accounts},
+            relations=rels,
+            relations_by_iban=by_iban,
+            relations_by_bsn=by_bsn,
+            ibans_of_relation=ibans,
+            items={(i.administration, i.invoice_number): i for i in items},
+            items_by_word=group(((i.administration, i.invoice_number.upper()), i) for i in items),
+            items_by_reference=group(
+                ((i.administration, reference_key(i.payment_reference)), i) for i in items if i.payment_reference
+            ),
+            items_by_digits=group(
+                ((i.administration, digit_key(i.invoice_number)), i) for i in items if digit_key(i.invoice_number)
+            ),
+            items_of_relation=group(((i.administration, i.relation), i) for i in items),
+            items_in_environment=group(((envs.get(i.administration, ""), i.invoice_number.upper()), i) for i in items),
+            codes=group(((t.environment, bank_key(t.bank), t.code), t) for t in transaction_codes),
+            allocations=group(((a.environment, bank_key(a.bank), a.code, a.code_search_value), a) for a in allocations),
+            in_transit=ordered,
+            batches_by_id=group(((b.administration, b.batch_id), b) for b in ordered),
+            transit_by_e2e=group(
+                ((b.administration, item.end_to_end_id), (b, n, item))
+                for b in ordered
+                for n, item in enumerate(b.items)
+                if item.end_to_end_id
+            ),
+            transit_by_relation=group(
+                ((b.administration, item.relation), (b, n, item)) for b in ordered for n, item in enumerate(b.items)
+            ),
+            batches_by_total=group(((b.administration, b.kind, b.total), b) for b in ordered),
+            debtors_gl_account=debtors_gl_account,
+            creditors_gl_account=creditors_gl_account,
+        )
+
+    def control_account(self, kind: RelationKind) -> str:
+        """The GL account a relation of ``kind`` is booked on (debtors or creditors)."""
+        return self.debtors_gl_account if kind is RelationKind.DEBTOR else self.creditors_gl_account
+
+
+def _relation_indexes(
+    rels: Mapping[tuple[str, str], Relation], accounts: Sequence[RelationBankAccount]
+) -> tuple[
+    dict[tuple[str, str], tuple[Relation, ...]],
+    dict[tuple[str, str], tuple[Relation, ...]],
+    dict[tuple[str, str], frozenset[str]],
+]:
+    by_iban = group(
+        ((a.administration, iban_id.compact(a.iban)), rels[(a.administration, a.relation)])
+        for a in accounts
+        if (a.administration, a.relation) in rels
+    )
+    by_bsn = group(((r.administration, r.bsn.strip().zfill(9)), r) for r in rels.values() if r.bsn)
+    ibans = group(((a.administration, a.relation), iban_id.compact(a.iban)) for a in accounts)
+    return by_iban, by_bsn, {key: frozenset(values) for key, values in ibans.items()}

@@ -1,0 +1,79 @@
+"""Step 3, IBAN (R-D4): the counter IBAN identifies the relation; then its open items
+are searched, first by invoice numbers named in the description, else by amount
+(one item, a unique combination, or one item within the tolerance).
+
+An invoice number of *another* relation in the description is conflicting evidence:
+the line is then only proposed.
+"""
+
+from __future__ import annotations
+
+from bankbridge.ledger.model import OpenItem, Relation
+from bankbridge.matching.context import LineContext, labels
+from bankbridge.matching.money_cases import Misfit, settle_by_amount
+from bankbridge.matching.outcome import Note, Verdict, booked, complete, proposed
+from bankbridge.matching.text import invoice_words, words
+
+
+def named_items(ctx: LineContext) -> tuple[OpenItem, ...]:
+    """Open items (of any relation) whose invoice number is a word of the description.
+
+    With an invoice number range set (R-C4) only words in the range count; without one,
+    words of at least 4 characters with a digit.
+    """
+    adm = ctx.administration
+    text = ctx.entry.line.description
+    if adm.invoice_range_from and adm.invoice_range_to:
+        candidates = invoice_words(text, adm.invoice_range_from, adm.invoice_range_to)
+    else:
+        candidates = tuple(w for w in words(text) if len(w) >= 4 and any(c.isdigit() for c in w))
+    found = (item for w in candidates for item in ctx.books.items_by_word.get((adm.code, w.upper()), ()))
+    return tuple(dict.fromkeys(found))
+
+
+def match_iban(ctx: LineContext) -> Verdict | Note:
+    """Find the relation by the counter IBAN, then its open items."""
+    iban = ctx.counter_iban
+    if iban is None:
+        return Note("the line has no counter IBAN")
+    rels = ctx.iban_relations()
+    if not rels:
+        return Note(f"IBAN {iban} is not known")
+    found = f"IBAN {iban} belongs to {labels(rels)}"
+    active = tuple(r for r in rels if not r.blocked)
+    if not active:
+        return Verdict("open", None, f"{found}, which is blocked", 0)
+    return by_text(ctx, found, rels, active) or by_amount(ctx, found, active)
+
+
+def by_text(ctx: LineContext, found: str, rels: tuple[Relation, ...], active: tuple[Relation, ...]) -> Verdict | None:
+    """Invoice numbers in the description: the relation's own, or a conflict."""
+    named = named_items(ctx)
+    mine = {r.number for r in active}
+    own = tuple(i for i in named if i.relation in mine)
+    others = tuple(i for i in named if i.relation not in {r.number for r in rels})
+    if others:
+        who = tuple(r for r in (ctx.relation(i.relation) for i in others) if r is not None)
+        whose = f"of {labels(tuple(dict.fromkeys(who)))}" if who else "of another relation"
+        word = "invoice number" if len(others) == 1 else "invoice numbers"
+        evidence = f"{found} but the {word} {', '.join(i.invoice_number for i in others)} in the text is {whose}"
+        same = tuple(v.item for v in ctx.open_views(active) if v.bank_value == ctx.amount)
+        named_views = (ctx.view(i) for i in dict.fromkeys((*others, *own, *same)))
+        groups = tuple((v,) for v in named_views if v.remaining)
+        return proposed("iban", evidence, groups, score=50)
+    if own:
+        word = "invoice" if len(own) == 1 else "invoices"
+        numbers = ", ".join(i.invoice_number for i in own)
+        return complete(ctx, "iban", f"{found}; {word} {numbers} named in the description", own)
+    return None
+
+
+def by_amount(ctx: LineContext, found: str, active: tuple[Relation, ...]) -> Verdict:
+    """The relation's open items by amount alone."""
+    views = ctx.open_views(active)
+    if not views:
+        return Verdict("open", None, f"{found}, who has no open items in {ctx.entry.currency}", 0)
+    fit = settle_by_amount(ctx.amount, views, tolerance=ctx.tolerance)
+    if isinstance(fit, Misfit):
+        return proposed("iban", f"{found}, but {fit.reason}", fit.groups, score=50, weak=fit.weak)
+    return booked(ctx, "iban", f"{found}; {fit.case}", fit, score=95 if len(fit.settlements) == 1 else 90)

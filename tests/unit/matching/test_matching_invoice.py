@@ -1,0 +1,79 @@
+"""R-D5 / R-C4: invoice numbers in the description, within the range, find the relation."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from matching_world import IBAN_10001, UNKNOWN_IBAN, admin, books, item, line, one
+
+from bankbridge.ledger.model import Administration, OpenItem, Settlement
+from bankbridge.matching import Books
+from bankbridge.matching.text import in_range, invoice_words
+
+
+def test_range_is_plain_string_comparison() -> None:
+    assert in_range("INK5", "INK1", "INK9999999")
+    assert in_range("INKa7x", "INK1", "INKzzzzzzzz")
+    assert not in_range("FAC5", "INK1", "INK9999999")
+    assert invoice_words("Fact INK12, INK13; zie ook XYZ", "INK1", "INK9999999") == ("INK12", "INK13")
+    assert invoice_words("INK12", None, None) == ()
+
+
+def test_third_party_paid_from_an_unknown_iban() -> None:
+    d = one(
+        line("80.00", counterparty_iban=UNKNOWN_IBAN, description="voor factuur 20260007"),
+        books((item("20260007", "10002", "80.00"),)),
+    )
+    assert (d.status, d.rule, d.score) == ("booked", "invoice_number", 95)
+    assert d.evidence == (
+        "invoice 20260007 of debtor 10002 named in the description (paid from an unknown IBAN); amount equal"
+    )
+
+
+def test_without_a_range_the_step_does_not_run() -> None:
+    w = books((item("20260007", "10002", "80.00"),), admin=admin(invoice_range_from=None, invoice_range_to=None))
+    assert one(line("80.00", counterparty_iban=UNKNOWN_IBAN, description="factuur 20260007"), w).status == "open"
+
+
+def test_combined_payment_of_invoices_named_in_the_text() -> None:
+    w = books(
+        (item("20260001", "10002", "100.00"), item("20260002", "10002", "50.00"), item("20260003", "10002", "-30.00"))
+    )
+    d = one(line("120.00", description="facturen 20260001 20260002 creditnota 20260003"), w)
+    assert d.status == "booked"
+    assert d.settlements == (
+        Settlement("20260001", "10002", D("100.00")),
+        Settlement("20260002", "10002", D("50.00")),
+        Settlement("20260003", "10002", D("-30.00")),
+    )
+    assert "credit note netted" in d.evidence
+
+
+def test_invoices_of_two_relations_are_not_booked() -> None:
+    w = books((item("20260001", "10002", "100.00"), item("20260002", "10001", "50.00")))
+    d = one(line("150.00", description="facturen 20260001 en 20260002"), w)
+    assert d.status == "proposed"
+    assert "belong to debtor 10002 and debtor 10001" in d.evidence
+
+
+def test_invoice_of_another_administration_is_not_booked() -> None:
+    a2 = Administration(code="A2", environment="E1")
+    base = books((item("20260001", "10002", "100.00"),))
+    w = Books.build(
+        administrations=(*base.administrations.values(), a2),
+        journals=tuple(base.journals.values()),
+        relations=tuple(base.relations.values()),
+        open_items=(OpenItem("A2", "20260042", "10002", D("100.00"), "EUR"),),
+    )
+    d = one(line("100.00", description="factuur 20260042"), w)
+    assert d.status == "open"
+    assert "is of administration A2" in d.evidence
+
+
+def test_paid_invoice_in_the_text_is_not_booked_elsewhere() -> None:
+    d = one(
+        line("100.00", counterparty_iban=IBAN_10001, description="factuur 20260009"),
+        books((item("20260009", "10001", "0.00"), item("20260010", "10001", "100.00"))),
+    )
+    assert d.status == "open"
+    assert "invoice 20260009 is already paid" in d.evidence

@@ -1,0 +1,56 @@
+"""The small pieces: reading texts, and the indexes built once per batch."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+from matching_world import IBAN_10001, admin, books, item, line, one, ref
+
+from bankbridge.matching.books import bank_key, digit_key
+from bankbridge.matching.text import commission_figures, contains, references_in_text, words
+
+
+def test_words_split_on_punctuation_and_keep_invoice_shapes() -> None:
+    assert words("Fact. F2026-0012, F2026-0013; (INK7).") == ("Fact", "F2026-0012", "F2026-0013", "INK7")
+    assert words(None) == ()
+
+
+def test_references_written_in_text() -> None:
+    r = ref("20260001")
+    assert references_in_text(f"BETALINGSKENM.: {r}") == (r,)
+    assert references_in_text("zie RF18539007547034 en +++010/8068/17183+++") == (
+        "RF18539007547034",
+        "+++010/8068/17183+++",
+    )
+
+
+def test_commission_figures() -> None:
+    f = commission_figures("GROSS 1,000.00 FEE 12.50 NET 987.50")
+    assert (f.gross, f.commission, f.net) == (D("1000.00"), D("12.50"), D("987.50"))
+    assert commission_figures("nothing").commission is None
+
+
+def test_search_values_are_case_and_blank_insensitive() -> None:
+    assert contains("EUR  MERCHANT serv VISA", "eur merchant SERV visa")
+    assert not contains("PIN", "VISA")
+
+
+def test_keys() -> None:
+    assert bank_key("rabonl2uxxx") == "RABONL2U"
+    assert bank_key(None) == ""
+    assert digit_key("F2026-0012") == "20260012"
+    assert digit_key("0000") == ""
+
+
+def test_books_index_relations_and_items() -> None:
+    w = books((item("20260001", "10001", "5.00", reference=ref("20260001")),))
+    assert [r.number for r in w.relations_by_iban[("A1", IBAN_10001)]] == ["10001"]
+    assert [r.number for r in w.relations_by_bsn[("A1", "111222333")]] == ["10001"]
+    assert w.items_by_reference[("A1", ref("20260001"))][0].invoice_number == "20260001"
+    assert w.items_by_digits[("A1", "20260001")][0].invoice_number == "20260001"
+
+
+def test_invoice_number_is_cut_out_only_when_start_and_length_are_set() -> None:
+    w = books((item("20260001", "10002", "5.00"),), admin=admin(invoice_ref_start=None))
+    d = one(line("5.00", payment_reference=ref("20260001")), w)
+    assert d.status == "open" and "matches no open item" in d.evidence
