@@ -46,6 +46,20 @@ class Books:
     accounts: dict[tuple[str, str], str] = field(default_factory=dict)
     items: dict[str, list[OpenItem]] = field(default_factory=dict)
     bsn: dict[str, list[Relation]] = field(default_factory=dict)
+    queues: dict[tuple[str, RelationKind], list[OpenItem]] = field(default_factory=dict)
+    paid: dict[str, list[OpenItem]] = field(default_factory=dict)
+    by_relation: dict[tuple[str, str], list[OpenItem]] = field(default_factory=dict)
+
+    def shuffle(self, rng: random.Random) -> None:
+        """Queues of payable items per administration and kind, in random order (drawn by
+        popping, so a large bundle costs linear time)."""
+        for adm, items in self.items.items():
+            for item in items:
+                rel = self.relations[(adm, item.relation)]
+                if item.amount > 0 and not rel.blocked and (adm, item.relation) in self.accounts:
+                    self.queues.setdefault((adm, rel.kind), []).append(item)
+        for queue in self.queues.values():
+            rng.shuffle(queue)
 
     @classmethod
     def read(cls, directory: Path) -> Books:
@@ -64,6 +78,7 @@ class Books:
                 books.accounts.setdefault((acc.administration, acc.relation), acc.iban)
         for item in rows("open_items.csv"):
             books.items.setdefault(item.administration, []).append(item)
+            books.by_relation.setdefault((item.administration, item.relation), []).append(item)
         for rel in books.relations.values():
             if rel.bsn and not rel.blocked:
                 books.bsn.setdefault(rel.administration, []).append(rel)
@@ -78,7 +93,7 @@ class _Day:
     books: Books
     journal: Journal
     day: date
-    used: set[str]
+    used: set[tuple[str, str]]
     lines: list[StatementLine] = field(default_factory=list)
     truths: list[Truth] = field(default_factory=list)
     counter: int = 0
@@ -93,25 +108,34 @@ class _Day:
         )
         self.truths.append(truth)
 
-    def open_items(self, kind: RelationKind) -> list[OpenItem]:
-        adm = self.journal.administration
-        return [
-            i
-            for i in self.books.items.get(adm, [])
-            if i.invoice_number not in self.used
-            and i.amount > 0
-            and self.books.relations[(adm, i.relation)].kind is kind
-            and not self.books.relations[(adm, i.relation)].blocked
-            and (adm, i.relation) in self.books.accounts
-        ]
-
     def take(self, kind: RelationKind) -> OpenItem | None:
-        items = self.open_items(kind)
-        if not items:
-            return None
-        item = self.rng.choice(items)
-        self.used.add(item.invoice_number)
-        return item
+        """An open item no earlier line has paid (items are drawn from shuffled queues)."""
+        queue = self.books.queues.get((self.journal.administration, kind), [])
+        while queue:
+            item = queue.pop()
+            if (item.administration, item.invoice_number) not in self.used:
+                self.used.add((item.administration, item.invoice_number))
+                return item
+        return None
+
+    def take_of(self, relation: str) -> OpenItem | None:
+        """Another open item of the same relation (for a combined payment)."""
+        adm = self.journal.administration
+        for item in self.books.by_relation.get((adm, relation), []):
+            key = (adm, item.invoice_number)
+            if item.amount > 0 and key not in self.used:
+                self.used.add(key)
+                return item
+        return None
+
+    def release(self, item: OpenItem) -> None:
+        """Put back an item a line did not settle (it may be drawn again)."""
+        self.used.discard((item.administration, item.invoice_number))
+
+    @property
+    def paid(self) -> list[OpenItem]:
+        """Items paid in full by a reference earlier in this run."""
+        return self.books.paid.get(self.journal.administration, [])
 
     def payer(self, item: OpenItem) -> tuple[str, str]:
         rel = self.books.relations[(item.administration, item.relation)]
@@ -130,6 +154,7 @@ def _debtor_lines(d: _Day) -> None:
             payment_reference_type="CUR",
             description=f"Betaling {item.payment_reference}",
         )
+        d.books.paid.setdefault(item.administration, []).append(item)
     if item := d.take(RelationKind.DEBTOR):
         acc, name = d.payer(item)
         d.add(
@@ -171,6 +196,75 @@ def _debtor_lines(d: _Day) -> None:
         )
 
 
+def _hard_lines(d: _Day) -> None:
+    """Combined payments, conflicting evidence, paying an invoice twice, card settlements,
+    BSN edge cases."""
+    first, second = d.take(RelationKind.DEBTOR), None
+    if first is not None:
+        second = d.take_of(first.relation)
+    if first is not None and second is not None:
+        acc, name = d.payer(first)
+        d.add(
+            Truth("combined", "booked", "iban", (first.invoice_number, second.invoice_number)),
+            first.amount + second.amount,
+            counterparty_iban=acc,
+            counterparty_name=name,
+            description=f"facturen {first.invoice_number} en {second.invoice_number}",
+        )
+    elif first is not None:
+        d.release(first)
+    mine, other = d.take(RelationKind.DEBTOR), d.take(RelationKind.DEBTOR)
+    if mine is not None and other is not None and mine.relation != other.relation:
+        acc, name = d.payer(mine)
+        d.add(
+            Truth("conflicting_evidence", "open", None, ()),
+            other.amount,
+            counterparty_iban=acc,
+            counterparty_name=name,
+            description=f"factuur {other.invoice_number}",
+        )
+        d.release(mine)
+        d.release(other)
+    if d.paid:
+        item = d.rng.choice(d.paid)
+        d.add(
+            Truth("already_paid", "open", None, ()),
+            item.amount,
+            counterparty_iban=iban(d.rng),
+            counterparty_name="Nogmaals Betaald",
+            payment_reference=item.payment_reference,
+            payment_reference_type="CUR",
+            description=f"Betaling {item.payment_reference}",
+        )
+    if d.journal.bic == "RABONL2U":
+        gross = Decimal(d.rng.randrange(50000, 200000)).scaleb(-2)
+        commission = (gross * Decimal("0.025")).quantize(Decimal("0.01"))
+        d.add(
+            Truth("card_commission", "booked", "transaction_code"),
+            gross - commission,
+            bank_code="N541",
+            counterparty_name="EUR MERCHANT SERV VISA",
+            description=f"EUR MERCHANT SERV VISA BRUTO {gross} COMMISSIE {commission} NETTO {gross - commission}",
+        )
+    d.add(
+        Truth("bsn_invalid", "open", None, ()),
+        Decimal("75.00"),
+        counterparty_iban=TAX_OFFICE_IBAN,
+        counterparty_name="BELASTINGDIENST",
+        description="KINDEROPVANGTOESLAG nr. 123456789 2026",
+    )
+    short = [p for p in d.books.bsn.get(d.journal.administration, []) if p.bsn and p.bsn.startswith("0")]
+    if short:
+        person = d.rng.choice(short)
+        d.add(
+            Truth("bsn_8_digits", "booked", "bsn"),
+            Decimal("80.00"),
+            counterparty_iban=TAX_OFFICE_IBAN,
+            counterparty_name="BELASTINGDIENST",
+            description=f"KINDEROPVANGTOESLAG nr. {str(person.bsn)[1:]} 2026",
+        )
+
+
 def _typo(reference: str) -> str:
     digits = list(reference)
     pos = len(digits) - 3
@@ -191,8 +285,8 @@ def _other_lines(d: _Day) -> None:
     d.add(
         Truth("bank_costs", "booked", "transaction_code"),
         Decimal("-12.50"),
-        bank_code="N093",
-        description="Kosten betalingsverkeer",
+        bank_code="00099" if d.journal.bic == "INGBNL2A" else "N093",
+        description="KOSTEN betalingsverkeer",
         detail_lines=("KOSTEN", "BETALINGSVERKEER", "PERIODE 11"),
     )
     if d.journal.bic == "RABONL2U":
@@ -230,7 +324,8 @@ def statements(
     """Daily statements for every journal of the bundle in ``directory``."""
     rng = random.Random(seed)
     books = Books.read(directory)
-    used: set[str] = set()
+    books.shuffle(rng)
+    used: set[tuple[str, str]] = set()
     out = []
     for journal in books.journals:
         balance = Decimal("25000.00")
@@ -239,6 +334,7 @@ def statements(
             d = _Day(rng, books, journal, day, used)
             _debtor_lines(d)
             _other_lines(d)
+            _hard_lines(d)
             closing = balance + sum((li.amount for li in d.lines), Decimal(0))
             stmt = Statement(
                 format="mt940",
