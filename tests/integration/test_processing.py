@@ -170,3 +170,110 @@ def test_access_limits_what_is_processed(settings: Settings, truth: dict) -> Non
     assert ("A1", "booked") not in statuses
     with pytest.raises(PermissionDenied):
         process(uow_factory(settings), FixedClock(), access=Access.to({"A2"}), administration="A1")
+
+
+def _open_line(settings: Settings, name: str) -> dict[str, object]:
+    with engine_for(settings.database_url).connect() as conn:
+        li, s = schema.statement_lines, schema.statements
+        row = conn.execute(
+            select(li, s.c.administration)
+            .join(s, s.c.id == li.c.statement_id)
+            .where(li.c.counterparty_name == name, li.c.status != "booked")
+            .order_by(li.c.id)
+            .limit(1)
+        ).first()
+        assert row is not None
+        return dict(row._mapping)
+
+
+@pytest.mark.postgres
+def test_book_by_hand_split_over_an_open_item_and_a_gl_account(settings: Settings, truth: dict) -> None:
+    from bankbridge.errors import InputError
+    from bankbridge.services.manual import Part, book_by_hand
+
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    line = _open_line(settings, "Onbekende Partij")
+    amount = Decimal(line["amount_minor"]) / 100
+    with engine_for(settings.database_url).connect() as conn:
+        o = schema.open_items
+        item = conn.execute(
+            select(o)
+            .where(o.c.administration == line["administration"], o.c.amount_minor > 10_000, o.c.relation.like("1%"))
+            .order_by(o.c.invoice_number)
+            .limit(1)
+        ).first()
+    assert item is not None
+    factory = uow_factory(settings)
+    with pytest.raises(InputError, match="the parts add up to"):
+        book_by_hand(
+            factory,
+            FixedClock(),
+            access=Access.everything(),
+            line_id=line["id"],
+            parts=[Part(Decimal("1.00"), gl_account="8000")],
+        )
+    with pytest.raises(InputError, match="cannot settle invoice"):
+        book_by_hand(
+            factory,
+            FixedClock(),
+            access=Access.everything(),
+            line_id=line["id"],
+            parts=[
+                Part(amount + Decimal("1000000"), invoice_number=item.invoice_number),
+                Part(Decimal("-1000000"), gl_account="8000"),
+            ],
+        )
+    part = Decimal("10.00")
+    evidence = book_by_hand(
+        factory,
+        FixedClock(),
+        access=Access.everything(),
+        line_id=line["id"],
+        parts=[Part(part, invoice_number=item.invoice_number), Part(amount - part, gl_account="4900")],
+        actor="tester",
+    )
+    assert evidence.startswith("booked by hand by tester: 10.00 on invoice")
+    record = next(r for r in _records(settings) if r["bank_reference"] == line["bank_reference"])
+    assert (record["status"], record["rule"]) == ("booked", "manual")
+    assert [p["gl_account"] for p in record["postings"]][1:] == ["1300", "4900"]
+    assert sum(Decimal(p["amount"]) for p in record["postings"]) == 0
+    assert record["settlements"] == [
+        {"invoice_number": item.invoice_number, "relation": item.relation, "amount": "10.00"}
+    ]
+    with engine_for(settings.database_url).connect() as conn:
+        o = schema.open_items
+        left = conn.execute(
+            select(o.c.amount_minor).where(
+                o.c.administration == item.administration, o.c.invoice_number == item.invoice_number
+            )
+        ).scalar_one()
+    assert left == item.amount_minor - 1000
+
+
+@pytest.mark.postgres
+def test_transaction_code_from_a_line_books_the_like_on_the_next_run(settings: Settings, truth: dict) -> None:
+    from bankbridge.errors import AlreadyMatched, InputError
+    from bankbridge.services.manual import code_from_line
+
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    with engine_for(settings.database_url).begin() as conn:
+        li = schema.statement_lines
+        conn.execute(update(li).where(li.c.counterparty_name == "Onbekende Partij").values(bank_code="X77"))
+    line = _open_line(settings, "Onbekende Partij")
+    factory = uow_factory(settings)
+    with pytest.raises(InputError, match="does not occur in the line"):
+        code_from_line(
+            factory, access=Access.everything(), line_id=line["id"], gl_account="8000", search_value="NOT THERE"
+        )
+    code = code_from_line(
+        factory, access=Access.everything(), line_id=line["id"], gl_account="8000", search_value="Onbekende"
+    )
+    assert (code.code, code.gl_account, code.search_value) == ("X77", "8000", "Onbekende")
+    with pytest.raises(AlreadyMatched):
+        code_from_line(
+            factory, access=Access.everything(), line_id=line["id"], gl_account="8000", search_value="Onbekende"
+        )
+    again = process(uow_factory(settings), FixedClock(), access=Access.everything())
+    assert again.rules.get("transaction_code", 0) >= 2
+    after = next(r for r in _records(settings) if r["bank_reference"] == line["bank_reference"])
+    assert (after["status"], after["rule"]) == ("booked", "transaction_code")

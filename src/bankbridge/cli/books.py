@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -14,9 +15,12 @@ from rich.table import Table
 
 from bankbridge import bootstrap
 from bankbridge.cli.context import app_context, is_terminal
+from bankbridge.errors import InputError
 from bankbridge.ledger.access import Access
+from bankbridge.money import parse_decimal
 from bankbridge.services import export
 from bankbridge.services.importing import FileOutcome, ImportReport, import_files
+from bankbridge.services.manual import Part, book_by_hand, code_from_line
 from bankbridge.services.processing import ProcessReport, process, undo
 
 out = Console(soft_wrap=True)
@@ -123,3 +127,70 @@ def undo_(
     settings = app_context(ctx).settings()
     undo(bootstrap.uow_factory(settings), bootstrap.SystemClock(), access=Access.everything(), line_id=line)
     err.print(f"line {line} is open again")
+
+
+def _parts(invoices: list[str], gl_accounts: list[str]) -> list[tuple[str, str, str | None]]:
+    out: list[tuple[str, str, str | None]] = []
+    for kind, values in (("invoice", invoices), ("gl", gl_accounts)):
+        for value in values:
+            target, sep, amount = value.partition("=")
+            out.append((kind, target, amount if sep else None))
+    return out
+
+
+def book_(
+    ctx: typer.Context,
+    line: Annotated[int, typer.Argument(help="The statement line id.")],
+    invoice: Annotated[list[str], typer.Option("--invoice", help="NUMBER[=AMOUNT]: settle an open item.")] = [],  # noqa: B006
+    gl: Annotated[list[str], typer.Option("--gl", help="ACCOUNT[=AMOUNT]: book on a GL account.")] = [],  # noqa: B006
+) -> None:
+    """Book a line by hand on open items and/or GL accounts (several parts split the line).
+    Amounts are signed like the line; one part may leave its amount out and takes the rest."""
+    settings = app_context(ctx).settings()
+    factory = bootstrap.uow_factory(settings)
+    raw = _parts(invoice, gl)
+    with factory() as uow:
+        found = uow.bookings.pending([line])
+        line_amount = found[0].line.amount if found else Decimal(0)
+    parts = manual_parts(raw, line_amount)
+    evidence = book_by_hand(factory, bootstrap.SystemClock(), access=Access.everything(), line_id=line, parts=parts)
+    err.print(evidence, markup=False, highlight=False)
+
+
+def manual_parts(raw: list[tuple[str, str, str | None]], line_amount: Decimal) -> list[Part]:
+    """Parts from ``(kind, target, amount or None)``; one part without amount takes the rest."""
+    missing = [r for r in raw if r[2] is None]
+    if len(missing) > 1:
+        raise InputError("only one part may leave out its amount")
+    given = sum((parse_decimal(r[2]) for r in raw if r[2] is not None), Decimal(0))
+    parts = []
+    for kind, target, amount in raw:
+        value = parse_decimal(amount) if amount is not None else line_amount - given
+        parts.append(Part(value, invoice_number=target) if kind == "invoice" else Part(value, gl_account=target))
+    return parts
+
+
+def code_from_line_(
+    ctx: typer.Context,
+    line: Annotated[int, typer.Argument(help="The statement line id.")],
+    gl: Annotated[str, typer.Option("--gl", help="GL (clearing) account the code books on.")],
+    search_value: Annotated[str, typer.Option("--search-value", help="Text that must occur in the line.")] = "",
+    commission_gl: Annotated[str | None, typer.Option("--commission-gl", help="Cost account for commission.")] = None,
+) -> None:
+    """Create a bank transaction code from a line: bank, code and description come from the line."""
+    settings = app_context(ctx).settings()
+    code = code_from_line(
+        bootstrap.uow_factory(settings),
+        access=Access.everything(),
+        line_id=line,
+        gl_account=gl,
+        search_value=search_value,
+        commission_gl_account=commission_gl,
+    )
+    err.print(
+        f"transaction code {code.code} of bank {code.bank} in {code.environment} now books on {code.gl_account}"
+        f"{' (search value ' + repr(code.search_value) + ')' if code.search_value else ''}; "
+        "run `bankbridge process` to use it",
+        markup=False,
+        highlight=False,
+    )

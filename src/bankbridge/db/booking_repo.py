@@ -15,9 +15,9 @@ from sqlalchemy import Connection, and_, bindparam, select, update
 from bankbridge.db import schema
 from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import LOOKUP_CHUNK, access_clause, bulk_insert
-from bankbridge.errors import AlreadyMatched, PermissionDenied
+from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount
+from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount, RelationKind, TransactionCode
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
 from bankbridge.money import from_minor, to_minor
 from bankbridge.statements.model import StatementLine
@@ -131,6 +131,7 @@ class BookingRepository:
                     currency=row["currency"],
                     voucher_number=row["voucher_number"],
                     line=line_from_row(row),
+                    status=row["status"],
                 )
             )
         return out
@@ -335,6 +336,60 @@ class BookingRepository:
         )
         self.conn.execute(update(s).where(s.c.id == row.statement_id).values(status="in_progress", updated_at=now))
         return row.administration, row.statement_id
+
+    # --- look-ups for manual work ----------------------------------------------------
+
+    def journal_gl_account(self, administration: str, journal: str) -> str:
+        j = schema.journals
+        return str(
+            self.conn.execute(
+                select(j.c.gl_account).where(j.c.administration == administration, j.c.code == journal)
+            ).scalar_one()
+        )
+
+    def environment_of(self, administration: str) -> str:
+        a = schema.administrations
+        return str(self.conn.execute(select(a.c.environment).where(a.c.code == administration)).scalar_one())
+
+    def require_gl_account(self, administration: str, number: str) -> None:
+        """Raise :class:`UnknownAccount` unless the GL account may be used by the administration."""
+        g = schema.gl_accounts
+        row = self.conn.execute(
+            select(g.c.administration).where(
+                g.c.environment == self.environment_of(administration), g.c.number == number
+            )
+        ).first()
+        if row is None or row.administration not in (None, administration):
+            raise UnknownAccount(f"GL account {number!r} cannot be used by administration {administration!r}")
+
+    def open_item(self, administration: str, invoice_number: str) -> tuple[OpenItem, RelationKind]:
+        """An open item with its relation's kind; :class:`UnknownAccount` when there is none."""
+        o, r = schema.open_items, schema.relations
+        row = self.conn.execute(
+            select(o, r.c.kind)
+            .join(r, and_(r.c.administration == o.c.administration, r.c.number == o.c.relation))
+            .where(o.c.administration == administration, o.c.invoice_number == invoice_number)
+        ).first()
+        if row is None:
+            raise UnknownAccount(f"no open item {invoice_number!r} in administration {administration!r}")
+        data = dict(row._mapping)
+        kind = RelationKind(data.pop("kind"))
+        data["amount"] = from_minor(data.pop("amount_minor"), data["currency"])
+        return OpenItem(**data), kind
+
+    def transaction_code_exists(self, code: TransactionCode) -> bool:
+        t = schema.transaction_codes
+        return (
+            self.conn.execute(
+                select(t.c.code).where(
+                    t.c.environment == code.environment,
+                    t.c.bank == code.bank,
+                    t.c.code == code.code,
+                    t.c.search_value == code.search_value,
+                )
+            ).first()
+            is not None
+        )
 
     def audit(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append to the audit log (R-G3)."""

@@ -23,6 +23,7 @@ class PendingLine:
     currency: str
     voucher_number: str
     line: StatementLine
+    status: str = "open"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,16 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.model import Journal, LedgerBundle, NewLines, OpenItem, RelationBankAccount, StoredStatement
+from bankbridge.ledger.model import (
+    Journal,
+    LedgerBundle,
+    NewLines,
+    OpenItem,
+    RelationBankAccount,
+    RelationKind,
+    StoredStatement,
+    TransactionCode,
+)
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
 from bankbridge.statements.model import StatementLine
 
@@ -78,6 +87,16 @@ class BookingStore(Protocol):
     def undo_line(self, access: Access, line_id: int, *, now: datetime) -> tuple[str, int]: ...
 
     def audit(self, rows: Sequence[dict[str, Any]]) -> None: ...
+
+    def journal_gl_account(self, administration: str, journal: str) -> str: ...
+
+    def environment_of(self, administration: str) -> str: ...
+
+    def require_gl_account(self, administration: str, number: str) -> None: ...
+
+    def open_item(self, administration: str, invoice_number: str) -> tuple[OpenItem, RelationKind]: ...
+
+    def transaction_code_exists(self, code: TransactionCode) -> bool: ...
 
 
 class Clock(Protocol):
