@@ -17,8 +17,8 @@ from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
 from bankbridge.ledger.access import Access
 from bankbridge.services.importing import import_files
-from bankbridge.services.processing import process
 from bankbridge.services.ledger import load_bundle
+from bankbridge.services.processing import process
 
 err = Console(stderr=True, soft_wrap=True)
 
