@@ -277,3 +277,21 @@ def test_transaction_code_from_a_line_books_the_like_on_the_next_run(settings: S
     assert again.rules.get("transaction_code", 0) >= 2
     after = next(r for r in _records(settings) if r["bank_reference"] == line["bank_reference"])
     assert (after["status"], after["rule"]) == ("booked", "transaction_code")
+
+
+@pytest.mark.postgres
+def test_unknown_iban_of_a_matched_line_is_added_for_review(settings: Settings, truth: dict) -> None:
+    """R-C6: journal A1/BNK1 adds bank accounts automatically with the approval workflow on."""
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    third = next(
+        r
+        for r in _records(settings)
+        if r["counterparty_name"] == "Stichting Derde Betaler"
+        and r["journal"] == "BNK1"
+        and r["administration"] == "A1"
+        and r["status"] == "booked"
+    )
+    with engine_for(settings.database_url).connect() as conn:
+        rba = schema.relation_bank_accounts
+        rows = conn.execute(select(rba.c.relation, rba.c.status).where(rba.c.iban == third["counterparty_iban"])).all()
+    assert [(r.relation, r.status) for r in rows] == [(third["settlements"][0]["relation"], "under_review")]
