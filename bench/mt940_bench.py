@@ -1,0 +1,187 @@
+"""MT940 parse throughput and peak memory: bankbridge vs the ``mt-940`` package.
+
+Generates (once) realistic Dutch MT940 files of 100,000 and 1,000,000 transactions under
+``bench/work/`` and parses each with every parser in a fresh subprocess. Peak RSS is
+``getrusage(RUSAGE_CHILDREN)`` of a launcher process whose only child is the parser
+process. bankbridge streams (``FORMAT.iter_file``); ``mt-940`` parses the whole file
+(``mt940.parse``). "bankbridge-bytes" (``FORMAT.parse`` of the whole file, keeping every
+statement) is measured at 100,000 for context.
+
+    python -m bench.mt940_bench [--sizes 100000 1000000]
+
+Writes ``bench/results/mt940.json`` and ``bench/results/mt940.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.gen_mt940 import write
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+GOAL_SPEED, GOAL_MEMORY = 5.0, 0.1
+
+
+def _count_bankbridge(path: Path) -> int:
+    from bankbridge.formats.mt940 import FORMAT
+
+    return sum(len(statement.lines) for statement in FORMAT.iter_file(path))
+
+
+def _count_bankbridge_bytes(path: Path) -> int:
+    from bankbridge.formats.mt940 import FORMAT
+
+    result = FORMAT.parse(path.read_bytes(), source=path.name)
+    return sum(len(statement.lines) for statement in result.statements)
+
+
+def _count_mt940(path: Path) -> int:
+    import mt940
+
+    return len(mt940.parse(str(path)))
+
+
+WORKERS = {"bankbridge": _count_bankbridge, "bankbridge-bytes": _count_bankbridge_bytes, "mt-940": _count_mt940}
+
+
+def worker(parser: str, path: Path) -> None:
+    """Parse ``path`` once and print transactions and seconds as JSON."""
+    start, cpu = time.perf_counter(), time.process_time()
+    count = WORKERS[parser](path)
+    seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu
+    print(json.dumps({"transactions": count, "seconds": seconds, "cpu_seconds": cpu_seconds}))
+
+
+def launch(parser: str, path: Path) -> None:
+    """Run one worker as the only child and add its peak RSS (KiB) to its output."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.mt940_bench", "--worker", parser, str(path)],
+        capture_output=True, text=True, check=True, cwd=HERE.parent,
+    )
+    out = json.loads(done.stdout)
+    out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps(out))
+
+
+def measure(parser: str, path: Path) -> dict[str, Any]:
+    """One fresh launcher process per measurement."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.mt940_bench", "--launch", parser, str(path)],
+        capture_output=True, text=True, check=True, cwd=HERE.parent,
+    )
+    out: dict[str, Any] = json.loads(done.stdout)
+    out["tx_per_s"] = out["transactions"] / out["seconds"]
+    out["tx_per_cpu_s"] = out["transactions"] / out["cpu_seconds"]
+    out["peak_rss_mib"] = out["peak_rss_kib"] / 1024
+    return out
+
+
+def ensure_file(size: int) -> Path:
+    path = WORK / f"mt940_{size}.sta"
+    if not path.exists():
+        write(path, size)
+    return path
+
+
+def run(sizes: list[int]) -> dict[str, Any]:
+    runs: list[dict[str, Any]] = []
+    ratios: dict[str, dict[str, float]] = {}
+    for size in sizes:
+        path = ensure_file(size)
+        parsers = ["bankbridge", "mt-940"] + (["bankbridge-bytes"] if size <= 100_000 else [])
+        by_parser = {}
+        for parser in parsers:
+            result = measure(parser, path) | {"parser": parser, "size": size, "file_bytes": path.stat().st_size}
+            assert result["transactions"] == size, result
+            runs.append(result)
+            by_parser[parser] = result
+            print(
+                f"{size:>9} {parser:<17} {result['tx_per_s']:>10,.0f} tx/s "
+                f"{result['tx_per_cpu_s']:>10,.0f} tx/cpu-s {result['peak_rss_mib']:>8.1f} MiB"
+            )
+        ours, theirs = by_parser["bankbridge"], by_parser["mt-940"]
+        ratios[str(size)] = {
+            "speed": ours["tx_per_s"] / theirs["tx_per_s"],
+            "speed_cpu": ours["tx_per_cpu_s"] / theirs["tx_per_cpu_s"],
+            "memory": ours["peak_rss_kib"] / theirs["peak_rss_kib"],
+        }
+    met = all(
+        min(r["speed"], r["speed_cpu"]) >= GOAL_SPEED and r["memory"] <= GOAL_MEMORY for r in ratios.values()
+    )
+    return {
+        "command": "python -m bench.mt940_bench --sizes " + " ".join(map(str, sizes)),
+        "python": platform.python_version(),
+        "machine": f"{platform.machine()}, {platform.system()}",
+        "goal": {"speed_ratio_at_least": GOAL_SPEED, "memory_ratio_at_most": GOAL_MEMORY},
+        "runs": runs,
+        "ratios": ratios,
+        "goal_met": met,
+    }
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = [
+        "# MT940 parser benchmark",
+        "",
+        f"`{report['command']}` (Python {report['python']}, {report['machine']}). Generated Dutch",
+        "Rabobank-layout files (`bench/gen_mt940.py`); each parser in a fresh process; peak RSS",
+        "via `getrusage(RUSAGE_CHILDREN)`. bankbridge streams the statements; mt-940 parses the",
+        "whole file; bankbridge-bytes keeps every statement (`FORMAT.parse`).",
+        "",
+        "The machine is shared: tx per CPU second (`time.process_time`) is the steadier figure.",
+        "",
+        "| transactions | parser | tx/s (wall) | tx/CPU-s | seconds | peak RSS (MiB) |",
+        "|---:|---|---:|---:|---:|---:|",
+    ]
+    for r in report["runs"]:
+        lines.append(
+            f"| {r['size']:,} | {r['parser']} | {r['tx_per_s']:,.0f} | {r['tx_per_cpu_s']:,.0f} "
+            f"| {r['seconds']:.2f} | {r['peak_rss_mib']:.1f} |"
+        )
+    lines += [
+        "",
+        "| transactions | speed, wall (bankbridge / mt-940) | speed, CPU | peak memory (bankbridge / mt-940) |",
+        "|---:|---:|---:|---:|",
+    ]
+    for size, ratio in report["ratios"].items():
+        lines.append(
+            f"| {int(size):,} | {ratio['speed']:.2f}x | {ratio['speed_cpu']:.2f}x | {ratio['memory']:.3f} |"
+        )
+    goal = report["goal"]
+    verdict = "met" if report["goal_met"] else "NOT met"
+    wanted = f">= {goal['speed_ratio_at_least']}x speed, <= {goal['memory_ratio_at_most']} memory"
+    lines += ["", f"Goal ({wanted}): {verdict}.", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--worker", nargs=2, metavar=("PARSER", "PATH"), help=argparse.SUPPRESS)
+    parser.add_argument("--launch", nargs=2, metavar=("PARSER", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(args.worker[0], Path(args.worker[1]))
+        return
+    if args.launch:
+        launch(args.launch[0], Path(args.launch[1]))
+        return
+    report = run(args.sizes)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "mt940.json").write_text(json.dumps(report, indent=1) + "\n", "utf-8")
+    (RESULTS / "mt940.md").write_text(markdown(report), "utf-8")
+    print(json.dumps(report["ratios"], indent=1))
+
+
+if __name__ == "__main__":
+    main()

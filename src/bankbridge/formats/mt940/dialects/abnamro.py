@@ -1,0 +1,57 @@
+"""ABN AMRO (and Moneyou): structured ``/TRTP/…/IBAN/…/NAME/…/REMI/…`` for SEPA and
+iDEAL; fixed-width text otherwise: ``BEA``/``GEA`` card payments, ``GIRO  <number>
+<name>``, a dotted account followed by a name, and the label layout
+``SEPA OVERBOEKING  IBAN: … BIC: … NAAM: … OMSCHRIJVING: … KENMERK: …``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bankbridge.formats.mt940.dialects.base import (
+    Details,
+    none_if_empty,
+    refine_labels,
+    refine_structured,
+    text_of,
+)
+from bankbridge.formats.mt940.fields import Entry
+
+_GIRO = re.compile(r"GIRO\s+(\d+)\s+(.+?)(?:\s{2,}|$)")
+_ACCOUNT = re.compile(r"(\d{2}\.\d{2}\.\d{2}\.\d{3}|\d{9,10})\s+(.+?)(?:\s{2,}|$)")
+_CARD = re.compile(r"([BG]EA)\s+NR:\s*\S+\s+\S+\s+(.+?),\s*PAS\s*\d+")
+
+
+def _fixed_width(entry: Entry, details: Details) -> bool:
+    first = entry.detail[0] if entry.detail else ""
+    text = text_of(entry)
+    for pattern in (_GIRO, _ACCOUNT):
+        match = pattern.match(first.strip())
+        if match:
+            details.counterparty_iban = match.group(1).replace(".", "")
+            details.counterparty_name = none_if_empty(match.group(2))
+            refine_labels(entry, details)
+            details.description = none_if_empty(text)
+            return True
+    card = _CARD.match(text)
+    if card:
+        details.counterparty_name = none_if_empty(card.group(2))
+        details.description = text
+        return True
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class AbnAmroDialect:
+    """ABN AMRO MT940."""
+
+    name: str = "abnamro"
+
+    def refine(self, entry: Entry) -> Details:
+        """Structured ``/TRTP/``, fixed-width text or labels."""
+        details = Details()
+        if refine_structured(entry, details) or _fixed_width(entry, details):
+            return details
+        refine_labels(entry, details)
+        return details

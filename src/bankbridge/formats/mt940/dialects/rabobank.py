@@ -1,0 +1,62 @@
+"""Rabobank: MT940 Structured (``:940:``, ``:20:940S…``) and the older pre-SEPA layout.
+
+* Structured: ``:61:`` customer reference is a label (``EREF``/``PREF``/``MARF``/
+  ``NONREF``); the supplementary line is the counter IBAN (or account, ``P…`` for old
+  giro numbers, zeros for none); ``:86:`` holds code words, name under ``/BENM/`` or
+  ``/ORDP/``; when ``/REMI/`` is empty the description is the ``/EREF/``.
+* Old (``:20:940A…``): the customer reference is the counter account padded to 16
+  characters followed by the counter name; several ``:86:`` lines of free text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bankbridge.formats.mt940.codewords import find_payment_reference
+from bankbridge.formats.mt940.dialects.base import (
+    Details,
+    none_if_empty,
+    refine_structured,
+    set_counterparty_account,
+    text_of,
+)
+from bankbridge.formats.mt940.fields import Entry
+
+_LABELS = frozenset({"EREF", "PREF", "MARF", "NONREF", ""})
+_ACCOUNT = re.compile(r"P?\d{1,10}$")
+
+
+def rabo_account(text: str) -> str | None:
+    """``P000029225`` → ``29225``, ``0733959555`` → ``733959555``, zeros → ``None``."""
+    text = text.strip()
+    if not _ACCOUNT.match(text):
+        return text or None
+    return text.lstrip("P").lstrip("0") or None
+
+
+@dataclass(frozen=True, slots=True)
+class RabobankDialect:
+    """Rabobank MT940 (structured and old)."""
+
+    name: str = "rabobank"
+
+    def refine(self, entry: Entry) -> Details:
+        """Code words or free text, plus the counterparty from the ``:61:`` line."""
+        details = Details()
+        if not refine_structured(entry, details):
+            text = text_of(entry)
+            details.description = none_if_empty(text)
+            details.payment_reference = find_payment_reference(text)
+            details.payment_reference_type = "CUR" if details.payment_reference else None
+        supplementary = entry.supplementary.split("\n")[0].strip()
+        if supplementary:
+            set_counterparty_account(details, rabo_account(supplementary))
+        head, name = entry.customer_reference[:16].strip(), entry.customer_reference[16:].strip()
+        if head not in _LABELS and _ACCOUNT.match(head):
+            set_counterparty_account(details, rabo_account(head))
+        if name and details.counterparty_name is None:
+            details.counterparty_name = name
+        if details.description is None and details.end_to_end_id:
+            details.description = details.end_to_end_id
+        return details

@@ -1,0 +1,123 @@
+"""The MT940/MT942 format object: sniffing, parsing (bytes or a streamed file), writing."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from bankbridge.errors import ParseError
+from bankbridge.formats.mt940.reader import Reader
+from bankbridge.formats.mt940.writer import write_statements
+from bankbridge.formats.text import decode
+from bankbridge.statements.model import Diagnostic, ParseResult, Statement
+
+_SNIFF_TAG = re.compile(r"^(?:[\x00-\x1f]|\{1:[^\n]*\{4:)?:(20|25|28C?|60[FM]|34F|61):", re.M)
+
+
+def split_text(text: str) -> list[str]:
+    """Lines of ``text`` for CRLF, LF or CR endings (``str.splitlines`` also splits on
+    form feeds and other separators that may occur inside a bank's text)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def decode_line(raw: bytes) -> str:
+    """One line's bytes as text: UTF-8, else CP1252, else Latin-1 (line endings removed)."""
+    raw = raw.rstrip(b"\r\n")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:
+            return raw.decode("latin-1")
+
+
+def decode_text(data: bytes) -> str:
+    """A whole file as text: BOM-marked files through ``formats.text.decode``; others as
+    UTF-8, or line by line UTF-8/CP1252/Latin-1 when the file mixes encodings (the same
+    decoding the streaming reader applies to each block)."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode(data)
+    return decode_block(data)
+
+
+def decode_block(block: bytes) -> str:
+    """A block of whole lines as text: UTF-8 when it all is, else decoded line by line."""
+    try:
+        return block.decode("utf-8")
+    except UnicodeDecodeError:
+        return "\n".join(decode_line(raw) for raw in block.split(b"\n"))
+
+
+def file_lines(path: Path, *, block_size: int = 1 << 18) -> Iterator[str]:
+    """The text lines of a file, read and decoded a block of whole lines at a time, so
+    memory stays flat whatever the file size."""
+    with path.open("rb") as handle:
+        pending = handle.read(max(block_size, 3)).removeprefix(codecs.BOM_UTF8)
+        while True:
+            more = handle.read(block_size)
+            if not more:
+                break
+            block = pending + more
+            cut = block.rfind(b"\n") + 1
+            pending = block[cut:]
+            if cut:
+                yield from split_text(decode_block(block[:cut]))
+        if pending:
+            yield from split_text(decode_block(pending))
+
+
+class Mt940Format:
+    """SWIFT MT940 customer statements and MT942 interim reports, with Dutch and German
+    bank dialects (see ``docs/formats/mt940.md``)."""
+
+    name = "mt940"
+
+    def sniff(self, head: bytes) -> bool:
+        """Claims text with ``:20:``, ``:25:`` and ``:60F:``/``:60M:`` (or MT942 ``:34F:``)
+        at line starts near the beginning, optionally after SWIFT or bank header lines."""
+        text = head.decode("latin-1")
+        if text.lstrip().startswith(("<", "OFXHEADER")):
+            return False
+        tags = {match.group(1) for match in _SNIFF_TAG.finditer(text)}
+        opening = bool(tags & {"60F", "60M", "34F"})
+        return "25" in tags and ("20" in tags or "28C" in tags) and opening
+
+    def parse(self, data: bytes, *, source: str) -> ParseResult:
+        """All statements of ``data``; a :class:`ParseError` names file, line and field."""
+        reader = Reader(source=source)
+        statements = tuple(reader.statements(split_text(decode_text(data))))
+        return self._result(statements, reader.diagnostics, source=source)
+
+    def iter_file(
+        self, path: Path, *, diagnostics: list[Diagnostic] | None = None
+    ) -> Iterator[Statement]:
+        """Stream the statements of a (large) file without reading it whole."""
+        reader = Reader(source=str(path))
+        if diagnostics is not None:
+            reader.diagnostics = diagnostics
+        yield from reader.statements(file_lines(path))
+
+    def write(self, statements: Sequence[Statement]) -> bytes:
+        """MT940 in the Rabobank layout (structured ``:86:`` with code words), UTF-8, CRLF."""
+        return write_statements(statements)
+
+    @staticmethod
+    def _result(
+        statements: tuple[Statement, ...], diagnostics: list[Diagnostic], *, source: str
+    ) -> ParseResult:
+        if not statements:
+            raise ParseError(
+                "no MT940/MT942 statement found (no :20:/:25: fields)",
+                file=source,
+                line=1,
+                field=":20:",
+            )
+        return ParseResult(statements=statements, diagnostics=tuple(diagnostics))

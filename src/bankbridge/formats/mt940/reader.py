@@ -1,0 +1,291 @@
+"""Assemble statements from MT940/MT942 fields, one at a time (a generator).
+
+A statement starts at each ``:20:`` (and at an opening balance that follows a closing
+one, for banks that do not repeat ``:20:``). Only the statement being read is held: each entry
+becomes a ``StatementLine`` as soon as its ``:86:`` lines are complete, and each
+statement is yielded when the next one starts. A ``:86:`` right after a ``:61:`` (or
+after another ``:86:`` of it: old Rabobank files repeat the tag) belongs to that entry;
+a ``:86:`` after a balance is statement-level information.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from bankbridge.errors import ParseError
+from bankbridge.formats.mt940.dialects import Details, Dialect, choose
+from bankbridge.formats.mt940.fields import (
+    Entry,
+    FieldError,
+    account_id,
+    decimals,
+    looks_like_iban,
+    parse_61,
+    parse_balance,
+    parse_number,
+    parse_yymmdd,
+)
+from bankbridge.formats.mt940.tokens import EndOfMessage, Field, Header, Noise, tokens
+from bankbridge.statements.checks import check_balance
+from bankbridge.statements.model import Balance, Diagnostic, Source, Statement, StatementLine
+
+_BALANCE_TAGS = frozenset({"60F", "60M", "62F", "62M", "64", "65"})
+_MT942_TAGS = frozenset({"34F", "90C", "90D"})
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A statement while it is being read."""
+
+    line: int
+    reference: str = ""
+    account: str | None = None
+    number: str | None = None
+    sequence: str | None = None
+    currency: str | None = None
+    opening: Balance | None = None
+    closing: Balance | None = None
+    others: list[Balance] = field(default_factory=list)
+    lines: list[StatementLine] = field(default_factory=list)
+    information: list[str] = field(default_factory=list)
+    mt942: bool = False
+    created: date | None = None
+    dialect: Dialect | None = None
+    entry: Entry | None = None
+
+
+def _without_trailing_blanks(lines: tuple[str, ...]) -> tuple[str, ...]:
+    end = len(lines)
+    while end > 1 and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
+class Reader:
+    """Turns the lines of one file into statements, collecting diagnostics on the way."""
+
+    def __init__(self, *, source: str) -> None:
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self._headers: list[str] = []
+        self._clamped: list[str] = []
+
+    def statements(self, lines: Iterable[str]) -> Iterator[Statement]:
+        """The statements of ``lines`` (text lines without line endings), in file order."""
+        draft: _Draft | None = None
+        for token in tokens(lines):
+            if isinstance(token, Field):
+                if draft is None or self._starts_statement(draft, token.tag):
+                    if draft is not None and (statement := self._finish(draft)):
+                        yield statement
+                    draft = self._next_draft(draft, token)
+                self._read_field(draft, token)
+            elif isinstance(token, Header):
+                if len(self._headers) < 8:
+                    self._headers.append(token.text)
+            elif isinstance(token, Noise):
+                text = token.text[:40]
+                message = f"text outside any statement ignored: {text!r}"
+                self._note("ignored_text", message, token.line)
+            elif isinstance(token, EndOfMessage) and draft is not None:
+                self._end_entry(draft)
+        if draft is not None and (statement := self._finish(draft)):
+            yield statement
+
+    @staticmethod
+    def _starts_statement(draft: _Draft, tag: str) -> bool:
+        """``:20:`` starts a statement (unless only ``:25:``/``:28C:`` came before it); so
+        does an opening balance after a closing one (a bank that repeats no ``:20:``)."""
+        if tag == "20":
+            return bool(draft.reference or draft.opening or draft.closing or draft.lines or draft.entry)
+        return tag in ("60F", "60M") and draft.closing is not None
+
+    @staticmethod
+    def _next_draft(previous: _Draft | None, token: Field) -> _Draft:
+        """A new statement; one started by a balance keeps the reference and account."""
+        if previous is not None and token.tag != "20":
+            return _Draft(line=token.line, reference=previous.reference, account=previous.account)
+        return _Draft(line=token.line)
+
+    def _note(self, code: str, message: str, line: int | None) -> None:
+        where = f"{self.source}:{line}" if line else self.source
+        self.diagnostics.append(
+            Diagnostic(code=code, message=f"{where}: {message}", source=Source(self.source, line))
+        )
+
+    def _read_field(self, draft: _Draft, token: Field) -> None:
+        try:
+            self._dispatch(draft, token)
+        except FieldError as exc:
+            raise ParseError(
+                exc.message,
+                file=self.source,
+                line=token.line,
+                field=f":{token.tag}: {exc.part}",
+                excerpt=token.lines[0][:80],
+            ) from None
+        if self._clamped:
+            for text in self._clamped:
+                message = f":{token.tag}: date {text!r} does not exist; used the month's last day"
+                self._note("date_clamped", message, token.line)
+            self._clamped.clear()
+
+    def _dispatch(self, draft: _Draft, token: Field) -> None:
+        tag = token.tag
+        if tag == "61":
+            if draft.entry is not None:
+                self._end_entry(draft)
+            draft.entry = parse_61(
+                token.lines,
+                line=token.line,
+                raw=":61:" + "\n".join(token.lines),
+                clamped=self._clamped,
+                digits=decimals(draft.currency),
+            )
+        elif tag == "86":
+            self._read_86(draft, token)
+        else:
+            self._dispatch_other(draft, token)
+
+    def _dispatch_other(self, draft: _Draft, token: Field) -> None:
+        tag, first = token.tag, token.lines[0].strip()
+        if tag in _BALANCE_TAGS:
+            self._end_entry(draft)
+            self._read_balance(draft, tag, first)
+        elif tag == "20":
+            draft.reference = first
+        elif tag in ("25", "25P"):
+            if draft.account is not None:
+                self._note("repeated_tag", "a second :25: in one statement ignored", token.line)
+            else:
+                draft.account = " ".join(part.strip() for part in token.lines).strip()
+        elif tag in ("28C", "28"):
+            draft.number, draft.sequence = parse_number(first)
+        elif tag in _MT942_TAGS:
+            self._end_entry(draft)
+            draft.mt942 = True
+            if tag == "34F" and draft.currency is None and first[:3].isalpha():
+                draft.currency = first[:3]
+        elif tag in ("13D", "13") and len(first) >= 6:
+            draft.created = parse_yymmdd(first[:6], clamped=self._clamped)
+
+    def _read_86(self, draft: _Draft, token: Field) -> None:
+        lines = token.lines
+        if len(lines) > 1 and not lines[-1].strip():
+            lines = _without_trailing_blanks(lines)
+        if draft.entry is not None:
+            entry = draft.entry
+            entry.detail = (*entry.detail, *lines)
+            entry.raw += "\n:86:" + "\n".join(lines)
+        else:
+            draft.information.extend(line.strip() for line in lines if line.strip())
+
+    def _read_balance(self, draft: _Draft, tag: str, text: str) -> None:
+        balance = parse_balance(text, kind=tag, clamped=self._clamped)
+        draft.currency = draft.currency or balance.currency
+        if tag[:2] == "60":
+            if draft.opening is not None:
+                self._note("repeated_tag", f"a second :{tag}: in one statement ignored", None)
+            else:
+                draft.opening = balance
+        elif tag[:2] == "62" and draft.closing is None:
+            draft.closing = balance
+        else:
+            draft.others.append(balance)
+
+    def _end_entry(self, draft: _Draft) -> None:
+        entry = draft.entry
+        if entry is None:
+            return
+        draft.entry = None
+        details = self._dialect(draft).refine(entry)
+        if details.counterparty_iban is None and entry.supplementary:
+            # any bank may put the counter IBAN on the second :61: line (Rabobank does)
+            candidate = entry.supplementary.split("\n", 1)[0].strip()
+            if looks_like_iban(candidate):
+                details.counterparty_iban = candidate
+        draft.lines.append(self._line(entry, details, draft.currency))
+
+    def _dialect(self, draft: _Draft) -> Dialect:
+        if draft.dialect is None:
+            header = "\n".join(self._headers)
+            account = draft.account or ""
+            draft.dialect = choose(header=header, reference=draft.reference, account=account)
+        return draft.dialect
+
+    def _line(self, entry: Entry, details: Details, currency: str | None) -> StatementLine:
+        bank_ref = entry.bank_reference
+        if bank_ref is None or bank_ref.upper() == "NONREF":
+            bank_ref = details.end_to_end_id
+        detail = [line.rstrip() for line in entry.detail]
+        if detail and not detail[-1]:
+            while detail and not detail[-1]:
+                detail.pop()
+        return StatementLine(
+            amount=entry.amount,
+            booking_date=entry.booking_date,
+            value_date=entry.value_date,
+            currency=currency,
+            counterparty_iban=details.counterparty_iban,
+            counterparty_bic=details.counterparty_bic,
+            counterparty_name=details.counterparty_name,
+            bank_reference=bank_ref,
+            customer_reference=entry.customer_reference.strip() or None,
+            end_to_end_id=details.end_to_end_id,
+            mandate_id=details.mandate_id,
+            creditor_id=details.creditor_id,
+            payment_reference=details.payment_reference,
+            payment_reference_type=details.payment_reference_type
+            if details.payment_reference
+            else None,
+            description=details.description,
+            bank_code=entry.type_code,
+            return_reason=details.return_reason,
+            batch_id=details.batch_id,
+            batch_count=details.batch_count,
+            ultimate_debtor=details.ultimate_debtor,
+            ultimate_creditor=details.ultimate_creditor,
+            reversal=entry.mark in ("RC", "RD"),
+            detail_lines=tuple(detail),
+            extra=tuple(details.extra),
+            raw=entry.raw,
+            source=Source(self.source, entry.line),
+        )
+
+    def _finish(self, draft: _Draft) -> Statement | None:
+        self._end_entry(draft)
+        content = draft.lines or draft.opening or draft.closing or draft.others or draft.information
+        if not content and not draft.account:
+            message = f"statement {draft.reference!r} without any content ignored"
+            self._note("empty_statement", message, draft.line)
+            return None
+        if draft.account is None or not draft.account.strip():
+            raise ParseError(
+                "statement has no account identification; an MT940 statement needs :25:",
+                file=self.source,
+                line=draft.line,
+                field=":25: account",
+                hint="is this a fragment of a file?",
+            )
+        statement = Statement(
+            format="mt942" if draft.mt942 else "mt940",
+            account=account_id(draft.account, currency=draft.currency),
+            currency=draft.currency,
+            lines=tuple(draft.lines),
+            dialect=self._dialect(draft).name,
+            statement_number=draft.number,
+            sequence=draft.sequence,
+            statement_id=draft.reference or None,
+            created=draft.created,
+            opening_balance=draft.opening,
+            closing_balance=draft.closing,
+            other_balances=tuple(draft.others),
+            information="\n".join(draft.information) or None,
+            source=Source(self.source, draft.line),
+        )
+        diagnostic = check_balance(statement)
+        if diagnostic is not None:
+            self.diagnostics.append(diagnostic)
+        return statement
