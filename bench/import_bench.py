@@ -19,7 +19,7 @@ from typing import Any
 
 from schwifty import IBAN
 
-from bench.ledger_bench import PG_ADMIN, _drop
+from bench import databases
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -91,31 +91,6 @@ def bundle(directory: Path, ibans: list[str]) -> Path:
     return directory
 
 
-def _databases() -> list[tuple[str, str, str | None]]:
-    sqlite_path = WORK / "import_bench.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-    dbs: list[tuple[str, str, str | None]] = [("sqlite", f"sqlite:///{sqlite_path}", None)]
-    try:
-        import uuid
-
-        import psycopg
-
-        name = f"bankbridge_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        dbs.append(
-            (
-                "postgresql",
-                PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}",
-                name,
-            )
-        )
-    except Exception as exc:
-        print(f"PostgreSQL not measured: {exc}", file=sys.stderr)
-    return dbs
-
-
 def run(accounts: int, days: int, lines: int) -> dict[str, Any]:
     files_dir = WORK / f"import_{accounts}x{days}x{lines}"
     ibans = generate(files_dir, accounts=accounts, days=days, lines=lines)
@@ -123,15 +98,12 @@ def run(accounts: int, days: int, lines: int) -> dict[str, Any]:
     total = (lines // (accounts * days)) * accounts * days
     books = bundle(WORK / f"import_bundle_{accounts}", ibans)
     results: dict[str, Any] = {"accounts": accounts, "days": days, "lines": total, "runs": {}}
-    for kind, url, pg_name in _databases():
-        try:
+    for kind in databases.available():
+        with databases.fresh(kind, "import_bench") as url:
             measure([BANKBRIDGE, "--database", url, "init"])
             measure([BANKBRIDGE, "--database", url, "ledger", "load", str(books)])
             first = measure([BANKBRIDGE, "--database", url, "import", *files])
             again = measure([BANKBRIDGE, "--database", url, "import", *files])
-        finally:
-            if pg_name:
-                _drop(pg_name)
         results["runs"][kind] = {
             "first_import": first,
             "reimport": again,

@@ -10,46 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import platform
 import sys
-import uuid
 from pathlib import Path
 from typing import Any
 
 from bankbridge.demo.generate import Shape, generate
+from bench import databases
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
 WORK = ROOT / "work"
 RESULTS = ROOT / "results"
 BANKBRIDGE = str(Path(sys.executable).with_name("bankbridge"))
-PG_ADMIN = os.environ.get("BANKBRIDGE_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
-
-
-def _databases() -> list[tuple[str, str, Any]]:
-    sqlite_path = WORK / "ledger_bench.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)
-    dbs: list[tuple[str, str, Any]] = [("sqlite", f"sqlite:///{sqlite_path}", None)]
-    try:
-        import psycopg
-
-        name = f"bankbridge_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        url = PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
-        dbs.append(("postgresql", url, name))
-    except Exception as exc:
-        print(f"PostgreSQL not measured: {exc}", file=sys.stderr)
-    return dbs
-
-
-def _drop(name: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def run(shape: Shape) -> dict[str, Any]:
@@ -59,15 +32,12 @@ def run(shape: Shape) -> dict[str, Any]:
     rows = sum(1 for _ in (bundle / "open_items.csv").open()) - 1
     relations = sum(1 for _ in (bundle / "relations.csv").open()) - 1
     results: dict[str, Any] = {"relations": relations, "open_items": rows, "machine": platform.platform(), "runs": {}}
-    for kind, url, pg_name in _databases():
-        try:
+    for kind in databases.available():
+        with databases.fresh(kind, "ledger_bench") as url:
             measure([BANKBRIDGE, "--database", url, "init"])
             first = measure([BANKBRIDGE, "--database", url, "ledger", "load", str(bundle)])
             again = measure([BANKBRIDGE, "--database", url, "ledger", "load", str(bundle)])
             dump = measure([BANKBRIDGE, "--database", url, "ledger", "dump", str(WORK / f"dump_{kind}")])
-        finally:
-            if pg_name:
-                _drop(pg_name)
         results["runs"][kind] = {
             "first_load": first,
             "reload": again,

@@ -29,6 +29,7 @@ from bankbridge.demo.generate import Shape, generate
 from bankbridge.demo.scenarios import Truth, statements
 from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
+from bench import databases
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -104,10 +105,20 @@ def run(shape: Shape, days: int) -> dict[str, Any]:
     if not (bundle / "open_items.csv").exists():
         generate(bundle, shape)
     files, truth = write_files(bundle, WORK / "quality_files", days=days)
-    db = WORK / "quality.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-    url = f"sqlite:///{db}"
+    runs: dict[str, Any] = {}
+    for kind in databases.available():
+        with databases.fresh(kind, "quality_bench") as url:
+            runs[kind] = _run_on(url, bundle, files, truth)
+    result = dict(runs["sqlite"])
+    result["open_items"] = sum(1 for _ in (bundle / "open_items.csv").open()) - 1
+    result["speed"] = {
+        kind: {"import": r["import"], "process": r["process"], "lines_per_second": r["lines_per_second"]}
+        for kind, r in runs.items()
+    }
+    return result
+
+
+def _run_on(url: str, bundle: Path, files: list[str], truth: dict[str, Truth]) -> dict[str, Any]:
     measure([BANKBRIDGE, "--database", url, "init"])
     measure([BANKBRIDGE, "--database", url, "ledger", "load", str(bundle)])
     imported = measure([BANKBRIDGE, "--database", url, "import", *files])
@@ -117,14 +128,7 @@ def run(shape: Shape, days: int) -> dict[str, Any]:
     records = [json.loads(line) for line in export.open(encoding="utf-8")]
     result = score(records, truth)
     seconds = imported["seconds"] + processed["seconds"]
-    result.update(
-        {
-            "open_items": sum(1 for _ in (bundle / "open_items.csv").open()) - 1,
-            "import": imported,
-            "process": processed,
-            "lines_per_second_import_and_process": round(len(records) / seconds),
-        }
-    )
+    result.update({"import": imported, "process": processed, "lines_per_second": round(len(records) / seconds)})
     return result
 
 
@@ -139,9 +143,12 @@ def write(result: dict[str, Any]) -> None:
         f"| precision of automatic bookings | {result['precision']} % "
         f"({result['wrong']} wrong of {result['booked']}) |",
         f"| bookable lines booked | {result['bookable_booked_percent']} % of {result['bookable']} |",
-        f"| import | {result['import']['seconds']:.1f} s, peak {result['import']['peak_rss_mib']:.0f} MiB |",
-        f"| process | {result['process']['seconds']:.1f} s, peak {result['process']['peak_rss_mib']:.0f} MiB |",
-        f"| lines/s, import + process | {result['lines_per_second_import_and_process']:,} |",
+        *[
+            f"| {kind}: import / process | {r['import']['seconds']:.1f} s ({r['import']['peak_rss_mib']:.0f} MiB) / "
+            f"{r['process']['seconds']:.1f} s ({r['process']['peak_rss_mib']:.0f} MiB); "
+            f"{r['lines_per_second']:,} lines/s |"
+            for kind, r in result["speed"].items()
+        ],
         "",
         "| kind of line | booked / lines |",
         "|---|---|",

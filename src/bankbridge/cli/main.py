@@ -11,7 +11,11 @@ from typing import Annotated
 
 import typer
 
+from bankbridge.cli import books as books_cli
+from bankbridge.cli import demo as demo_cli
 from bankbridge.cli import ledger as ledger_cli
+from bankbridge.cli import sandbox as sandbox_cli
+from bankbridge.cli import statements as statements_cli
 from bankbridge.cli.context import AppContext
 from bankbridge.errors import BankbridgeError
 
@@ -24,6 +28,16 @@ app = typer.Typer(
 )
 app.add_typer(ledger_cli.app, name="ledger")
 app.command("init")(ledger_cli.init)
+app.command("sandbox-bank")(sandbox_cli.sandbox_bank)
+app.command("parse")(statements_cli.parse)
+app.command("convert")(statements_cli.convert)
+app.command("import")(books_cli.import_)
+app.command("process")(books_cli.process_)
+app.command("undo")(books_cli.undo_)
+app.command("book")(books_cli.book_)
+app.command("code-from-line")(books_cli.code_from_line_)
+app.add_typer(books_cli.export_app, name="export")
+app.command("demo")(demo_cli.demo)
 
 
 @app.callback()

@@ -229,6 +229,7 @@ def _relations(
 ) -> tuple[list[Relation], list[RelationBankAccount], list[OpenItem]]:
     relations, accounts, items = [], [], []
     invoice = 2026 * 10000
+    width = max(4, len(str(shape.relations_per_administration)))  # debtors 1nnnn, creditors 2nnnn
     for n in range(1, shape.relations_per_administration + 1):
         kind = RelationKind.DEBTOR if n % 3 else RelationKind.CREDITOR
         person = kind is RelationKind.DEBTOR and n % 5 == 1
@@ -237,7 +238,7 @@ def _relations(
             if person
             else f"{rng.choice(TRADES)} {rng.choice(LAST)} {rng.choice(PLACES)}"
         )
-        number = f"{10000 + n if kind is RelationKind.DEBTOR else 20000 + n}"
+        number = f"{1 if kind is RelationKind.DEBTOR else 2}{n:0{width}d}"
         relations.append(Relation(adm.code, number, kind, name, bsn(rng) if person else None, n % 97 == 0))
         status = BankAccountStatus.UNDER_REVIEW if n % 41 == 0 else BankAccountStatus.APPROVED
         accounts.append(RelationBankAccount(adm.code, number, iban(rng), status))
