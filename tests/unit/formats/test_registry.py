@@ -33,12 +33,11 @@ EXPECTED_FORMAT = {
     "mt940": "mt940",
     "ofx": "ofx",
 }
-# Fragments the MT940 sniffer does not claim yet (they start with :60F:, :61:, :86: or a
-# blank line). Strict: the test fails as soon as MT940 claims them, so the list shrinks.
-MT940_NOT_CLAIMED_YET = {
+# Fragments of MT940 files (no :20:/:25: header): claimed by MT940, so that reading them
+# says what is missing (":25: account") instead of "not a statement file".
+MT940_FRAGMENTS = {
     "mt940/mt940-rs/special-cases_unexpected_tag.sta",
     "mt940/wolph-mt940/betterplace_amount_formats.sta",
-    "mt940/wolph-mt940/betterplace_currency_in_25.sta",
     "mt940/wolph-mt940/betterplace_empty_86.sta",
     "mt940/wolph-mt940/betterplace_empty_entry_date.sta",
     "mt940/wolph-mt940/self-provided_sparkassen.sta",
@@ -55,21 +54,16 @@ def test_the_corpus_is_there() -> None:
     assert len(FILES) == 171  # 172 statement files minus the zip archive
 
 
-@pytest.mark.parametrize(
-    "relative",
-    [
-        pytest.param(
-            f,
-            marks=pytest.mark.xfail(strict=True, reason="the MT940 sniffer does not claim it yet"),
-        )
-        if f in MT940_NOT_CLAIMED_YET
-        else f
-        for f in FILES
-    ],
-)
+@pytest.mark.parametrize("relative", FILES)
 def test_every_statement_file_is_claimed_by_exactly_one_format(relative: str) -> None:
     data = (CORPUS / relative).read_bytes()
     assert claims(data) == [EXPECTED_FORMAT[relative.split("/", maxsplit=1)[0]]]
+
+
+@pytest.mark.parametrize("relative", sorted(MT940_FRAGMENTS))
+def test_an_mt940_fragment_is_refused_naming_the_missing_account(relative: str) -> None:
+    with pytest.raises(ParseError, match=r":25: account: statement has no account identification"):
+        registry.read((CORPUS / relative).read_bytes(), source=relative)
 
 
 # --- encodings and line endings ------------------------------------------------------------

@@ -13,7 +13,8 @@ from bankbridge.formats.mt940.writer import write_statements
 from bankbridge.formats.text import decode
 from bankbridge.statements.model import Diagnostic, ParseResult, Statement
 
-_SNIFF_TAG = re.compile(r"^(?:[\x00-\x1f]|\{1:[^\n]*\{4:)?:(20|25|28C?|60[FM]|34F|61):", re.M)
+_SNIFF_TAG = re.compile(r"^(?:[\x00-\x1f]|\{1:[^\n]*\{4:)?:(20|25|28C?|60[FM]|34F|61|62[FM]|86):", re.M)
+_FIRST_TAG = re.compile(r"\A\s*:(20|21|25|28C?|60[FM]|61|62[FM]|64|65|86|34F|13D?):")
 
 
 def split_text(text: str) -> list[str]:
@@ -82,13 +83,18 @@ class Mt940Format:
 
     def sniff(self, head: bytes) -> bool:
         """Claims text with ``:20:``, ``:25:`` and ``:60F:``/``:60M:`` (or MT942 ``:34F:``)
-        at line starts near the beginning, optionally after SWIFT or bank header lines."""
+        at line starts near the beginning, optionally after SWIFT or bank header lines —
+        and also a fragment of transaction records (``:61:`` with ``:86:`` or another
+        statement tag), so that parsing it names what is missing instead of saying the
+        file is of no known format."""
         text = head.decode("latin-1")
         if text.lstrip().startswith(("<", "OFXHEADER")):
             return False
         tags = {match.group(1) for match in _SNIFF_TAG.finditer(text)}
         opening = bool(tags & {"60F", "60M", "34F"})
-        return "25" in tags and ("20" in tags or "28C" in tags) and opening
+        whole = "25" in tags and ("20" in tags or "28C" in tags) and opening
+        fragment = bool(_FIRST_TAG.match(text)) or ("61" in tags and len(tags) > 1)
+        return whole or fragment
 
     def parse(self, data: bytes, *, source: str) -> ParseResult:
         """All statements of ``data``; a :class:`ParseError` names file, line and field."""
