@@ -131,14 +131,17 @@ def iban(rng: random.Random, bank: str | None = None) -> str:
     return str(IBAN.generate("NL", bank_code=code, account_code=f"{rng.randrange(10**9, 10**10)}").compact)
 
 
-def bsn(rng: random.Random) -> str:
-    """A random 9-digit number that passes the 11-test."""
+def bsn(rng: random.Random, taken: set[str] | None = None) -> str:
+    """A random 9-digit number that passes the 11-test (and is not in ``taken``)."""
     while True:
         digits = [rng.randrange(10) for _ in range(8)]
         total = sum(d * w for d, w in zip(digits, range(9, 1, -1), strict=True))
         last = total % 11
-        if last < 10 and (digits[0] or last):
-            return "".join(map(str, digits)) + str(last)
+        number = "".join(map(str, digits)) + str(last)
+        if last < 10 and (digits[0] or last) and number not in (taken or ()):
+            if taken is not None:
+                taken.add(number)
+            return number
 
 
 def payment_reference(invoice: int) -> str:
@@ -225,7 +228,7 @@ def _allocations(env: str) -> list[Allocation]:
 
 
 def _relations(
-    adm: Administration, shape: Shape, rng: random.Random
+    adm: Administration, shape: Shape, rng: random.Random, taken: set[str]
 ) -> tuple[list[Relation], list[RelationBankAccount], list[OpenItem]]:
     relations, accounts, items = [], [], []
     invoice = 2026 * 10000
@@ -239,7 +242,7 @@ def _relations(
             else f"{rng.choice(TRADES)} {rng.choice(LAST)} {rng.choice(PLACES)}"
         )
         number = f"{1 if kind is RelationKind.DEBTOR else 2}{n:0{width}d}"
-        relations.append(Relation(adm.code, number, kind, name, bsn(rng) if person else None, n % 97 == 0))
+        relations.append(Relation(adm.code, number, kind, name, bsn(rng, taken) if person else None, n % 97 == 0))
         status = BankAccountStatus.UNDER_REVIEW if n % 41 == 0 else BankAccountStatus.APPROVED
         accounts.append(RelationBankAccount(adm.code, number, iban(rng), status))
         count = int(shape.items_per_relation) + (rng.random() < shape.items_per_relation % 1)
@@ -278,8 +281,9 @@ def generate(directory: Path, shape: Shape = Shape()) -> None:
     relations: list[Relation] = []
     accounts: list[RelationBankAccount] = []
     items: list[OpenItem] = []
+    taken: set[str] = set()  # one person per BSN (unique per environment; here over all)
     for adm in admins:
-        rel, acc, itm = _relations(adm, shape, rng)
+        rel, acc, itm = _relations(adm, shape, rng, taken)
         relations += rel
         accounts += acc
         items += itm
