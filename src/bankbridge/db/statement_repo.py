@@ -77,8 +77,8 @@ class StatementRepository:
         """Raise the journal's voucher counter by one and return the new value (R-A4)."""
         j = schema.journals
         where = and_(j.c.administration == journal.administration, j.c.code == journal.code)
-        self.conn.execute(update(j).where(where).values(voucher_counter=j.c.voucher_counter + 1))
-        return int(self.conn.execute(select(j.c.voucher_counter).where(where)).scalar_one())
+        stmt = update(j).where(where).values(voucher_counter=j.c.voucher_counter + 1).returning(j.c.voucher_counter)
+        return int(self.conn.execute(stmt).scalar_one())
 
     # --- daily statements ----------------------------------------------------------
 

@@ -24,7 +24,7 @@ from bankbridge.money import format_amount, from_minor, to_minor
 from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
 from bankbridge.statements.checks import check_balance
 from bankbridge.statements.daily import Day, days
-from bankbridge.statements.identity import identities
+from bankbridge.statements.identity import identities, line_date
 from bankbridge.statements.model import Statement
 
 
@@ -151,10 +151,13 @@ def _add_day(
     single_day: bool,
 ) -> DayOutcome:
     ids = identities(journal.iban, day.lines)
-    known = store.existing_identities(journal.iban, ids)
+    existing = store.daily_statement(journal, day.date)
+    # A line is stored in the daily statement of its own date, so a day without a
+    # statement holds no line read before — unless a line had no date of its own.
+    first_time = existing is None and all(line_date(line) is not None for line in day.lines)
+    known = set() if first_time else store.existing_identities(journal.iban, ids)
     fresh = [(ident, line) for ident, line in zip(ids, day.lines, strict=True) if ident not in known]
     duplicates = len(day.lines) - len(fresh)
-    existing = store.daily_statement(journal, day.date)
     if not fresh:
         return DayOutcome(
             existing.id if existing else 0,
