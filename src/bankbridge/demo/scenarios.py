@@ -49,6 +49,7 @@ class Books:
     queues: dict[tuple[str, RelationKind], list[OpenItem]] = field(default_factory=dict)
     paid: dict[str, list[OpenItem]] = field(default_factory=dict)
     by_relation: dict[tuple[str, str], list[OpenItem]] = field(default_factory=dict)
+    references: int = 0
 
     def shuffle(self, rng: random.Random) -> None:
         """Queues of payable items per administration and kind, in random order (drawn by
@@ -100,7 +101,8 @@ class _Day:
 
     def add(self, truth: Truth, amount: Decimal, **fields: Any) -> None:
         self.counter += 1
-        ref = f"{self.journal.administration}{self.journal.code}{self.day:%y%m%d}{self.counter:04d}"
+        self.books.references += 1
+        ref = f"BB{self.books.references:014d}"  # unique, and within MT940's 16 characters
         self.lines.append(
             StatementLine(
                 amount=amount, booking_date=self.day, value_date=self.day, currency="EUR", bank_reference=ref, **fields
