@@ -298,6 +298,7 @@ settlements = Table(
     Column("amount_minor", BigInteger, nullable=False),
     Column("reopened", Boolean, nullable=False, default=False),
     Index("ix_settlements_item", "administration", "invoice_number"),
+    Index("ix_settlements_entry", "entry_id"),
 )
 
 audit_log = Table(

@@ -77,6 +77,14 @@ class SqlUnitOfWork:
         with self.connection.begin_nested():
             yield
 
+    def refresh_statistics(self) -> None:
+        """After a bulk load: let PostgreSQL's planner see the new row counts (``ANALYZE``;
+        autovacuum would do it later, the next queries need it now). SQLite needs none."""
+        if self.connection.dialect.name == "postgresql":
+            self.connection.exec_driver_sql(
+                "ANALYZE statements, statement_lines, journal_entries, postings, settlements, open_items"
+            )
+
     def commit(self) -> None:
         """Commit and start the next transaction on the same connection."""
         self.connection.commit()

@@ -281,6 +281,10 @@ def import_files(
         report.files.extend(import_bytes(data, source=str(path), uow_factory=uow_factory, clock=clock))
         if on_statement:
             on_statement(report.files[-1])
+    if sum(f.lines for f in report.files) >= COMMIT_EVERY_LINES:
+        with uow_factory() as uow:
+            uow.refresh_statistics()
+            uow.commit()
     return report
 
 

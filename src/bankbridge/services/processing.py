@@ -20,6 +20,8 @@ from bankbridge.money import format_amount
 from bankbridge.services.ports import Clock, UnitOfWork
 
 CHUNK = 5000
+BULK = 10_000
+"""From this many lines on, the database's planner statistics are refreshed afterwards."""
 
 
 @dataclass(slots=True)
@@ -113,6 +115,8 @@ def process(
             statements.update(p.statement_id for p in pending)
             _process_chunk(uow, pending, books=books, state=state, report=report, clock=clock)
         closed = uow.bookings.close_statements(statements, now=clock.now())
+        if len(ids) >= BULK:
+            uow.refresh_statistics()
         report.processed_statements = len(closed)
         uow.bookings.audit(
             [
