@@ -298,6 +298,7 @@ def test_export_bookings_gives_the_interface_record_and_respects_access(settings
         assert [r["amount"] for r in records if r["administration"] == "A1"] == ["-2.50", "-2.50", "500.00", "-10.00"]
         first = records[0]
         assert (first["account_iban"], first["statement_date"], first["status"]) == (ACCOUNT, "2026-11-02", "open")
+        assert first["evidence"].startswith("not processed yet")
         only_a2 = list(bookings(uow.statements, Access.to({"A2"})))
         assert {r["administration"] for r in only_a2} == {"A2"}
         with pytest.raises(PermissionDenied):

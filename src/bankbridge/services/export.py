@@ -37,6 +37,9 @@ FIELDS = (
 )
 
 
+NOT_PROCESSED = "not processed yet: run `bankbridge process` (or import with --process)"
+
+
 def _date(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
@@ -67,7 +70,7 @@ def booking_record(line: dict[str, Any], booked: dict[str, list[dict[str, Any]]]
         "bank_code": line["bank_code"],
         "status": line["status"],
         "rule": line["rule"],
-        "evidence": line["evidence"] or "",
+        "evidence": line["evidence"] or NOT_PROCESSED,
         "settlements": [
             {
                 "invoice_number": s["invoice_number"],
