@@ -56,6 +56,8 @@ def digit_key(text: str) -> str:
 
 def reference_key(text: str) -> str:
     """A stored payment reference in the compact form ``references.parse`` gives."""
+    if text.isalnum() and text.isascii() and text == text.upper():
+        return text  # already compact (the ledger bundle stores references so): same result, no re-check
     try:
         return references.parse(text).compact
     except InvalidIdentifier:  # a stored reference that does not parse is kept as typed
