@@ -97,25 +97,32 @@ class ImportReport:
 
 class JournalRouter:
     """Finds the bank journal of a statement's account (R-A3): by IBAN, or — for files
-    without IBAN — by the account number inside a Dutch IBAN (leading zeros ignored)."""
+    without IBAN — by the national account number inside a journal's IBAN: the digits of
+    its BBAN without leading zeros (Dutch account numbers, Belgian CODA account numbers),
+    and the German ``BLZ/account`` form with the account padded to 10 digits. Only a
+    number that fits exactly one journal routes."""
 
     def __init__(self, journals: Sequence[Journal]) -> None:
         self.by_iban = {j.iban: j for j in journals}
         self.by_number: dict[str, list[Journal]] = {}
         for j in journals:
-            if j.iban.startswith("NL"):
-                self.by_number.setdefault(j.iban[8:].lstrip("0"), []).append(j)
+            self.by_number.setdefault(_digits(j.iban[4:]), []).append(j)
 
     def route(self, account: str) -> Journal:
         compact = "".join(account.split()).upper()
         if compact in self.by_iban:
             return self.by_iban[compact]
         if not looks_like_iban(compact):
-            number = "".join(ch for ch in compact if ch.isdigit()).lstrip("0")
-            found = self.by_number.get(number, []) if number else []
+            bank, slash, number = compact.partition("/")
+            key = _digits(bank + number.zfill(10)) if slash and bank.isdigit() else _digits(compact)
+            found = self.by_number.get(key, []) if key else []
             if len(found) == 1:
                 return found[0]
         raise UnknownAccount(f"no bank journal owns account {account}; add it to journals.csv first")
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in text if ch.isdigit()).lstrip("0")
 
 
 def add_transactions(
