@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import multiprocessing
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -14,6 +17,7 @@ from bankbridge.db.engine import make_engine
 from bankbridge.db.migrate import current_revision, head_revision, upgrade
 from bankbridge.db.uow import SqlUnitOfWork
 from bankbridge.errors import ConfigurationError
+from bankbridge.services.importing import FileOutcome, ImportReport, finish_import, import_files
 
 
 @lru_cache(maxsize=8)
@@ -51,8 +55,51 @@ class SystemClock:
         return datetime.now(UTC)
 
 
-def uow_factory(settings: Settings) -> Callable[[], SqlUnitOfWork]:
-    """Makes a fresh unit of work per call (checked once that the database is initialised)."""
+def uow_factory(settings: Settings, *, writer: bool = False) -> Callable[[], SqlUnitOfWork]:
+    """Makes a fresh unit of work per call (checked once that the database is initialised).
+    ``writer``: the work writes (on SQLite it takes the write lock when it starts)."""
     unit_of_work(settings)
     engine = engine_for(settings.database_url)
-    return lambda: SqlUnitOfWork(engine)
+    return lambda: SqlUnitOfWork(engine, writer=writer)
+
+
+_CHILD: dict[str, Any] = {}
+
+
+def _child_start(url: str) -> None:
+    # A forked worker opens its own engine; the parent's pooled connections are left
+    # untouched (workers end with os._exit, so nothing closes the inherited sockets).
+    engine = make_engine(url)
+    _CHILD["factory"] = lambda: SqlUnitOfWork(engine, writer=True)
+
+
+def _child_import(path: str) -> list[FileOutcome]:
+    report = import_files([Path(path)], _CHILD["factory"], SystemClock(), commit_every=1)
+    return report.files
+
+
+def import_in_parallel(
+    paths: Sequence[Path],
+    settings: Settings,
+    *,
+    workers: int,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> ImportReport:
+    """Import files with ``workers`` processes, each parsing and storing whole files.
+
+    Statements of one bank journal are serialised (a lock per journal on PostgreSQL, the
+    write lock on SQLite) and each statement is committed on its own, so two workers
+    never store the same day twice and cannot deadlock."""
+    factory = uow_factory(settings, writer=True)
+    clock = SystemClock()
+    if workers <= 1 or len(paths) < 2:
+        return import_files(paths, factory, clock, on_statement=on_file)
+    report = ImportReport()
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_child_start, initargs=(settings.database_url,)) as pool:
+        for outcomes in pool.imap(_child_import, [str(p) for p in paths], chunksize=1):
+            report.files.extend(outcomes)
+            if on_file and outcomes:
+                on_file(outcomes[-1])
+    finish_import(report, factory)
+    return report

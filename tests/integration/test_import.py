@@ -303,3 +303,24 @@ def test_export_bookings_gives_the_interface_record_and_respects_access(settings
         assert {r["administration"] for r in only_a2} == {"A2"}
         with pytest.raises(PermissionDenied):
             list(bookings(uow.statements, Access.to({"A2"}), administration="A1"))
+
+
+@pytest.mark.postgres
+def test_two_workers_store_every_line_once(settings: Settings, tmp_path: Path) -> None:
+    """Files read side by side by two processes: the same days from several files are
+    serialised per journal, so nothing is stored twice and nothing is lost."""
+    from bankbridge.bootstrap import import_in_parallel
+
+    paths = []
+    for n in range(4):
+        path = tmp_path / f"f{n}.sta"
+        path.write_bytes(TWO_DAYS)  # the same two days four times
+        paths.append(path)
+    other = tmp_path / "other.sta"
+    other.write_bytes(mt940([("1", "261102", "0.00", [tx("261102", "1.00"), tx("261102", "1.00")])], account=OTHER))
+    report = import_in_parallel([*paths, other], settings, workers=2)
+    assert not report.failed, [f.error for f in report.failed]
+    assert sum(f.lines for f in report.files) == 6
+    assert sum(f.duplicates for f in report.files) == 12
+    assert len(lines(settings)) == 6
+    assert len(statements(settings)) == 3

@@ -19,7 +19,7 @@ from bankbridge.errors import InputError
 from bankbridge.ledger.access import Access
 from bankbridge.money import parse_decimal
 from bankbridge.services import export
-from bankbridge.services.importing import FileOutcome, ImportReport, import_files
+from bankbridge.services.importing import FileOutcome, ImportReport
 from bankbridge.services.manual import Part, book_by_hand, code_from_line
 from bankbridge.services.processing import ProcessReport, process, undo
 
@@ -33,18 +33,23 @@ def import_(
     process_now: Annotated[
         bool, typer.Option("--process", help="Process the imported statements right away (all journals).")
     ] = False,
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, max=16, help="Processes that read and store files side by side.")
+    ] = 1,
 ) -> None:
     """Read statement files, route each statement to its bank journal by IBAN, skip what was
     read before, and keep the original lines."""
     settings = app_context(ctx).settings()
-    factory = bootstrap.uow_factory(settings)
+    factory = bootstrap.uow_factory(settings, writer=True)
     clock = bootstrap.SystemClock()
     if is_terminal() and len(files) > 1:
         with Progress(console=err, transient=True) as progress:
             task = progress.add_task("importing", total=len(files))
-            report = import_files(files, factory, clock, on_statement=lambda _f: progress.advance(task))
+            report = bootstrap.import_in_parallel(
+                files, settings, workers=workers, on_file=lambda _f: progress.advance(task)
+            )
     else:
-        report = import_files(files, factory, clock)
+        report = bootstrap.import_in_parallel(files, settings, workers=workers)
     journals = report.journals_to_process(everything=process_now)
     processed = process(factory, clock, access=Access.everything(), journals=journals) if journals else None
     print_report(report, processed)

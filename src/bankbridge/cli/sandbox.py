@@ -16,9 +16,7 @@ def sandbox_bank(
     database: Annotated[
         str, typer.Option("--database", help="The sandbox bank's own SQLite database URL.")
     ] = "sqlite:///sandbox-bank.db",
-    seed: Annotated[
-        Path | None, typer.Option(help="YAML/JSON seed file (default: the demo seed).")
-    ] = None,
+    seed: Annotated[Path | None, typer.Option(help="YAML/JSON seed file (default: the demo seed).")] = None,
     verify_signatures: Annotated[
         bool, typer.Option(help="Require signed /v1 requests (Digest, Signature, certificate).")
     ] = False,

@@ -110,12 +110,8 @@ def _each(files: list[Path]) -> Iterator[tuple[Path, list[registry.FileResult] |
 
 
 def parse(
-    files: Annotated[
-        list[Path], typer.Argument(help="Statement files (MT940, CAMT, CODA, OFX, zip).")
-    ],
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.jsonl,
+    files: Annotated[list[Path], typer.Argument(help="Statement files (MT940, CAMT, CODA, OFX, zip).")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.jsonl,
 ) -> None:
     """Read statement files and print one JSON object per statement (nothing is stored)."""
     failed = False
@@ -147,9 +143,7 @@ def _output_name(source: str, target: Target) -> str:
     return Path(member).stem + target.suffix
 
 
-def _convert_one(
-    path: Path, results: list[registry.FileResult], *, target: Target, output: Path | None
-) -> None:
+def _convert_one(path: Path, results: list[registry.FileResult], *, target: Target, output: Path | None) -> None:
     write = _writer(target)
     for found in results:
         data = write(list(found.result.statements))
@@ -158,9 +152,7 @@ def _convert_one(
             continue
         destination = output / _output_name(found.source, target)
         if destination.resolve() == path.resolve():
-            raise InputError(
-                f"{destination}: would overwrite the input file; choose another --output"
-            )
+            raise InputError(f"{destination}: would overwrite the input file; choose another --output")
         try:
             destination.write_bytes(data)
         except OSError as exc:

@@ -36,10 +36,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return engine
 
 
+WRITER = "bankbridge_writer"
+"""Connection execution option: on SQLite, start transactions with ``BEGIN IMMEDIATE``
+(take the write lock at once), so that concurrent writers queue on the busy timeout
+instead of failing when a read transaction turns into a write."""
+
+
 def _sqlite_begin(conn: Any) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; we emit BEGIN ourselves
     # (the recipe of SQLAlchemy's SQLite dialect documentation).
-    conn.exec_driver_sql("BEGIN")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITER) else "BEGIN")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -48,5 +54,5 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA busy_timeout=60000")
     cursor.close()

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, select, true, update
+from sqlalchemy import Connection, Table, and_, func, select, text, true, update
 
 from bankbridge.db import schema
 from bankbridge.errors import PermissionDenied
@@ -72,6 +72,12 @@ class StatementRepository:
     def journals(self) -> list[Journal]:
         """Every bank journal (few: one per bank account)."""
         return [_journal(r) for r in self.conn.execute(select(schema.journals))]
+
+    def lock_journal(self, journal: Journal) -> None:
+        """Serialise writers of one bank journal until the transaction ends (PostgreSQL
+        advisory lock; SQLite has one writer at a time anyway)."""
+        if self.conn.dialect.name == "postgresql":
+            self.conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:iban))"), {"iban": journal.iban})
 
     def next_voucher(self, journal: Journal) -> int:
         """Raise the journal's voucher counter by one and return the new value (R-A4)."""

@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from bankbridge.db.booking_repo import BookingRepository
+from bankbridge.db.engine import WRITER
 from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import StatementRepository
 from bankbridge.errors import InputError
@@ -20,8 +21,9 @@ from bankbridge.errors import InputError
 class SqlUnitOfWork:
     """A transaction on ``engine`` with the repositories bound to it."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, writer: bool = False) -> None:
         self.engine = engine
+        self.writer = writer
         self._conn: Connection | None = None
         self._ledger: LedgerRepository | None = None
         self._statements: StatementRepository | None = None
@@ -29,6 +31,8 @@ class SqlUnitOfWork:
 
     def __enter__(self) -> Self:
         self._conn = self.engine.connect()
+        if self.writer:
+            self._conn.execution_options(**{WRITER: True})
         self._conn.begin()
         self._ledger = LedgerRepository(self._conn)
         self._statements = StatementRepository(self._conn)

@@ -23,8 +23,14 @@ MAX_ARCHIVE_MEMBERS = 10_000
 MAX_ARCHIVE_BYTES = 2 * 1024**3
 """Largest total uncompressed size of a zip archive: a zip bomb is refused."""
 _ZIP_ERRORS = (
-    zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, ValueError,
-    NotImplementedError, RuntimeError, OSError,
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
 )
 """What zipfile raises on damaged or unsupported archives (not only ``BadZipFile``)."""
 

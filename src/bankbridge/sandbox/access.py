@@ -51,9 +51,7 @@ def bearer_token(session: Session, headers: Mapping[str, str], now: datetime) ->
     return token
 
 
-def consent_of(
-    session: Session, headers: Mapping[str, str], *, now: datetime, today: date
-) -> Reader:
+def consent_of(session: Session, headers: Mapping[str, str], *, now: datetime, today: date) -> Reader:
     """The valid consent this request runs under (by ``Consent-ID`` and/or bearer token)."""
     token = bearer_token(session, headers, now)
     consent_id = headers.get("consent-id")
@@ -102,8 +100,13 @@ def require_service(reader: Reader, service: str) -> None:
 
 
 def count_read(
-    session: Session, consent: Consent, *, account_id: str, family: str,
-    today: date, attended: bool,
+    session: Session,
+    consent: Consent,
+    *,
+    account_id: str,
+    family: str,
+    today: date,
+    attended: bool,
 ) -> None:
     """Count an unattended read; the one past ``frequencyPerDay`` is refused with 429."""
     consent.last_action_date = today

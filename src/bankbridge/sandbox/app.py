@@ -56,8 +56,13 @@ def create_app(settings: SandboxSettings, clock: Clock) -> FastAPI:
         app.include_router(oauth.router, prefix=prefix)
     for module in (admin, sca, consents, accounts, payments, single_payments, customer):
         app.include_router(module.router)
-    app.add_api_route("/.well-known/oauth-authorization-server", _discovery, methods=["GET"],
-                      tags=["oauth2"], summary="OAuth server metadata (RFC 8414)")
+    app.add_api_route(
+        "/.well-known/oauth-authorization-server",
+        _discovery,
+        methods=["GET"],
+        tags=["oauth2"],
+        summary="OAuth server metadata (RFC 8414)",
+    )
     _handlers(app)
     app.middleware("http")(_RateLimit(settings, clock))
     if settings.verify_signatures:
@@ -103,9 +108,18 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def crash(request: Request, exc: Exception) -> Response:
         logger.exception("unhandled error", extra={"path": request.url.path})
-        return JSONResponse({"tppMessages": [{"category": "ERROR", "code": "INTERNAL_SERVER_ERROR",
-                                              "text": "The sandbox bank failed; see its log."}]},
-                            status_code=500)
+        return JSONResponse(
+            {
+                "tppMessages": [
+                    {
+                        "category": "ERROR",
+                        "code": "INTERNAL_SERVER_ERROR",
+                        "text": "The sandbox bank failed; see its log.",
+                    }
+                ]
+            },
+            status_code=500,
+        )
 
 
 async def _request_id(request: Request, call_next: Handler) -> Response:
@@ -113,17 +127,23 @@ async def _request_id(request: Request, call_next: Handler) -> Response:
     started = time.perf_counter()
     request_id = request.headers.get("x-request-id")
     if request.url.path.startswith("/v1") and not _is_uuid(request_id):
-        response: Response = _problem(BankProblem(
-            "FORMAT_ERROR", "X-Request-ID (a UUID) is required.", path="X-Request-ID"))
+        response: Response = _problem(
+            BankProblem("FORMAT_ERROR", "X-Request-ID (a UUID) is required.", path="X-Request-ID")
+        )
     else:
         response = await call_next(request)
     response.headers["X-Request-ID"] = request_id or str(uuid.uuid4())
-    logger.info("request", extra={
-        "method": request.method, "path": request.url.path, "status": response.status_code,
-        "request_id": response.headers["X-Request-ID"],
-        "ms": round((time.perf_counter() - started) * 1000, 1),
-        "sandbox_time": sandbox(request).clock.now().isoformat(),
-    })
+    logger.info(
+        "request",
+        extra={
+            "method": request.method,
+            "path": request.url.path,
+            "status": response.status_code,
+            "request_id": response.headers["X-Request-ID"],
+            "ms": round((time.perf_counter() - started) * 1000, 1),
+            "sandbox_time": sandbox(request).clock.now().isoformat(),
+        },
+    )
     return response
 
 
@@ -172,8 +192,11 @@ class _RateLimit:
         path = request.url.path
         if self.limit is None or not path.startswith(("/v1", "/oauth2")):
             return await call_next(request)
-        who = request.headers.get("x-ibm-client-id") or request.headers.get("authorization") or (
-            request.client.host if request.client else "?")
+        who = (
+            request.headers.get("x-ibm-client-id")
+            or request.headers.get("authorization")
+            or (request.client.host if request.client else "?")
+        )
         second = int(self.clock.now().timestamp())
         with self.lock:
             for key in [k for k in self.calls if k[1] < second]:

@@ -52,21 +52,31 @@ class NewEntry:
 
 def add_entry(session: Session, account: Account, new: NewEntry) -> Entry:
     """Add an entry with the account's next entry reference."""
-    last = session.scalar(
-        select(func.max(Entry.entry_reference)).where(Entry.account_id == account.id)
-    )
+    last = session.scalar(select(func.max(Entry.entry_reference)).where(Entry.account_id == account.id))
     entry = Entry(
-        id=new_id("tx-", 12), account_id=account.id, entry_reference=(last or 0) + 1,
-        status=new.status, booking_date=new.booking_date,
+        id=new_id("tx-", 12),
+        account_id=account.id,
+        entry_reference=(last or 0) + 1,
+        status=new.status,
+        booking_date=new.booking_date,
         value_date=new.value_date or new.booking_date,
-        amount_minor=to_minor(new.amount, account.currency), currency=account.currency,
-        counterparty_name=new.counterparty_name, counterparty_iban=new.counterparty_iban,
-        counterparty_bic=new.counterparty_bic, remittance=new.remittance,
-        reference=new.reference, reference_type=new.reference_type,
-        end_to_end_id=new.end_to_end_id, mandate_id=new.mandate_id,
-        creditor_id=new.creditor_id, bank_code=new.bank_code,
-        proprietary_code=new.proprietary_code, purpose_code=new.purpose_code,
-        reason_code=new.reason_code, batch_id=new.batch_id, batch_count=new.batch_count,
+        amount_minor=to_minor(new.amount, account.currency),
+        currency=account.currency,
+        counterparty_name=new.counterparty_name,
+        counterparty_iban=new.counterparty_iban,
+        counterparty_bic=new.counterparty_bic,
+        remittance=new.remittance,
+        reference=new.reference,
+        reference_type=new.reference_type,
+        end_to_end_id=new.end_to_end_id,
+        mandate_id=new.mandate_id,
+        creditor_id=new.creditor_id,
+        bank_code=new.bank_code,
+        proprietary_code=new.proprietary_code,
+        purpose_code=new.purpose_code,
+        reason_code=new.reason_code,
+        batch_id=new.batch_id,
+        batch_count=new.batch_count,
         payment_id=new.payment_id,
     )
     session.add(entry)
@@ -83,11 +93,13 @@ def book_generated(session: Session, account: Account, entries: list[NewEntry]) 
 
 def booked_entries(session: Session, account: Account) -> list[Entry]:
     """All booked entries of the account in booking order."""
-    return list(session.scalars(
-        select(Entry)
-        .where(Entry.account_id == account.id, Entry.status == "booked")
-        .order_by(Entry.booking_date, Entry.entry_reference)
-    ))
+    return list(
+        session.scalars(
+            select(Entry)
+            .where(Entry.account_id == account.id, Entry.status == "booked")
+            .order_by(Entry.booking_date, Entry.entry_reference)
+        )
+    )
 
 
 def running_balances(session: Session, account: Account) -> dict[str, Decimal]:
@@ -126,6 +138,4 @@ def balances(session: Session, account: Account, today: date) -> Balances:
         closing += entry.amount_minor if entry.booking_date < today else 0
         last = max(last or 0, entry.entry_reference)
     cur = account.currency
-    return Balances(
-        from_minor(closing, cur), from_minor(interim, cur), from_minor(interim + pending, cur), last
-    )
+    return Balances(from_minor(closing, cur), from_minor(interim, cur), from_minor(interim + pending, cur), last)

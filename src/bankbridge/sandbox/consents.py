@@ -59,11 +59,12 @@ def parse_consent_request(body: Any, today: date, settings: SandboxSettings) -> 
         raise BankProblem("FORMAT_ERROR", "'frequencyPerDay' must be an integer >= 1.", path="frequencyPerDay")
     until = _valid_until(body.get("validUntil"), today)
     return ConsentRequest(
-        services=services, ibans=ibans, bank_offered=offered,
+        services=services,
+        ibans=ibans,
+        bank_offered=offered,
         recurring=body["recurringIndicator"],
         valid_until=min(until, today + timedelta(days=settings.consent_days)),
-        frequency_per_day=min(frequency, settings.frequency_per_day)
-        if body["recurringIndicator"] else 1,
+        frequency_per_day=min(frequency, settings.frequency_per_day) if body["recurringIndicator"] else 1,
     )
 
 
@@ -107,17 +108,32 @@ def _valid_until(value: Any, today: date) -> date:
 
 
 def create_berlin(
-    session: Session, request: ConsentRequest, *, client_id: str | None,
-    redirects: tuple[str | None, str | None], now: datetime, today: date,
+    session: Session,
+    request: ConsentRequest,
+    *,
+    client_id: str | None,
+    redirects: tuple[str | None, str | None],
+    now: datetime,
+    today: date,
 ) -> Consent:
     """Store a ``received`` consent resource."""
     consent = Consent(
-        id=new_id("cns-"), style="berlin", client_id=client_id, user_id=None,
-        status="received", services=list(request.services), bank_offered=request.bank_offered,
-        requested_ibans=list(request.ibans), recurring=request.recurring,
-        valid_until=request.valid_until, frequency_per_day=request.frequency_per_day,
-        created_at=now, last_action_date=today, redirect_uri=redirects[0],
-        nok_redirect_uri=redirects[1], scope=None,
+        id=new_id("cns-"),
+        style="berlin",
+        client_id=client_id,
+        user_id=None,
+        status="received",
+        services=list(request.services),
+        bank_offered=request.bank_offered,
+        requested_ibans=list(request.ibans),
+        recurring=request.recurring,
+        valid_until=request.valid_until,
+        frequency_per_day=request.frequency_per_day,
+        created_at=now,
+        last_action_date=today,
+        redirect_uri=redirects[0],
+        nok_redirect_uri=redirects[1],
+        scope=None,
     )
     session.add(consent)
     return consent
@@ -132,19 +148,21 @@ def current_status(consent: Consent, today: date) -> str:
 
 def consent_accounts(session: Session, consent: Consent) -> list[Account]:
     """The accounts a consent covers, in IBAN order."""
-    return list(session.scalars(
-        select(Account).join(ConsentAccount, ConsentAccount.account_id == Account.id)
-        .where(ConsentAccount.consent_id == consent.id).order_by(Account.iban)
-    ))
+    return list(
+        session.scalars(
+            select(Account)
+            .join(ConsentAccount, ConsentAccount.account_id == Account.id)
+            .where(ConsentAccount.consent_id == consent.id)
+            .order_by(Account.iban)
+        )
+    )
 
 
 def linkable_accounts(session: Session, user_id: int) -> list[Account]:
     """Accounts of agreements where the user is owner or administrator with linking rights."""
     roles = session.scalars(select(Role).where(Role.user_id == user_id))
     customers = [r.customer_id for r in roles if r.role == "owner" or (r.role == "administrator" and r.linking_rights)]
-    return list(session.scalars(
-        select(Account).where(Account.customer_id.in_(customers)).order_by(Account.iban)
-    ))
+    return list(session.scalars(select(Account).where(Account.customer_id.in_(customers)).order_by(Account.iban)))
 
 
 def offered_accounts(session: Session, consent: Consent | None, user_id: int) -> list[Account]:
@@ -155,13 +173,21 @@ def offered_accounts(session: Session, consent: Consent | None, user_id: int) ->
     return accounts
 
 
-def previous_consent(session: Session, *, style: str, client_id: str | None, user_id: int,
-                     today: date, exclude: str | None = None) -> Consent | None:
+def previous_consent(
+    session: Session, *, style: str, client_id: str | None, user_id: int, today: date, exclude: str | None = None
+) -> Consent | None:
     """The user's still valid recurring consent of this style for this client."""
-    for consent in session.scalars(select(Consent).where(
-        Consent.style == style, Consent.client_id == client_id, Consent.user_id == user_id,
-        Consent.status == "valid", Consent.recurring.is_(True),
-    ).order_by(Consent.created_at.desc())):
+    for consent in session.scalars(
+        select(Consent)
+        .where(
+            Consent.style == style,
+            Consent.client_id == client_id,
+            Consent.user_id == user_id,
+            Consent.status == "valid",
+            Consent.recurring.is_(True),
+        )
+        .order_by(Consent.created_at.desc())
+    ):
         if consent.id != exclude and current_status(consent, today) == "valid":
             return consent
     return None
@@ -176,11 +202,11 @@ def grant_accounts(session: Session, consent: Consent, accounts: list[Account]) 
     session.flush()
 
 
-def approve_berlin(session: Session, consent: Consent, user_id: int,
-                   accounts: list[Account], today: date) -> None:
+def approve_berlin(session: Session, consent: Consent, user_id: int, accounts: list[Account], today: date) -> None:
     """The PSU signed: the consent becomes valid; an older one of the same PSU is replaced."""
-    old = previous_consent(session, style="berlin", client_id=consent.client_id,
-                           user_id=user_id, today=today, exclude=consent.id)
+    old = previous_consent(
+        session, style="berlin", client_id=consent.client_id, user_id=user_id, today=today, exclude=consent.id
+    )
     if old is not None and consent.recurring:
         if consent.bank_offered:
             accounts = [*accounts, *consent_accounts(session, old)]
@@ -190,19 +216,39 @@ def approve_berlin(session: Session, consent: Consent, user_id: int,
     grant_accounts(session, consent, accounts)
 
 
-def approve_oauth(session: Session, *, client_id: str, scope: str, user_id: int,
-                  accounts: list[Account], now: datetime, today: date, premium: bool,
-                  settings: SandboxSettings) -> Consent:
+def approve_oauth(
+    session: Session,
+    *,
+    client_id: str,
+    scope: str,
+    user_id: int,
+    accounts: list[Account],
+    now: datetime,
+    today: date,
+    premium: bool,
+    settings: SandboxSettings,
+) -> Consent:
     """OAuth-scope consent: one per user and client; adding accounts keeps the others."""
     consent = previous_consent(session, style="oauth", client_id=client_id, user_id=user_id, today=today)
     services = sorted({s for name in scope.split() for s in SCOPE_SERVICES.get(name, ())})
     if consent is None:
         consent = Consent(
-            id=new_id("cns-"), style="oauth", client_id=client_id, user_id=user_id,
-            status="valid", services=services, bank_offered=True, requested_ibans=[],
-            recurring=True, valid_until=None if premium else today + timedelta(days=settings.consent_days),
-            frequency_per_day=settings.frequency_per_day, created_at=now,
-            last_action_date=today, redirect_uri=None, nok_redirect_uri=None, scope=scope,
+            id=new_id("cns-"),
+            style="oauth",
+            client_id=client_id,
+            user_id=user_id,
+            status="valid",
+            services=services,
+            bank_offered=True,
+            requested_ibans=[],
+            recurring=True,
+            valid_until=None if premium else today + timedelta(days=settings.consent_days),
+            frequency_per_day=settings.frequency_per_day,
+            created_at=now,
+            last_action_date=today,
+            redirect_uri=None,
+            nok_redirect_uri=None,
+            scope=scope,
         )
         session.add(consent)
         session.flush()

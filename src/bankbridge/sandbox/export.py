@@ -40,14 +40,21 @@ def daily_statements(
     return statements
 
 
-def _statement(account: Account, day: date, entries: list[Entry], balances: tuple[int, int],
-               kind: FileFormat) -> Statement:
+def _statement(
+    account: Account, day: date, entries: list[Entry], balances: tuple[int, int], kind: FileFormat
+) -> Statement:
     cur = account.currency
     return Statement(
-        format=kind, account=account.iban, currency=cur, lines=tuple(_line(e) for e in entries),
-        dialect="rabobank" if kind == "mt940" else "generic", account_bic=account.bic,
-        account_name=account.name, statement_number=f"{day.timetuple().tm_yday:03d}",
-        statement_id=f"{account.iban}-{day.isoformat()}", created=day,
+        format=kind,
+        account=account.iban,
+        currency=cur,
+        lines=tuple(_line(e) for e in entries),
+        dialect="rabobank" if kind == "mt940" else "generic",
+        account_bic=account.bic,
+        account_name=account.name,
+        statement_number=f"{day.timetuple().tm_yday:03d}",
+        statement_id=f"{account.iban}-{day.isoformat()}",
+        created=day,
         opening_balance=Balance(day, from_minor(balances[0], cur), cur, "OPBD"),
         closing_balance=Balance(day, from_minor(balances[1], cur), cur, "CLBD"),
     )
@@ -55,16 +62,27 @@ def _statement(account: Account, day: date, entries: list[Entry], balances: tupl
 
 def _line(entry: Entry) -> StatementLine:
     return StatementLine(
-        amount=from_minor(entry.amount_minor, entry.currency), booking_date=entry.booking_date,
-        value_date=entry.value_date, currency=entry.currency,
-        counterparty_iban=entry.counterparty_iban, counterparty_bic=entry.counterparty_bic,
-        counterparty_name=entry.counterparty_name, bank_reference=entry.id,
-        end_to_end_id=entry.end_to_end_id, mandate_id=entry.mandate_id, creditor_id=entry.creditor_id,
+        amount=from_minor(entry.amount_minor, entry.currency),
+        booking_date=entry.booking_date,
+        value_date=entry.value_date,
+        currency=entry.currency,
+        counterparty_iban=entry.counterparty_iban,
+        counterparty_bic=entry.counterparty_bic,
+        counterparty_name=entry.counterparty_name,
+        bank_reference=entry.id,
+        end_to_end_id=entry.end_to_end_id,
+        mandate_id=entry.mandate_id,
+        creditor_id=entry.creditor_id,
         payment_reference=entry.reference,
-        payment_reference_type="CUR" if entry.reference_type == "CUR" else (
-            "ISO" if entry.reference_type == "ISO" else None),
-        description=entry.remittance, bank_code=entry.proprietary_code, iso_code=entry.bank_code,
-        return_reason=entry.reason_code, batch_id=entry.batch_id, batch_count=entry.batch_count,
+        payment_reference_type="CUR"
+        if entry.reference_type == "CUR"
+        else ("ISO" if entry.reference_type == "ISO" else None),
+        description=entry.remittance,
+        bank_code=entry.proprietary_code,
+        iso_code=entry.bank_code,
+        return_reason=entry.reason_code,
+        batch_id=entry.batch_id,
+        batch_count=entry.batch_count,
     )
 
 

@@ -88,10 +88,19 @@ def _day(rng: random.Random, day: date, invoice: int, out: list[NewEntry]) -> in
     if day.weekday() == 0:
         out.append(_settlement(rng, day, CARDS, label="Creditcard", high=1500))
     if day.day <= 3 and not any(e.purpose_code == "CHRG" and e.booking_date.month == day.month for e in out):
-        out.append(NewEntry(amount=Decimal("-15.50"), booking_date=day, remittance="Kosten Rabo Zakelijk Totaal",
-                            bank_code="ACMT-MDOP-CHRG", proprietary_code="093", purpose_code="CHRG"))
-    if day.day in (24, 25) and not any(e.counterparty_name == TAX_OFFICE.name and e.booking_date.month == day.month
-                                       for e in out):
+        out.append(
+            NewEntry(
+                amount=Decimal("-15.50"),
+                booking_date=day,
+                remittance="Kosten Rabo Zakelijk Totaal",
+                bank_code="ACMT-MDOP-CHRG",
+                proprietary_code="093",
+                purpose_code="CHRG",
+            )
+        )
+    if day.day in (24, 25) and not any(
+        e.counterparty_name == TAX_OFFICE.name and e.booking_date.month == day.month for e in out
+    ):
         out.append(_tax_payment(rng, day))
     if rng.random() < 0.15:
         out.extend(_collection(rng, day))
@@ -108,39 +117,58 @@ def _customer_payment(rng: random.Random, day: date, invoice: int) -> NewEntry:
     party = rng.choice(CUSTOMERS)
     structured = rng.random() < 0.5
     return NewEntry(
-        amount=_amount(rng, 40, 2500), booking_date=day, counterparty_name=party.name,
-        counterparty_iban=party.iban, counterparty_bic=party.bic,
+        amount=_amount(rng, 40, 2500),
+        booking_date=day,
+        counterparty_name=party.name,
+        counterparty_iban=party.iban,
+        counterparty_bic=party.bic,
         reference=payment_reference(rng) if structured else None,
         reference_type="CUR" if structured else None,
         remittance=None if structured else f"Factuur {day.year}-{invoice:04d}",
-        end_to_end_id=f"E2E{day:%Y%m%d}{invoice:04d}", proprietary_code="541",
+        end_to_end_id=f"E2E{day:%Y%m%d}{invoice:04d}",
+        proprietary_code="541",
     )
 
 
 def _supplier_payment(rng: random.Random, day: date) -> NewEntry:
     party = rng.choice(SUPPLIERS)
     return NewEntry(
-        amount=-_amount(rng, 60, 3000), booking_date=day, counterparty_name=party.name,
-        counterparty_iban=party.iban, counterparty_bic=party.bic,
-        remittance=f"Inkoopfactuur INK-{rng.randint(10000, 99999)}", bank_code="PMNT-ICDT-ESCT",
+        amount=-_amount(rng, 60, 3000),
+        booking_date=day,
+        counterparty_name=party.name,
+        counterparty_iban=party.iban,
+        counterparty_bic=party.bic,
+        remittance=f"Inkoopfactuur INK-{rng.randint(10000, 99999)}",
+        bank_code="PMNT-ICDT-ESCT",
         proprietary_code="100",
     )
 
 
 def _settlement(rng: random.Random, day: date, party: Party, *, label: str, high: int) -> NewEntry:
     return NewEntry(
-        amount=_amount(rng, 50, high), booking_date=day, counterparty_name=party.name,
-        counterparty_iban=party.iban, counterparty_bic=party.bic, bank_code="PMNT-CCRD-POSC",
-        remittance=f"{label} afrekening {day - timedelta(days=1):%d-%m-%Y}", proprietary_code="544",
+        amount=_amount(rng, 50, high),
+        booking_date=day,
+        counterparty_name=party.name,
+        counterparty_iban=party.iban,
+        counterparty_bic=party.bic,
+        bank_code="PMNT-CCRD-POSC",
+        remittance=f"{label} afrekening {day - timedelta(days=1):%d-%m-%Y}",
+        proprietary_code="544",
     )
 
 
 def _tax_payment(rng: random.Random, day: date) -> NewEntry:
     return NewEntry(
-        amount=-_amount(rng, 400, 4000), booking_date=day, counterparty_name=TAX_OFFICE.name,
-        counterparty_iban=TAX_OFFICE.iban, counterparty_bic=TAX_OFFICE.bic,
-        reference=payment_reference(rng), reference_type="CUR", bank_code="PMNT-ICDT-ESCT",
-        proprietary_code="100", purpose_code="TAXS",
+        amount=-_amount(rng, 400, 4000),
+        booking_date=day,
+        counterparty_name=TAX_OFFICE.name,
+        counterparty_iban=TAX_OFFICE.iban,
+        counterparty_bic=TAX_OFFICE.bic,
+        reference=payment_reference(rng),
+        reference_type="CUR",
+        bank_code="PMNT-ICDT-ESCT",
+        proprietary_code="100",
+        purpose_code="TAXS",
     )
 
 
@@ -149,18 +177,32 @@ def _collection(rng: random.Random, day: date) -> list[NewEntry]:
     amount = _amount(rng, 25, 400)
     mandate = f"MND-{rng.randint(1000, 9999)}"
     collected = NewEntry(
-        amount=amount, booking_date=day, counterparty_name=party.name, counterparty_iban=party.iban,
-        counterparty_bic=party.bic, mandate_id=mandate, creditor_id=CREDITOR_ID,
-        bank_code="PMNT-IDDT-ESDD", remittance=f"Abonnement {day:%m-%Y}", proprietary_code="525",
+        amount=amount,
+        booking_date=day,
+        counterparty_name=party.name,
+        counterparty_iban=party.iban,
+        counterparty_bic=party.bic,
+        mandate_id=mandate,
+        creditor_id=CREDITOR_ID,
+        bank_code="PMNT-IDDT-ESDD",
+        remittance=f"Abonnement {day:%m-%Y}",
+        proprietary_code="525",
         end_to_end_id=f"DD{day:%Y%m%d}{mandate[-4:]}",
     )
     if rng.random() >= 0.3:
         return [collected]
     returned = NewEntry(
-        amount=-amount, booking_date=_next_business_day(day + timedelta(days=2)), counterparty_name=party.name,
-        counterparty_iban=party.iban, counterparty_bic=party.bic, mandate_id=mandate,
-        creditor_id=CREDITOR_ID, bank_code="PMNT-IDDT-UPDD", reason_code=rng.choice(("MD06", "AM04")),
-        remittance=f"Storno abonnement {day:%m-%Y}", proprietary_code="626",
+        amount=-amount,
+        booking_date=_next_business_day(day + timedelta(days=2)),
+        counterparty_name=party.name,
+        counterparty_iban=party.iban,
+        counterparty_bic=party.bic,
+        mandate_id=mandate,
+        creditor_id=CREDITOR_ID,
+        bank_code="PMNT-IDDT-UPDD",
+        reason_code=rng.choice(("MD06", "AM04")),
+        remittance=f"Storno abonnement {day:%m-%Y}",
+        proprietary_code="626",
         end_to_end_id=collected.end_to_end_id,
     )
     return [collected, returned]

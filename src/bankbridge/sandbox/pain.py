@@ -112,7 +112,9 @@ def _document(root: Any, kind: Kind, version: str, ns: dict[str, str]) -> Paymen
     count = body.findtext("p:GrpHdr/p:NbOfTxs", namespaces=ns)
     total = body.findtext("p:GrpHdr/p:CtrlSum", namespaces=ns)
     return PaymentFile(
-        kind=kind, version=version, message_id=body.findtext("p:GrpHdr/p:MsgId", namespaces=ns),
+        kind=kind,
+        version=version,
+        message_id=body.findtext("p:GrpHdr/p:MsgId", namespaces=ns),
         declared_count=int(count) if count else None,
         declared_sum=Decimal(total) if total else None,
         batches=tuple(_batch(b, kind, ns) for b in body.findall("p:PmtInf", ns)),
@@ -132,7 +134,8 @@ def _batch(node: Any, kind: Kind, ns: dict[str, str]) -> Batch:
         when = text("p:ReqdColltnDt") or ""
         account, items = text("p:CdtrAcct/p:Id/p:IBAN"), node.findall("p:DrctDbtTxInf", ns)
     return Batch(
-        id=text("p:PmtInfId") or "", account_iban=account or "",
+        id=text("p:PmtInfId") or "",
+        account_iban=account or "",
         execution_date=date.fromisoformat(when),
         batch_booking=None if booking is None else booking == "true",
         items=tuple(_item(i, kind, ns) for i in items),
@@ -150,7 +153,8 @@ def _item(node: Any, kind: Kind, ns: dict[str, str]) -> Item:
     return Item(
         end_to_end_id=text("p:PmtId/p:EndToEndId") or "NOTPROVIDED",
         amount=Decimal(amount or "0"),
-        name=text(f"p:{party}/p:Nm"), iban=text(f"p:{party}Acct/p:Id/p:IBAN"),
+        name=text(f"p:{party}/p:Nm"),
+        iban=text(f"p:{party}Acct/p:Id/p:IBAN"),
         bic=text(f"p:{party}Agt/p:FinInstnId/p:BIC") or text(f"p:{party}Agt/p:FinInstnId/p:BICFI"),
         remittance=text("p:RmtInf/p:Ustrd"),
         reference=text("p:RmtInf/p:Strd/p:CdtrRefInf/p:Ref"),
@@ -162,8 +166,11 @@ def _item(node: Any, kind: Kind, ns: dict[str, str]) -> Item:
 def batches_to_json(batches: tuple[Batch, ...]) -> list[dict[str, Any]]:
     """Batches as plain JSON (amounts and dates as strings) for storage."""
     return [
-        {**asdict(b), "execution_date": b.execution_date.isoformat(),
-         "items": [{**asdict(i), "amount": str(i.amount)} for i in b.items]}
+        {
+            **asdict(b),
+            "execution_date": b.execution_date.isoformat(),
+            "items": [{**asdict(i), "amount": str(i.amount)} for i in b.items],
+        }
         for b in batches
     ]
 
@@ -172,8 +179,10 @@ def batches_from_json(data: list[dict[str, Any]]) -> tuple[Batch, ...]:
     """The inverse of :func:`batches_to_json`."""
     return tuple(
         Batch(
-            id=b["id"], account_iban=b["account_iban"],
-            execution_date=date.fromisoformat(b["execution_date"]), batch_booking=b["batch_booking"],
+            id=b["id"],
+            account_iban=b["account_iban"],
+            execution_date=date.fromisoformat(b["execution_date"]),
+            batch_booking=b["batch_booking"],
             items=tuple(Item(**{**i, "amount": Decimal(i["amount"])}) for i in b["items"]),
             creditor_id=b["creditor_id"],
         )

@@ -35,8 +35,7 @@ CREDIT_LINE = Decimal("10000.00")
 OPEN = ("ACTC", "ACSP")
 
 
-def accept(session: Session, upload: pain.PaymentFile, reader: Reader, *, now: datetime,
-           today: date) -> Payment:
+def accept(session: Session, upload: pain.PaymentFile, reader: Reader, *, now: datetime, today: date) -> Payment:
     """Store an uploaded file with its first status (``ACTC`` or ``RJCT``)."""
     require_service(reader, "payments")
     consent = reader.consent
@@ -46,11 +45,23 @@ def accept(session: Session, upload: pain.PaymentFile, reader: Reader, *, now: d
         reason, text = "AC01", "No transaction has a valid counterparty IBAN."
     dates = [b.execution_date for b in upload.batches]
     payment = Payment(
-        id=new_id("pay-"), kind=upload.kind, message_id=upload.message_id, namespace=upload.version,
-        consent_id=consent.id, account_id=None, status="RJCT" if reason else "ACTC",
-        reason=reason, reason_text=text, created_at=now, execution_date=min(dates, default=today),
-        document={"batches": pain.batches_to_json(upload.batches), "rejected": rejected,
-                  "count": upload.declared_count, "sum": str(upload.declared_sum or "")},
+        id=new_id("pay-"),
+        kind=upload.kind,
+        message_id=upload.message_id,
+        namespace=upload.version,
+        consent_id=consent.id,
+        account_id=None,
+        status="RJCT" if reason else "ACTC",
+        reason=reason,
+        reason_text=text,
+        created_at=now,
+        execution_date=min(dates, default=today),
+        document={
+            "batches": pain.batches_to_json(upload.batches),
+            "rejected": rejected,
+            "count": upload.declared_count,
+            "sum": str(upload.declared_sum or ""),
+        },
     )
     session.add(payment)
     return payment
@@ -59,9 +70,14 @@ def accept(session: Session, upload: pain.PaymentFile, reader: Reader, *, now: d
 def rejected_items(batches: tuple[pain.Batch, ...]) -> list[dict[str, str]]:
     """Items refused one by one: counterparty IBAN missing or failing its check digits."""
     return [
-        {"batch": batch.id, "endToEndId": item.end_to_end_id, "reason": "AC01",
-         "text": f"Counterparty account {item.iban or '(none)'} is not a valid IBAN."}
-        for batch in batches for item in batch.items
+        {
+            "batch": batch.id,
+            "endToEndId": item.end_to_end_id,
+            "reason": "AC01",
+            "text": f"Counterparty account {item.iban or '(none)'} is not a valid IBAN.",
+        }
+        for batch in batches
+        for item in batch.items
         if not (item.iban and iban_id.is_valid(item.iban))
     ]
 
@@ -76,8 +92,9 @@ def _accepted(payment: Payment) -> tuple[pain.Batch, ...]:
 def _rejection(session: Session, upload: pain.PaymentFile, consent: Consent) -> tuple[str | None, str | None]:
     if upload.schema_errors:
         return "FF01", upload.schema_errors[0][:105]
-    seen = session.scalar(select(Payment.id).where(
-        Payment.message_id == upload.message_id, Payment.kind == upload.kind).limit(1))
+    seen = session.scalar(
+        select(Payment.id).where(Payment.message_id == upload.message_id, Payment.kind == upload.kind).limit(1)
+    )
     if seen:
         return "DUPL", f"Message id {upload.message_id} was sent before."
     items = [item for batch in upload.batches for item in batch.items]
@@ -135,16 +152,38 @@ def _book(session: Session, payment: Payment, batch: pain.Batch, account: Accoun
     customer = session.get(Customer, account.customer_id)
     if batch.batch_booking is False or (customer is not None and customer.batch_booking == "items"):
         for item in batch.items:
-            add_entry(session, account, NewEntry(
-                amount=sign * item.amount, booking_date=day, counterparty_name=item.name,
-                counterparty_iban=item.iban, counterparty_bic=item.bic, remittance=item.remittance,
-                reference=item.reference, reference_type=item.reference_type,
-                end_to_end_id=item.end_to_end_id, mandate_id=item.mandate_id, creditor_id=batch.creditor_id,
-                bank_code=code, batch_id=batch.id, payment_id=payment.id,
-            ))
+            add_entry(
+                session,
+                account,
+                NewEntry(
+                    amount=sign * item.amount,
+                    booking_date=day,
+                    counterparty_name=item.name,
+                    counterparty_iban=item.iban,
+                    counterparty_bic=item.bic,
+                    remittance=item.remittance,
+                    reference=item.reference,
+                    reference_type=item.reference_type,
+                    end_to_end_id=item.end_to_end_id,
+                    mandate_id=item.mandate_id,
+                    creditor_id=batch.creditor_id,
+                    bank_code=code,
+                    batch_id=batch.id,
+                    payment_id=payment.id,
+                ),
+            )
         return
-    add_entry(session, account, NewEntry(
-        amount=sign * batch.total, booking_date=day, bank_code=code, batch_id=batch.id,
-        batch_count=len(batch.items), payment_id=payment.id, creditor_id=batch.creditor_id,
-        remittance=f"Batch {batch.id} ({len(batch.items)} posten)",
-    ))
+    add_entry(
+        session,
+        account,
+        NewEntry(
+            amount=sign * batch.total,
+            booking_date=day,
+            bank_code=code,
+            batch_id=batch.id,
+            batch_count=len(batch.items),
+            payment_id=payment.id,
+            creditor_id=batch.creditor_id,
+            remittance=f"Batch {batch.id} ({len(batch.items)} posten)",
+        ),
+    )

@@ -116,13 +116,8 @@ def parse_seed(data: object, *, source: str = "seed") -> Seed:
             (_text(u, source, f"users[{i}]", "username"), _text(u, source, f"users[{i}]", "name"))
             for i, u in enumerate(_list(doc, source, "users"))
         ),
-        customers=tuple(
-            _customer(c, source, f"customers[{i}]")
-            for i, c in enumerate(_list(doc, source, "customers"))
-        ),
-        clients=tuple(
-            _client(c, source, f"clients[{i}]") for i, c in enumerate(_list(doc, source, "clients"))
-        ),
+        customers=tuple(_customer(c, source, f"customers[{i}]") for i, c in enumerate(_list(doc, source, "customers"))),
+        clients=tuple(_client(c, source, f"clients[{i}]") for i, c in enumerate(_list(doc, source, "clients"))),
         generate_days=_number(generate, source, "days", 0),
         generate_seed=_number(generate, source, "seed", 1),
     )
@@ -145,13 +140,9 @@ def _customer(data: object, source: str, where: str) -> SeedCustomer:
         name=_text(doc, source, where, "name"),
         batch_booking=booking,
         accounts=tuple(
-            _account(a, source, f"{where}.accounts[{i}]")
-            for i, a in enumerate(_list(doc, source, "accounts", where))
+            _account(a, source, f"{where}.accounts[{i}]") for i, a in enumerate(_list(doc, source, "accounts", where))
         ),
-        roles=tuple(
-            _role(r, source, f"{where}.roles[{i}]")
-            for i, r in enumerate(_list(doc, source, "roles", where))
-        ),
+        roles=tuple(_role(r, source, f"{where}.roles[{i}]") for i, r in enumerate(_list(doc, source, "roles", where))),
     )
 
 
@@ -174,8 +165,12 @@ def _account(data: object, source: str, where: str) -> SeedAccount:
     except (InputError, ValueError) as exc:
         raise InputError(f"{source}: {where}: {exc}") from exc
     return SeedAccount(
-        iban=str(number.compact), bic=bic, name=_text(doc, source, where, "name"),
-        currency=currency, opening_balance=balance, opening_date=opened,
+        iban=str(number.compact),
+        bic=bic,
+        name=_text(doc, source, where, "name"),
+        currency=currency,
+        opening_balance=balance,
+        opening_date=opened,
         product=str(doc.get("product", "Zakelijke Rekening")),
     )
 
@@ -244,34 +239,49 @@ def apply_seed(session: Session, seed: Seed, *, secret: str) -> None:
         _apply_customer(session, customer, users, secret)
     for client in seed.clients:
         if session.get(OAuthClient, client.client_id) is None:
-            session.add(OAuthClient(
-                client_id=client.client_id, client_secret=client.client_secret,
-                name=client.name, redirect_uris=list(client.redirect_uris),
-                scopes=list(client.scopes), require_pkce=client.require_pkce,
-                profile=client.profile,
-            ))
+            session.add(
+                OAuthClient(
+                    client_id=client.client_id,
+                    client_secret=client.client_secret,
+                    name=client.name,
+                    redirect_uris=list(client.redirect_uris),
+                    scopes=list(client.scopes),
+                    require_pkce=client.require_pkce,
+                    profile=client.profile,
+                )
+            )
 
 
-def _apply_customer(
-    session: Session, customer: SeedCustomer, users: dict[str, BankUser], secret: str
-) -> None:
+def _apply_customer(session: Session, customer: SeedCustomer, users: dict[str, BankUser], secret: str) -> None:
     if session.get(Customer, customer.id) is None:
         session.add(Customer(id=customer.id, name=customer.name, batch_booking=customer.batch_booking))
         session.flush()
     for acc in customer.accounts:
         resource = account_resource_id(acc.iban, secret)
         if session.get(Account, resource) is None:
-            session.add(Account(
-                id=resource, customer_id=customer.id, iban=acc.iban, bic=acc.bic, name=acc.name,
-                currency=acc.currency, product=acc.product, opening_date=acc.opening_date,
-                opening_minor=to_minor(acc.opening_balance, acc.currency),
-            ))
+            session.add(
+                Account(
+                    id=resource,
+                    customer_id=customer.id,
+                    iban=acc.iban,
+                    bic=acc.bic,
+                    name=acc.name,
+                    currency=acc.currency,
+                    product=acc.product,
+                    opening_date=acc.opening_date,
+                    opening_minor=to_minor(acc.opening_balance, acc.currency),
+                )
+            )
     for role in customer.roles:
         user = users.get(role.username)
         if user is None:
             raise InputError(f"customer {customer.id}: role for unknown user {role.username!r}")
         if session.get(Role, (user.id, customer.id)) is None:
-            session.add(Role(
-                user_id=user.id, customer_id=customer.id, role=role.role,
-                linking_rights=role.linking_rights,
-            ))
+            session.add(
+                Role(
+                    user_id=user.id,
+                    customer_id=customer.id,
+                    role=role.role,
+                    linking_rights=role.linking_rights,
+                )
+            )

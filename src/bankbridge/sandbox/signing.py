@@ -42,8 +42,11 @@ def verify(headers: Mapping[str, str], body: bytes, now: datetime) -> None:
     params = dict(_PARAM.findall(headers["signature"]))
     names = params.get("headers", "").lower().split()
     if not set(REQUIRED) <= set(names) or params.get("keyId") != str(certificate.serial_number):
-        raise BankProblem("SIGNATURE_INVALID", "keyId must be the certificate's serial number and "
-                          "headers must cover date, digest and x-request-id.", path="Signature")
+        raise BankProblem(
+            "SIGNATURE_INVALID",
+            "keyId must be the certificate's serial number and headers must cover date, digest and x-request-id.",
+            path="Signature",
+        )
     algorithm = {"rsa-sha256": hashes.SHA256(), "rsa-sha512": hashes.SHA512()}.get(params.get("algorithm", ""))
     key = certificate.public_key()
     if algorithm is None or not isinstance(key, rsa.RSAPublicKey):
@@ -72,8 +75,9 @@ def _check_date(value: str, now: datetime) -> None:
     try:
         sent = parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        raise BankProblem("FORMAT_ERROR", "Format error: the Date header is not an RFC 1123 date.",
-                          path="Date") from None
+        raise BankProblem(
+            "FORMAT_ERROR", "Format error: the Date header is not an RFC 1123 date.", path="Date"
+        ) from None
     if sent.tzinfo is None or abs(now - sent) > MAX_SKEW:
         raise BankProblem("TIMESTAMP_INVALID", path="Date")
 

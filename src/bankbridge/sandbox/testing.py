@@ -64,19 +64,37 @@ def pkce_pair() -> tuple[str, str]:
     return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
-def authorize_url(base: str, *, client_id: str, redirect_uri: str, scope: str,
-                  state: str, challenge: str | None, prefix: str = "/oauth2") -> str:
+def authorize_url(
+    base: str,
+    *,
+    client_id: str,
+    redirect_uri: str,
+    scope: str,
+    state: str,
+    challenge: str | None,
+    prefix: str = "/oauth2",
+) -> str:
     """The ``/authorize`` URL a TPP sends the browser to."""
-    params = {"response_type": "code", "client_id": client_id, "redirect_uri": redirect_uri,
-              "scope": scope, "state": state}
+    params = {
+        "response_type": "code",
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "scope": scope,
+        "state": state,
+    }
     if challenge:
         params |= {"code_challenge": challenge, "code_challenge_method": "S256"}
     return f"{base}{prefix}/authorize?{urlencode(params)}"
 
 
 def sign_consent(
-    http: httpx.Client, sca_url: str, *, username: str, ibans: Sequence[str] | None = None,
-    response: str = "123456", decision: str = "approve",
+    http: httpx.Client,
+    sca_url: str,
+    *,
+    username: str,
+    ibans: Sequence[str] | None = None,
+    response: str = "123456",
+    decision: str = "approve",
 ) -> httpx.Response:
     """Log in at ``sca_url``, tick ``ibans`` (all offered when ``None``) and sign or refuse.
 
@@ -92,15 +110,22 @@ def sign_consent(
 
 
 def signed_headers(
-    key: rsa.RSAPrivateKey, certificate: x509.Certificate, *, body: bytes, request_id: str, date: str,
+    key: rsa.RSAPrivateKey,
+    certificate: x509.Certificate,
+    *,
+    body: bytes,
+    request_id: str,
+    date: str,
 ) -> dict[str, str]:
     """``Digest``, ``Signature`` and ``TPP-Signature-Certificate`` for a request (rsa-sha512)."""
     digest = "SHA-512=" + base64.b64encode(hashlib.sha512(body).digest()).decode()
     signing_string = f"date: {date}\ndigest: {digest}\nx-request-id: {request_id}".encode()
     signature = base64.b64encode(key.sign(signing_string, padding.PKCS1v15(), hashes.SHA512())).decode()
     return {
-        "Date": date, "Digest": digest, "X-Request-ID": request_id,
+        "Date": date,
+        "Digest": digest,
+        "X-Request-ID": request_id,
         "Signature": f'keyId="{certificate.serial_number}",algorithm="rsa-sha512",'
-                     f'headers="date digest x-request-id",signature="{signature}"',
+        f'headers="date digest x-request-id",signature="{signature}"',
         "TPP-Signature-Certificate": base64.b64encode(certificate.public_bytes(serialization.Encoding.DER)).decode(),
     }

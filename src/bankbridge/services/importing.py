@@ -276,6 +276,7 @@ def import_files(
     clock: Clock,
     *,
     on_statement: Callable[[FileOutcome], None] | None = None,
+    commit_every: int | None = None,
 ) -> ImportReport:
     """Import every file; a failing file or statement is reported, the others go on."""
     report = ImportReport()
@@ -285,14 +286,21 @@ def import_files(
         except OSError as exc:
             report.files.append(FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
             continue
-        report.files.extend(import_bytes(data, source=str(path), uow_factory=uow_factory, clock=clock))
+        report.files.extend(
+            import_bytes(data, source=str(path), uow_factory=uow_factory, clock=clock, commit_every=commit_every)
+        )
         if on_statement:
             on_statement(report.files[-1])
+    finish_import(report, uow_factory)
+    return report
+
+
+def finish_import(report: ImportReport, uow_factory: Callable[[], UnitOfWork]) -> None:
+    """After a large import, refresh the database's planner statistics."""
     if sum(f.lines for f in report.files) >= COMMIT_EVERY_LINES:
         with uow_factory() as uow:
             uow.refresh_statistics()
             uow.commit()
-    return report
 
 
 COMMIT_EVERY_LINES = 10_000
@@ -300,8 +308,16 @@ COMMIT_EVERY_LINES = 10_000
 crash loses at most the statements since the last commit, which a rerun adds."""
 
 
-def import_bytes(data: bytes, *, source: str, uow_factory: Callable[[], UnitOfWork], clock: Clock) -> list[FileOutcome]:
-    """Parse and import one file's bytes (a zip gives one outcome per member)."""
+def import_bytes(
+    data: bytes,
+    *,
+    source: str,
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    commit_every: int | None = None,
+) -> list[FileOutcome]:
+    """Parse and import one file's bytes (a zip gives one outcome per member); commit
+    every ``commit_every`` lines (default :data:`COMMIT_EVERY_LINES`; 1: every statement)."""
     try:
         parsed = read(data, source=source)
     except ParseError as exc:
@@ -315,7 +331,7 @@ def import_bytes(data: bytes, *, source: str, uow_factory: Callable[[], UnitOfWo
             outcome.warnings.extend(d.message for d in result.result.diagnostics)
             for statement in result.result.statements:
                 pending += _import_statement(statement, outcome, uow=uow, router=router, clock=clock)
-                if pending >= COMMIT_EVERY_LINES:
+                if pending >= (commit_every or COMMIT_EVERY_LINES):
                     uow.commit()
                     pending = 0
             outcomes.append(outcome)
@@ -335,6 +351,7 @@ def _import_statement(
     try:
         journal = router.route(statement.account)
         with uow.savepoint():
+            uow.statements.lock_journal(journal)
             day_outcomes = add_transactions(uow.statements, journal, statement, source=outcome.source, clock=clock)
     except BankbridgeError as exc:
         message = f"{outcome.source}: {exc}"

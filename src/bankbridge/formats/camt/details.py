@@ -140,8 +140,11 @@ class _Parties(TypedDict, total=False):
 
 
 _NO_PARTIES = _Parties(
-    counterparty_name=None, counterparty_iban=None, ultimate_debtor=None,
-    ultimate_creditor=None, creditor_id=None,
+    counterparty_name=None,
+    counterparty_iban=None,
+    ultimate_debtor=None,
+    ultimate_creditor=None,
+    creditor_id=None,
 )
 
 

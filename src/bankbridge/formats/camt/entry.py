@@ -182,10 +182,7 @@ def _items(
     total = sum((item.amount for item in items), Decimal(0))
     same_currency = all(item.currency == e.currency for item in items)
     if same_currency and total != e.amount:
-        note = (
-            f"batch items add up to {format_amount(total)}, "
-            f"the entry says {format_amount(e.amount)}"
-        )
+        note = f"batch items add up to {format_amount(total)}, the entry says {format_amount(e.amount)}"
         return items, (Diagnostic("camt_batch_sum_mismatch", f"{where.path}: {note}", source),)
     return items, ()
 

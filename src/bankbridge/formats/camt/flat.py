@@ -19,21 +19,53 @@ _PARTIES = ("Dbtr", "Cdtr", "UltmtDbtr", "UltmtCdtr")
 _NAMES_BELOW = ("Nm", "Pty/Nm", "Agt/FinInstnId/Nm", "Agt/FinInstnId/NmAndAdr/Nm")
 WANTED: tuple[str, ...] = (
     # entry level
-    "Amt", "CdtDbtInd", "RvslInd", "Sts", "Sts/Cd", "BookgDt/Dt", "BookgDt/DtTm", "ValDt/Dt",
-    "ValDt/DtTm", "AcctSvcrRef", "NtryRef", "AddtlNtryInf", "Chrgs",
+    "Amt",
+    "CdtDbtInd",
+    "RvslInd",
+    "Sts",
+    "Sts/Cd",
+    "BookgDt/Dt",
+    "BookgDt/DtTm",
+    "ValDt/Dt",
+    "ValDt/DtTm",
+    "AcctSvcrRef",
+    "NtryRef",
+    "AddtlNtryInf",
+    "Chrgs",
     *(f"{where}Btch/{name}" for where in ("", "NtryDtls/") for name in ("PmtInfId", "NbOfTxs", "MsgId")),
-    "BkTxCd/Domn/Cd", "BkTxCd/Domn/Fmly/Cd", "BkTxCd/Domn/Fmly/SubFmlyCd", "BkTxCd/Prtry/Cd",
+    "BkTxCd/Domn/Cd",
+    "BkTxCd/Domn/Fmly/Cd",
+    "BkTxCd/Domn/Fmly/SubFmlyCd",
+    "BkTxCd/Prtry/Cd",
     "BkTxCd/Prtry/Issr",
     # transaction details
-    *(f"Refs/{name}" for name in (
-        "MsgId", "AcctSvcrRef", "PmtInfId", "InstrId", "EndToEndId", "TxId", "MndtId", "UETR",
-        "ChqNb", "ClrSysRef")),
-    "AmtDtls/TxAmt/Amt", "AmtDtls/InstdAmt/Amt",
+    *(
+        f"Refs/{name}"
+        for name in (
+            "MsgId",
+            "AcctSvcrRef",
+            "PmtInfId",
+            "InstrId",
+            "EndToEndId",
+            "TxId",
+            "MndtId",
+            "UETR",
+            "ChqNb",
+            "ClrSysRef",
+        )
+    ),
+    "AmtDtls/TxAmt/Amt",
+    "AmtDtls/InstdAmt/Amt",
     *(f"RltdPties/{party}/{name}" for party in _PARTIES for name in _NAMES_BELOW),
     *(f"RltdPties/{side}Acct/Id/{kind}" for side in ("Dbtr", "Cdtr") for kind in ("IBAN", "Othr/Id")),
-    "RltdPties/Cdtr/Id/PrvtId/Othr/Id", "RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id",
+    "RltdPties/Cdtr/Id/PrvtId/Othr/Id",
+    "RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id",
     *(f"RltdAgts/{side}Agt/FinInstnId/{kind}" for side in ("Dbtr", "Cdtr") for kind in ("BIC", "BICFI")),
-    "RmtInf/Ustrd", "RmtInf/Strd/CdtrRefInf", "RtrInf/Rsn/Cd", "RtrInf/Rsn/Prtry", "AddtlTxInf",
+    "RmtInf/Ustrd",
+    "RmtInf/Strd/CdtrRefInf",
+    "RtrInf/Rsn/Cd",
+    "RtrInf/Rsn/Prtry",
+    "AddtlTxInf",
     "Purp/Cd",
 )
 

@@ -36,8 +36,16 @@ RECORDS = frozenset(kind.record for kind in KINDS)
 OPENING = ("OPBD", "PRCD")
 CLOSING = "CLBD"
 BANKS = {
-    "RABO": "rabobank", "INGB": "ing", "ABNA": "abnamro", "TRIO": "triodos", "ASNB": "asn",
-    "SNSB": "sns", "RBRB": "regiobank", "KNAB": "knab", "BUNQ": "bunq", "FVLB": "vanlanschot",
+    "RABO": "rabobank",
+    "INGB": "ing",
+    "ABNA": "abnamro",
+    "TRIO": "triodos",
+    "ASNB": "asn",
+    "SNSB": "sns",
+    "RBRB": "regiobank",
+    "KNAB": "knab",
+    "BUNQ": "bunq",
+    "FVLB": "vanlanschot",
     "MOYO": "moneyou",
 }
 """Dutch banks by the 4-letter bank code of their BIC / IBAN, named as the MT940 dialects
@@ -107,9 +115,7 @@ def split_balances(
     return opening, closing, others
 
 
-def statement(
-    record: Element, *, kind: Kind, where: Where, paging: Paging, line_currency: str | None
-) -> Statement:
+def statement(record: Element, *, kind: Kind, where: Where, paging: Paging, line_currency: str | None) -> Statement:
     """The record's statement fields (no lines). ``line_currency`` is the first entry's."""
     found = kids(record)
     acct = found.get("Acct")
@@ -127,15 +133,11 @@ def statement(
         format=kind.format,
         account=account,
         dialect=dialect(account, account_bic),
-        currency=text(acct_kids.get("Ccy"))
-        or next(iter(booked), None)
-        or line_currency
-        or next(iter(any_ccy), None),
+        currency=text(acct_kids.get("Ccy")) or next(iter(booked), None) or line_currency or next(iter(any_ccy), None),
         account_bic=account_bic,
         account_name=text(acct_kids.get("Nm")) or dig_text(acct, "Ownr/Nm"),
         statement_number=text(found.get("LglSeqNb")) or text(found.get("ElctrncSeqNb")),
-        sequence=dig_text(record, "StmtPgntn/PgNb") or dig_text(record, "RptPgntn/PgNb")
-        or paging.page,
+        sequence=dig_text(record, "StmtPgntn/PgNb") or dig_text(record, "RptPgntn/PgNb") or paging.page,
         statement_id=text(found.get("Id")),
         created=where.day(created, "CreDtTm") if created is not None else None,
         opening_balance=opening,

@@ -30,7 +30,12 @@ from bankbridge.identifiers.iban import looks_like_iban
 from bankbridge.statements.model import Balance, Statement, StatementLine
 
 _MT940_KINDS = {
-    "60F": "OPBD", "60M": "ITBD", "62F": "CLBD", "62M": "ITBD", "64": "CLAV", "65": "FWAV",
+    "60F": "OPBD",
+    "60M": "ITBD",
+    "62F": "CLBD",
+    "62M": "ITBD",
+    "64": "CLAV",
+    "65": "FWAV",
 }
 
 

@@ -14,8 +14,16 @@ from bankbridge.statements.model import StatementLine
 
 _USTRD_MAX = 140
 _TX_FIELDS = (
-    "counterparty_iban", "counterparty_bic", "counterparty_name", "end_to_end_id", "mandate_id",
-    "creditor_id", "payment_reference", "description", "return_reason", "ultimate_debtor",
+    "counterparty_iban",
+    "counterparty_bic",
+    "counterparty_name",
+    "end_to_end_id",
+    "mandate_id",
+    "creditor_id",
+    "payment_reference",
+    "description",
+    "return_reason",
+    "ultimate_debtor",
     "ultimate_creditor",
 )
 
@@ -59,8 +67,13 @@ def _account(parent: Element, name: str, account: str) -> None:
 
 def _parties(parent: Element, line: StatementLine, *, credit: bool) -> None:
     side = "Dbtr" if credit else "Cdtr"
-    wanted = (line.counterparty_name, line.counterparty_iban, line.ultimate_debtor,
-              line.ultimate_creditor, line.creditor_id)
+    wanted = (
+        line.counterparty_name,
+        line.counterparty_iban,
+        line.ultimate_debtor,
+        line.ultimate_creditor,
+        line.creditor_id,
+    )
     if not any(wanted):
         return
     pties = sub(parent, "RltdPties")
@@ -98,9 +111,7 @@ def _remittance(parent: Element, line: StatementLine) -> None:
         sub(info, "Ref", line.payment_reference)
 
 
-def _transaction(
-    parent: Element, line: StatementLine, currency: str | None, *, item: bool, credit: bool
-) -> None:
+def _transaction(parent: Element, line: StatementLine, currency: str | None, *, item: bool, credit: bool) -> None:
     """One ``TxDtls``; ``credit`` is the direction a reader will give it (an item has no
     ``CdtDbtInd`` of its own in ``.02``: its entry's)."""
     tx = sub(parent, "TxDtls")
@@ -143,4 +154,3 @@ def details(ntry: Element, line: StatementLine, currency: str | None) -> None:
             sub(ntry, "AddtlNtryInf", line.description)
     elif has_tx:
         _transaction(dtls, line, currency, item=False, credit=line.amount >= 0)
-

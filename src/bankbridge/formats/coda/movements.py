@@ -62,9 +62,7 @@ def _information(m: Movement) -> comm.Information:
     return comm.Information(
         text=" / ".join(texts) or None,
         counterparty_name=next((d.counterparty_name for d in decoded if d.counterparty_name), None),
-        counterparty_address=next(
-            (d.counterparty_address for d in decoded if d.counterparty_address), None
-        ),
+        counterparty_address=next((d.counterparty_address for d in decoded if d.counterparty_address), None),
     )
 
 

@@ -74,9 +74,7 @@ def _account(record: Record, structure: str, at: int) -> tuple[str, str]:
     return account, currency
 
 
-def _balance(
-    record: Record, *, sign_at: int, date_at: int, kind: str, currency: str
-) -> Balance | None:
+def _balance(record: Record, *, sign_at: int, date_at: int, kind: str, currency: str) -> Balance | None:
     amount = record.amount(f"{kind} balance", sign_at, sign_at + 1, sign_at + 15)
     when = record.date(f"{kind} balance date", date_at, date_at + 5)
     if when is None:
@@ -194,9 +192,7 @@ def _header(state: _Reader, r: Record) -> None:
 
 def _opening(state: _Reader, r: Record) -> None:
     if state.header is None:
-        raise ParseError(
-            "record 1 before any record 0", file=state.source, line=r.line, path="record 1"
-        )
+        raise ParseError("record 1 before any record 0", file=state.source, line=r.line, path="record 1")
     if state.current is not None:
         _finish(state, r)
     state.current = _Open(header=state.header, first=r)
@@ -245,9 +241,7 @@ def _free_text(state: _Reader, r: Record) -> None:
 
 def _trailer(state: _Reader, r: Record) -> None:
     if state.header is None:
-        raise ParseError(
-            "record 9 before any record 0", file=state.source, line=r.line, path="record 9"
-        )
+        raise ParseError("record 9 before any record 0", file=state.source, line=r.line, path="record 9")
     _finish(state, r)
     _check_trailer(state, r)
     state.header, state.block = None, []

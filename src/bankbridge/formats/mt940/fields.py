@@ -144,9 +144,7 @@ def is_debit(mark: str) -> bool:
     return mark in ("D", "RC", "ED")
 
 
-def parse_61(
-    lines: tuple[str, ...], *, line: int, raw: str, clamped: list[str], digits: int = 2
-) -> Entry:
+def parse_61(lines: tuple[str, ...], *, line: int, raw: str, clamped: list[str], digits: int = 2) -> Entry:
     """Parse a ``:61:`` value (first line plus supplementary-details lines)."""
     first, rest = lines[0].rstrip(), lines[1:]
     match = _LINE_61.match(first)

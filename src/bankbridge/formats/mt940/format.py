@@ -102,9 +102,7 @@ class Mt940Format:
         statements = tuple(reader.statements(split_text(decode_text(data))))
         return self._result(statements, reader.diagnostics, source=source)
 
-    def iter_file(
-        self, path: Path, *, diagnostics: list[Diagnostic] | None = None
-    ) -> Iterator[Statement]:
+    def iter_file(self, path: Path, *, diagnostics: list[Diagnostic] | None = None) -> Iterator[Statement]:
         """Stream the statements of a (large) file without reading it whole."""
         reader = Reader(source=str(path))
         if diagnostics is not None:
@@ -116,9 +114,7 @@ class Mt940Format:
         return write_statements(statements)
 
     @staticmethod
-    def _result(
-        statements: tuple[Statement, ...], diagnostics: list[Diagnostic], *, source: str
-    ) -> ParseResult:
+    def _result(statements: tuple[Statement, ...], diagnostics: list[Diagnostic], *, source: str) -> ParseResult:
         if not statements:
             raise ParseError(
                 "no MT940/MT942 statement found (no :20:/:25: fields)",

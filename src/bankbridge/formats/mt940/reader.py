@@ -111,9 +111,7 @@ class Reader:
 
     def _note(self, code: str, message: str, line: int | None) -> None:
         where = f"{self.source}:{line}" if line else self.source
-        self.diagnostics.append(
-            Diagnostic(code=code, message=f"{where}: {message}", source=Source(self.source, line))
-        )
+        self.diagnostics.append(Diagnostic(code=code, message=f"{where}: {message}", source=Source(self.source, line)))
 
     def _read_field(self, draft: _Draft, token: Field) -> None:
         try:
@@ -237,9 +235,7 @@ class Reader:
             mandate_id=details.mandate_id,
             creditor_id=details.creditor_id,
             payment_reference=details.payment_reference,
-            payment_reference_type=details.payment_reference_type
-            if details.payment_reference
-            else None,
+            payment_reference_type=details.payment_reference_type if details.payment_reference else None,
             description=details.description,
             bank_code=entry.type_code,
             return_reason=details.return_reason,

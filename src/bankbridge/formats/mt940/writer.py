@@ -62,8 +62,11 @@ def _wrap(text: str) -> list[str]:
 def _code_words(line: StatementLine) -> str:
     parts: list[str] = []
     for code, value in (
-        ("EREF", line.end_to_end_id), ("PREF", line.batch_id), ("MARF", line.mandate_id),
-        ("CSID", line.creditor_id), ("RTRN", line.return_reason),
+        ("EREF", line.end_to_end_id),
+        ("PREF", line.batch_id),
+        ("MARF", line.mandate_id),
+        ("CSID", line.creditor_id),
+        ("RTRN", line.return_reason),
     ):
         if value:
             parts.append(f"/{code}/{_clean(value)}")

@@ -143,9 +143,7 @@ def _line(ctx: _Context, trn: ET.Element, *, currency: str, raw: str) -> Stateme
     )
 
 
-def _balance(
-    where: _Where, rs: ET.Element, tag: str, *, currency: str, notes: list[Diagnostic]
-) -> Balance | None:
+def _balance(where: _Where, rs: ET.Element, tag: str, *, currency: str, notes: list[Diagnostic]) -> Balance | None:
     aggregate = rs.find(tag)
     if aggregate is None:
         return None
@@ -214,8 +212,7 @@ def statements(doc: Document, *, source: str) -> tuple[list[Statement], list[Dia
     if not found:
         if doc.root.find(".//INVSTMTRS") is not None:
             raise ParseError(
-                "holds an investment statement (INVSTMTRS); bankbridge reads bank and "
-                "credit-card statements only",
+                "holds an investment statement (INVSTMTRS); bankbridge reads bank and credit-card statements only",
                 file=source,
             )
         if refusals:

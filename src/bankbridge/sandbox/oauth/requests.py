@@ -34,9 +34,7 @@ class PairsPayload(OAuth2Payload):  # type: ignore[misc]
 class SandboxRequest(OAuth2Request):  # type: ignore[misc]
     """An ``OAuth2Request`` built from already-read query and form parameters."""
 
-    def __init__(
-        self, method: str, uri: str, headers: Mapping[str, str], query: Pairs, form: Pairs = ()
-    ) -> None:
+    def __init__(self, method: str, uri: str, headers: Mapping[str, str], query: Pairs, form: Pairs = ()) -> None:
         super().__init__(method=method, uri=uri, headers=headers)
         self._args = dict(query)
         self._form = dict(form)
@@ -70,6 +68,9 @@ async def from_starlette(request: Request) -> SandboxRequest:
         data = await request.form()
         form = [(key, value) for key, value in data.multi_items() if isinstance(value, str)]
     return SandboxRequest(
-        request.method, oauth_uri(request), request.headers,
-        list(request.query_params.multi_items()), form,
+        request.method,
+        oauth_uri(request),
+        request.headers,
+        list(request.query_params.multi_items()),
+        form,
     )

@@ -66,14 +66,19 @@ class SandboxAuthServer(AuthorizationServer):  # type: ignore[misc]
         user: GrantUser = request.user
         now = self.clock.now()
         refresh = token.get("refresh_token")
-        self.session.add(Token(
-            access_token=token["access_token"], refresh_token=refresh,
-            client_id=request.client.get_client_id(), user_id=user.user_id,
-            consent_id=user.consent_id, scope=token.get("scope", ""), issued_at=now,
-            expires_in=int(token["expires_in"]),
-            refresh_expires_at=now + timedelta(seconds=self.settings.refresh_token_lifetime)
-            if refresh else None,
-        ))
+        self.session.add(
+            Token(
+                access_token=token["access_token"],
+                refresh_token=refresh,
+                client_id=request.client.get_client_id(),
+                user_id=user.user_id,
+                consent_id=user.consent_id,
+                scope=token.get("scope", ""),
+                issued_at=now,
+                expires_in=int(token["expires_in"]),
+                refresh_expires_at=now + timedelta(seconds=self.settings.refresh_token_lifetime) if refresh else None,
+            )
+        )
         self.session.flush()
 
     def create_oauth2_request(self, request: Any) -> Any:
@@ -114,14 +119,19 @@ class CodeGrant(AuthorizationCodeGrant):  # type: ignore[misc]
         """Store the code with its PKCE challenge and the consent it grants."""
         user: GrantUser = request.user
         data = request.payload.data
-        self.server.session.add(AuthCode(
-            code=code, client_id=request.client.get_client_id(),
-            redirect_uri=request.payload.redirect_uri, scope=request.scope or "",
-            user_id=user.user_id, consent_id=user.consent_id,
-            code_challenge=data.get("code_challenge"),
-            code_challenge_method=data.get("code_challenge_method"),
-            issued_at=self.server.clock.now(),
-        ))
+        self.server.session.add(
+            AuthCode(
+                code=code,
+                client_id=request.client.get_client_id(),
+                redirect_uri=request.payload.redirect_uri,
+                scope=request.scope or "",
+                user_id=user.user_id,
+                consent_id=user.consent_id,
+                code_challenge=data.get("code_challenge"),
+                code_challenge_method=data.get("code_challenge_method"),
+                issued_at=self.server.clock.now(),
+            )
+        )
 
     def query_authorization_code(self, code: str, client: ClientModel) -> CodeModel | None:
         """The code when it is this client's, unused and not older than ``code_lifetime``."""

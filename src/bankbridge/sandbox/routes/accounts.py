@@ -36,8 +36,9 @@ STATUSES = {"booked", "pending", "both"}
 
 def _balances(ctx: SandboxContext, session: Session, account: Account) -> list[Json]:
     today = ctx.today()
-    return balances_json(account, bank.balances(session, account, today),
-                         today.isoformat(), (today - timedelta(days=1)).isoformat())
+    return balances_json(
+        account, bank.balances(session, account, today), today.isoformat(), (today - timedelta(days=1)).isoformat()
+    )
 
 
 def _owner(session: Session, account: Account) -> str:
@@ -63,24 +64,32 @@ def list_accounts(request: Request, with_balance: bool = Query(False, alias="wit
         reader = _reader(ctx, session, request)
         if with_balance:
             access.require_service(reader, "balances")
-        access.count_read(session, reader.consent, account_id="*", family="accounts",
-                          today=ctx.today(), attended=_attended(request))
-        return {"accounts": [
-            account_json(a, _owner(session, a), _balances(ctx, session, a) if with_balance else None)
-            for a in consent_accounts(session, reader.consent)
-        ]}
+        access.count_read(
+            session, reader.consent, account_id="*", family="accounts", today=ctx.today(), attended=_attended(request)
+        )
+        return {
+            "accounts": [
+                account_json(a, _owner(session, a), _balances(ctx, session, a) if with_balance else None)
+                for a in consent_accounts(session, reader.consent)
+            ]
+        }
 
 
 @router.get("/{account_id}", summary="One account")
-def read_account(account_id: str, request: Request,
-                 with_balance: bool = Query(False, alias="withBalance")) -> Json:
+def read_account(account_id: str, request: Request, with_balance: bool = Query(False, alias="withBalance")) -> Json:
     """``{"account": {…}}``."""
     ctx = sandbox(request)
     with ctx.store.unit() as session:
         reader = _reader(ctx, session, request)
         account = access.covered_account(session, reader, account_id, "balances" if with_balance else "accounts")
-        access.count_read(session, reader.consent, account_id=account.id, family="accounts",
-                          today=ctx.today(), attended=_attended(request))
+        access.count_read(
+            session,
+            reader.consent,
+            account_id=account.id,
+            family="accounts",
+            today=ctx.today(),
+            attended=_attended(request),
+        )
         balances = _balances(ctx, session, account) if with_balance else None
         return {"account": account_json(account, _owner(session, account), balances)}
 
@@ -92,8 +101,14 @@ def read_balances(account_id: str, request: Request) -> Json:
     with ctx.store.unit() as session:
         reader = _reader(ctx, session, request)
         account = access.covered_account(session, reader, account_id, "balances")
-        access.count_read(session, reader.consent, account_id=account.id, family="balances",
-                          today=ctx.today(), attended=_attended(request))
+        access.count_read(
+            session,
+            reader.consent,
+            account_id=account.id,
+            family="balances",
+            today=ctx.today(),
+            attended=_attended(request),
+        )
         return {"account": account_reference(account), "balances": _balances(ctx, session, account)}
 
 
@@ -116,8 +131,9 @@ def _report(ctx: SandboxContext, reader: access.Reader, params: dict[str, str]) 
         return Report(data["s"], date.fromisoformat(data["f"]), date.fromisoformat(data["t"]), data["o"])
     for unsupported in ("deltaList", "entryReferenceFrom"):
         if params.get(unsupported):
-            raise BankProblem("PARAMETER_NOT_SUPPORTED", f"{unsupported} is not supported; use dateFrom/dateTo.",
-                              path=unsupported)
+            raise BankProblem(
+                "PARAMETER_NOT_SUPPORTED", f"{unsupported} is not supported; use dateFrom/dateTo.", path=unsupported
+            )
     status = params.get("bookingStatus")
     if status not in STATUSES:
         raise BankProblem("FORMAT_ERROR", "bookingStatus must be booked, pending or both.", path="bookingStatus")
@@ -127,8 +143,9 @@ def _report(ctx: SandboxContext, reader: access.Reader, params: dict[str, str]) 
     if date_from > date_to:
         raise BankProblem("PERIOD_INVALID", "dateFrom lies after dateTo.", path="dateFrom")
     if "history" not in reader.services and date_from < today - timedelta(days=ctx.settings.history_days):
-        raise BankProblem("PERIOD_INVALID",
-                          f"This consent reaches back {ctx.settings.history_days} days only.", path="dateFrom")
+        raise BankProblem(
+            "PERIOD_INVALID", f"This consent reaches back {ctx.settings.history_days} days only.", path="dateFrom"
+        )
     return Report(status, date_from, date_to)
 
 
@@ -154,13 +171,18 @@ def read_transactions(account_id: str, request: Request) -> Any:
         account = access.covered_account(session, reader, account_id, "transactions")
         report = _report(ctx, reader, params)
         if not params.get("pageKey"):
-            access.count_read(session, reader.consent, account_id=account.id, family="transactions",
-                              today=ctx.today(), attended=_attended(request))
+            access.count_read(
+                session,
+                reader.consent,
+                account_id=account.id,
+                family="transactions",
+                today=ctx.today(),
+                attended=_attended(request),
+            )
         if camt:
             days = export.daily_statements(session, account, report.date_from, report.date_to, kind="camt053")
             return Response(export.write(days, "camt053"), media_type="application/xml")
-        data: Json = {"account": account_reference(account),
-                      "transactions": _page(ctx, session, account, report)}
+        data: Json = {"account": account_reference(account), "transactions": _page(ctx, session, account, report)}
         if params.get("withBalance") == "true":
             data["balances"] = _balances(ctx, session, account)
         return data
@@ -177,15 +199,20 @@ def _wants_camt(request: Request) -> bool:
 
 
 def _page(ctx: SandboxContext, session: Session, account: Account, report: Report) -> Json:
-    query = select(Entry).where(
-        Entry.account_id == account.id, Entry.booking_date >= report.date_from,
-        Entry.booking_date <= report.date_to,
-    ).order_by(Entry.booking_date, Entry.entry_reference)
+    query = (
+        select(Entry)
+        .where(
+            Entry.account_id == account.id,
+            Entry.booking_date >= report.date_from,
+            Entry.booking_date <= report.date_to,
+        )
+        .order_by(Entry.booking_date, Entry.entry_reference)
+    )
     entries = list(session.scalars(query))
     after = bank.running_balances(session, account)
     booked = [e for e in entries if e.status == "booked"] if report.status != "pending" else []
     size = ctx.settings.page_size
-    page = booked[report.offset: report.offset + size]
+    page = booked[report.offset : report.offset + size]
     result: Json = {"booked": [entry_json(e, account, after.get(e.id)) for e in page]}
     if report.status != "booked" and report.offset == 0:
         result["pending"] = [entry_json(e, account, None) for e in entries if e.status == "pending"]
@@ -199,8 +226,9 @@ def _links(ctx: SandboxContext, account: Account, report: Report, total: int) ->
     base = f"/v1/accounts/{account.id}/transactions"
 
     def href(offset: int) -> Json:
-        key = signer.dumps({"s": report.status, "f": report.date_from.isoformat(),
-                            "t": report.date_to.isoformat(), "o": offset})
+        key = signer.dumps(
+            {"s": report.status, "f": report.date_from.isoformat(), "t": report.date_to.isoformat(), "o": offset}
+        )
         return link(f"{base}?bookingStatus={report.status}&pageKey={key}")
 
     last = max(0, (total - 1) // size * size)
@@ -222,8 +250,14 @@ def read_transaction(account_id: str, transaction_id: str, request: Request) -> 
         entry = session.get(Entry, transaction_id)
         if entry is None or entry.account_id != account.id:
             raise BankProblem("RESOURCE_UNKNOWN", "No such transaction.", path="transactionId")
-        access.count_read(session, reader.consent, account_id=account.id, family="transactions",
-                          today=ctx.today(), attended=_attended(request))
+        access.count_read(
+            session,
+            reader.consent,
+            account_id=account.id,
+            family="transactions",
+            today=ctx.today(),
+            attended=_attended(request),
+        )
         after = bank.running_balances(session, account).get(entry.id)
         details: Any = entry_json(entry, account, after)
         return {"transactionsDetails": details}

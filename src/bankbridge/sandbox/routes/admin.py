@@ -43,8 +43,11 @@ class ClockMove(BaseModel):
 def read_clock(request: Request) -> dict[str, Any]:
     """Now, the bank's day, and whether the clock can be moved."""
     ctx = sandbox(request)
-    return {"now": ctx.clock.now().isoformat(), "today": ctx.today().isoformat(),
-            "movable": isinstance(ctx.clock, MovableClock)}
+    return {
+        "now": ctx.clock.now().isoformat(),
+        "today": ctx.today().isoformat(),
+        "movable": isinstance(ctx.clock, MovableClock),
+    }
 
 
 @router.post("/admin/clock", summary="Set or advance the sandbox clock")
@@ -101,8 +104,13 @@ def list_accounts(request: Request) -> list[dict[str, str]]:
     ctx = sandbox(request)
     with ctx.store.unit() as session:
         return [
-            {"iban": a.iban, "resourceId": a.id, "customer": a.customer_id, "name": a.name,
-             "interimBooked": str(bank.balances(session, a, ctx.today()).interim_booked)}
+            {
+                "iban": a.iban,
+                "resourceId": a.id,
+                "customer": a.customer_id,
+                "name": a.name,
+                "interimBooked": str(bank.balances(session, a, ctx.today()).interim_booked),
+            }
             for a in session.scalars(select(Account).order_by(Account.iban))
         ]
 
@@ -184,7 +192,9 @@ def generate_transactions(body: GenerateIn, request: Request) -> dict[str, int]:
 
 @router.get("/admin/accounts/{iban}/statements", summary="Daily statements as CAMT.053 or MT940")
 def statements(
-    iban: str, request: Request, date_from: Annotated[date, Query(alias="dateFrom")],
+    iban: str,
+    request: Request,
+    date_from: Annotated[date, Query(alias="dateFrom")],
     date_to: Annotated[date | None, Query(alias="dateTo")] = None,
     file_format: Annotated[Literal["camt053", "mt940"], Query(alias="format")] = "camt053",
 ) -> Response:

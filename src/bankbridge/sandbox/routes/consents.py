@@ -28,8 +28,12 @@ def _consent(session: Session, request: Request, consent_id: str) -> Consent:
 
 def _start(ctx: SandboxContext, session: Session, consent: Consent) -> Authorisation:
     auth = Authorisation(
-        id=new_id("sca-"), consent_id=consent.id, oauth_params=None, user_id=None,
-        challenge=f"{secrets.randbelow(10**8):08d}", created_at=ctx.clock.now(),
+        id=new_id("sca-"),
+        consent_id=consent.id,
+        oauth_params=None,
+        user_id=None,
+        challenge=f"{secrets.randbelow(10**8):08d}",
+        created_at=ctx.clock.now(),
     )
     session.add(auth)
     return auth
@@ -47,15 +51,20 @@ async def create(request: Request) -> dict[str, Any]:
     with ctx.store.unit() as session:
         wanted = lifecycle.parse_consent_request(body, ctx.today(), ctx.settings)
         consent = lifecycle.create_berlin(
-            session, wanted, client_id=headers.get("x-ibm-client-id"),
+            session,
+            wanted,
+            client_id=headers.get("x-ibm-client-id"),
             redirects=(headers.get("tpp-redirect-uri"), headers.get("tpp-nok-redirect-uri")),
-            now=ctx.clock.now(), today=ctx.today(),
+            now=ctx.clock.now(),
+            today=ctx.today(),
         )
         auth = _start(ctx, session, consent)
     base = str(request.base_url).rstrip("/")
     return {
-        "consentStatus": "received", "consentId": consent.id,
-        "validUntil": wanted.valid_until.isoformat(), "frequencyPerDay": wanted.frequency_per_day,
+        "consentStatus": "received",
+        "consentId": consent.id,
+        "validUntil": wanted.valid_until.isoformat(),
+        "frequencyPerDay": wanted.frequency_per_day,
         "_links": {
             "scaRedirect": link(f"{base}/sca/{auth.id}"),
             "scaOAuth": link(f"{base}/.well-known/oauth-authorization-server"),
@@ -107,7 +116,8 @@ def start_authorisation(consent_id: str, request: Request) -> dict[str, Any]:
         auth = _start(ctx, session, consent)
     base = str(request.base_url).rstrip("/")
     return {
-        "scaStatus": "received", "authorisationId": auth.id,
+        "scaStatus": "received",
+        "authorisationId": auth.id,
         "_links": {
             "scaRedirect": link(f"{base}/sca/{auth.id}"),
             "scaStatus": link(f"/v1/consents/{consent_id}/authorisations/{auth.id}"),

@@ -26,8 +26,13 @@ def consents_page(request: Request) -> Response:
             ):
                 current_status(consent, ctx.today())
                 client = session.get(OAuthClient, consent.client_id) if consent.client_id else None
-                rows.append({"consent": consent, "client": client.name if client else (consent.client_id or "TPP"),
-                             "ibans": [a.iban for a in consent_accounts(session, consent)]})
+                rows.append(
+                    {
+                        "consent": consent,
+                        "client": client.name if client else (consent.client_id or "TPP"),
+                        "ibans": [a.iban for a in consent_accounts(session, consent)],
+                    }
+                )
         return ctx.templates.TemplateResponse(request, "customer.html", {"user": user, "rows": rows})
 
 

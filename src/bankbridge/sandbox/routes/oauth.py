@@ -42,14 +42,18 @@ def _authorize(ctx: SandboxContext, request: Request, oauth_request: SandboxRequ
                 response: Response = server.handle_error_response(oauth_request, error)
                 return response
             return ctx.templates.TemplateResponse(
-                request, "message.html",
+                request,
+                "message.html",
                 {"title": "Ongeldig verzoek", "text": f"{error.error}: {error.description}"},
                 status_code=400,
             )
         auth = Authorisation(
-            id=new_id("sca-"), consent_id=consent_id, user_id=None,
+            id=new_id("sca-"),
+            consent_id=consent_id,
+            user_id=None,
             oauth_params={"uri": oauth_request.uri, "pairs": list(oauth_request.payload.data.items())},
-            challenge=f"{secrets.randbelow(10**8):08d}", created_at=ctx.clock.now(),
+            challenge=f"{secrets.randbelow(10**8):08d}",
+            created_at=ctx.clock.now(),
         )
         session.add(auth)
     return RedirectResponse(f"/sca/{auth.id}", status_code=303)
@@ -109,6 +113,8 @@ def discovery(base: str, prefix: str) -> dict[str, Any]:
         "grant_types_supported": ["authorization_code", "refresh_token"],
         "code_challenge_methods_supported": ["S256"],
         "token_endpoint_auth_methods_supported": [
-            "client_secret_basic", "client_secret_post", "none",
+            "client_secret_basic",
+            "client_secret_post",
+            "none",
         ],
     }

@@ -53,8 +53,7 @@ async def upload(product: str, request: Request) -> Json:
     """Validate the file and return the payment id with its first status."""
     kind = _kind(product)
     if "psu-ip-address" not in request.headers:
-        raise BankProblem("FORMAT_ERROR", "PSU-IP-Address is required on payment initiation.",
-                          path="PSU-IP-Address")
+        raise BankProblem("FORMAT_ERROR", "PSU-IP-Address is required on payment initiation.", path="PSU-IP-Address")
     data = await _file(request)
     return await run_in_threadpool(_upload, sandbox(request), request, kind, data)
 
@@ -70,8 +69,11 @@ def _upload(ctx: SandboxContext, request: Request, kind: pain.Kind, data: bytes)
 def status_json(payment: Payment, base: str) -> Json:
     """``transactionStatus``, ``paymentId``, links, and the reason of a rejection."""
     path = base if base.endswith(payment.id) else f"{base}/{payment.id}"
-    data: Json = {"transactionStatus": payment.status, "paymentId": payment.id,
-                  "_links": {"self": link(path), "status": link(f"{path}/status")}}
+    data: Json = {
+        "transactionStatus": payment.status,
+        "paymentId": payment.id,
+        "_links": {"self": link(path), "status": link(f"{path}/status")},
+    }
     if payment.reason:
         data["tppMessages"] = [{"category": "ERROR", "code": payment.reason, "text": payment.reason_text or ""}]
     return data
@@ -86,10 +88,18 @@ def read_payment(product: str, payment_id: str, request: Request) -> Json:
         batches = pain.batches_from_json(payment.document["batches"])
         return {
             **status_json(payment, request.url.path),
-            "paymentProduct": product, "messageId": payment.message_id,
-            "batches": [{"paymentInformationId": b.id, "account": {"iban": b.account_iban},
-                         "requestedExecutionDate": b.execution_date.isoformat(),
-                         "numberOfTransactions": len(b.items), "controlSum": str(b.total)} for b in batches],
+            "paymentProduct": product,
+            "messageId": payment.message_id,
+            "batches": [
+                {
+                    "paymentInformationId": b.id,
+                    "account": {"iban": b.account_iban},
+                    "requestedExecutionDate": b.execution_date.isoformat(),
+                    "numberOfTransactions": len(b.items),
+                    "controlSum": str(b.total),
+                }
+                for b in batches
+            ],
         }
 
 
@@ -104,8 +114,7 @@ def read_status(product: str, payment_id: str, request: Request) -> Response:
         return JSONResponse({"transactionStatus": payment.status})
 
 
-def find_payment(ctx: SandboxContext, session: Session, request: Request, kind: pain.Kind,
-                 payment_id: str) -> Payment:
+def find_payment(ctx: SandboxContext, session: Session, request: Request, kind: pain.Kind, payment_id: str) -> Payment:
     """The payment of this consent (after moving all payments along the clock), or 404."""
     reader = consent_of(session, request.headers, now=ctx.clock.now(), today=ctx.today())
     payments.advance(session, ctx.clock.now(), ctx.settings)

@@ -35,11 +35,16 @@ def _page(ctx: SandboxContext, request: Request, name: str, status: int = 200, *
 def _open(ctx: SandboxContext, request: Request, session: Session, auth_id: str) -> Authorisation | Response:
     auth = session.get(Authorisation, auth_id)
     if auth is None:
-        return _page(ctx, request, "message.html", 404, title="Onbekende link",
-                     text="Deze inloglink bestaat niet.")
+        return _page(ctx, request, "message.html", 404, title="Onbekende link", text="Deze inloglink bestaat niet.")
     if auth.sca_status in {"finalised", "failed"}:
-        return _page(ctx, request, "message.html", 410, title="Link al gebruikt",
-                     text="Deze inloglink is al gebruikt. Start opnieuw vanuit de applicatie.")
+        return _page(
+            ctx,
+            request,
+            "message.html",
+            410,
+            title="Link al gebruikt",
+            text="Deze inloglink is al gebruikt. Start opnieuw vanuit de applicatie.",
+        )
     return auth
 
 
@@ -71,8 +76,7 @@ def login(auth_id: str, request: Request, username: str = Form("")) -> Response:
             return auth
         user = session.scalar(select(BankUser).where(BankUser.username == username.strip()))
         if user is None:
-            return _page(ctx, request, "login.html", 400, auth=auth,
-                         error="Onbekende gebruikersnaam.")
+            return _page(ctx, request, "login.html", 400, auth=auth, error="Onbekende gebruikersnaam.")
         auth.user_id = user.id
         auth.sca_status = "psuIdentified"
         if not lifecycle.linkable_accounts(session, user.id):
@@ -94,24 +98,35 @@ def accounts_page(auth_id: str, request: Request) -> Response:
         return _accounts(ctx, request, session, auth, error=None)
 
 
-def _accounts(ctx: SandboxContext, request: Request, session: Session,
-              auth: Authorisation, error: str | None) -> Response:
+def _accounts(
+    ctx: SandboxContext, request: Request, session: Session, auth: Authorisation, error: str | None
+) -> Response:
     assert auth.user_id is not None
     consent = session.get(Consent, auth.consent_id) if auth.consent_id else None
     offered = lifecycle.offered_accounts(session, consent, auth.user_id)
     linked = {a.id for a in _already_linked(ctx, session, auth, consent)}
-    return _page(ctx, request, "accounts.html", 400 if error else 200, auth=auth,
-                 accounts=offered, linked=linked, error=error,
-                 user=session.get(BankUser, auth.user_id))
+    return _page(
+        ctx,
+        request,
+        "accounts.html",
+        400 if error else 200,
+        auth=auth,
+        accounts=offered,
+        linked=linked,
+        error=error,
+        user=session.get(BankUser, auth.user_id),
+    )
 
 
-def _already_linked(ctx: SandboxContext, session: Session, auth: Authorisation,
-                    consent: Consent | None) -> list[Account]:
+def _already_linked(
+    ctx: SandboxContext, session: Session, auth: Authorisation, consent: Consent | None
+) -> list[Account]:
     style = "berlin" if consent is not None else "oauth"
     client = consent.client_id if consent is not None else _client_id(auth)
     assert auth.user_id is not None
-    old = lifecycle.previous_consent(session, style=style, client_id=client, user_id=auth.user_id,
-                                     today=ctx.today(), exclude=auth.consent_id)
+    old = lifecycle.previous_consent(
+        session, style=style, client_id=client, user_id=auth.user_id, today=ctx.today(), exclude=auth.consent_id
+    )
     return lifecycle.consent_accounts(session, old) if old else []
 
 
@@ -130,8 +145,7 @@ async def sign(auth_id: str, request: Request) -> Response:
     return await run_in_threadpool(_sign, sandbox(request), request, auth_id, (chosen, decision, answer))
 
 
-def _sign(ctx: SandboxContext, request: Request, auth_id: str,
-          submitted: tuple[list[str], str, str]) -> Response:
+def _sign(ctx: SandboxContext, request: Request, auth_id: str, submitted: tuple[list[str], str, str]) -> Response:
     chosen, decision, answer = submitted
     with ctx.store.unit() as session:
         auth = _open(ctx, request, session, auth_id)
@@ -141,8 +155,12 @@ def _sign(ctx: SandboxContext, request: Request, auth_id: str,
             return RedirectResponse(f"/sca/{auth_id}", status_code=303)
         if decision != "approve":
             return _go(_finish(ctx, session, auth, approved=False))
-        offered = {a.id: a for a in lifecycle.offered_accounts(
-            session, session.get(Consent, auth.consent_id) if auth.consent_id else None, auth.user_id)}
+        offered = {
+            a.id: a
+            for a in lifecycle.offered_accounts(
+                session, session.get(Consent, auth.consent_id) if auth.consent_id else None, auth.user_id
+            )
+        }
         picked = [offered[i] for i in chosen if i in offered]
         if not picked:
             return _accounts(ctx, request, session, auth, "Kies minstens één rekening.")
@@ -155,8 +173,9 @@ def _go(target: str) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-def _finish(ctx: SandboxContext, session: Session, auth: Authorisation, *, approved: bool,
-            accounts: list[Account] | None = None) -> str:
+def _finish(
+    ctx: SandboxContext, session: Session, auth: Authorisation, *, approved: bool, accounts: list[Account] | None = None
+) -> str:
     """Close the SCA session: the consent becomes valid or rejected; where the browser goes next."""
     auth.sca_status = "finalised" if approved else "failed"
     consent = session.get(Consent, auth.consent_id) if auth.consent_id else None
@@ -167,13 +186,17 @@ def _finish(ctx: SandboxContext, session: Session, auth: Authorisation, *, appro
             consent.status = "rejected"
     if auth.oauth_params is not None:
         return _oauth_redirect(ctx, session, auth, consent, accounts if approved else None)
-    target = consent.redirect_uri if consent and approved else (
-        consent.nok_redirect_uri or consent.redirect_uri if consent else None)
+    target = (
+        consent.redirect_uri
+        if consent and approved
+        else (consent.nok_redirect_uri or consent.redirect_uri if consent else None)
+    )
     return target or "/sca/done"
 
 
-def _oauth_redirect(ctx: SandboxContext, session: Session, auth: Authorisation,
-                    consent: Consent | None, accounts: list[Account] | None) -> str:
+def _oauth_redirect(
+    ctx: SandboxContext, session: Session, auth: Authorisation, consent: Consent | None, accounts: list[Account] | None
+) -> str:
     params = auth.oauth_params or {}
     oauth_request = SandboxRequest("GET", params["uri"], {}, [tuple(p) for p in params["pairs"]])
     server = SandboxAuthServer(session, ctx.clock, ctx.settings)
@@ -187,10 +210,16 @@ def _oauth_redirect(ctx: SandboxContext, session: Session, auth: Authorisation,
         if consent is None:
             client = session.get(OAuthClient, grant.request.client.get_client_id())
             consent = lifecycle.approve_oauth(
-                session, client_id=grant.request.client.get_client_id(),
-                scope=grant.request.scope or "", user_id=auth.user_id, accounts=accounts,
-                now=ctx.clock.now(), today=ctx.today(),
-                premium=client is not None and client.profile == "premium", settings=ctx.settings)
+                session,
+                client_id=grant.request.client.get_client_id(),
+                scope=grant.request.scope or "",
+                user_id=auth.user_id,
+                accounts=accounts,
+                now=ctx.clock.now(),
+                today=ctx.today(),
+                premium=client is not None and client.profile == "premium",
+                settings=ctx.settings,
+            )
         elif consent.client_id is None:
             consent.client_id = grant.request.client.get_client_id()
         user = GrantUser(auth.user_id, consent.id)

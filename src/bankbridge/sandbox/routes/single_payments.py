@@ -66,26 +66,46 @@ class SinglePaymentIn(BaseModel):
 
 
 def _as_file(body: SinglePaymentIn, today: date) -> pain.PaymentFile:
-    for field, value in (("debtorAccount.iban", body.debtor_account.iban),
-                         ("creditorAccount.iban", body.creditor_account.iban)):
+    for field, value in (
+        ("debtorAccount.iban", body.debtor_account.iban),
+        ("creditorAccount.iban", body.creditor_account.iban),
+    ):
         if not iban_id.is_valid(value):
             raise BankProblem("FORMAT_ERROR", f"{field} is not a valid IBAN.", path=field)
     if body.remittance and body.structured:
-        raise BankProblem("FORMAT_ERROR", "Send unstructured or structured remittance information, not both.",
-                          path="remittanceInformationStructured")
+        raise BankProblem(
+            "FORMAT_ERROR",
+            "Send unstructured or structured remittance information, not both.",
+            path="remittanceInformationStructured",
+        )
     amount = Decimal(body.instructed_amount.amount)
     if amount <= 0:
         raise BankProblem("FORMAT_ERROR", "The amount must be positive.", path="instructedAmount.amount")
     item = pain.Item(
-        end_to_end_id=body.end_to_end_id or "NOTPROVIDED", amount=amount, name=body.creditor_name,
-        iban=iban_id.compact(body.creditor_account.iban), bic=body.creditor_agent, remittance=body.remittance,
+        end_to_end_id=body.end_to_end_id or "NOTPROVIDED",
+        amount=amount,
+        name=body.creditor_name,
+        iban=iban_id.compact(body.creditor_account.iban),
+        bic=body.creditor_agent,
+        remittance=body.remittance,
         reference=body.structured.reference if body.structured else None,
         reference_type=(body.structured.reference_issuer or "CUR") if body.structured else None,
     )
-    batch = pain.Batch(id=new_id("PMT", 8), account_iban=iban_id.compact(body.debtor_account.iban),
-                       execution_date=body.execution_date or today, batch_booking=False, items=(item,))
-    return pain.PaymentFile(kind="pain.001", version="json", message_id=new_id("MSG", 12),
-                            declared_count=1, declared_sum=amount, batches=(batch,))
+    batch = pain.Batch(
+        id=new_id("PMT", 8),
+        account_iban=iban_id.compact(body.debtor_account.iban),
+        execution_date=body.execution_date or today,
+        batch_booking=False,
+        items=(item,),
+    )
+    return pain.PaymentFile(
+        kind="pain.001",
+        version="json",
+        message_id=new_id("MSG", 12),
+        declared_count=1,
+        declared_sum=amount,
+        batches=(batch,),
+    )
 
 
 @router.post("", status_code=201, summary="Initiate a single SEPA credit transfer")
@@ -96,8 +116,7 @@ def initiate(body: SinglePaymentIn, request: Request) -> Json:
         raise BankProblem("FORMAT_ERROR", "PSU-IP-Address is required on payment initiation.", path="PSU-IP-Address")
     with ctx.store.unit() as session:
         reader = consent_of(session, request.headers, now=ctx.clock.now(), today=ctx.today())
-        payment = payments.accept(session, _as_file(body, ctx.today()), reader, now=ctx.clock.now(),
-                                  today=ctx.today())
+        payment = payments.accept(session, _as_file(body, ctx.today()), reader, now=ctx.clock.now(), today=ctx.today())
         return status_json(payment, request.url.path)
 
 

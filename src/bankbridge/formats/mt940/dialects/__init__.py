@@ -36,8 +36,16 @@ DIALECTS: dict[str, Dialect] = {
     "generic": GenericDialect(),
 }
 _BANKS = {
-    "RABO": "rabobank", "INGB": "ing", "ABNA": "abnamro", "TRIO": "triodos", "ASNB": "asn",
-    "SNSB": "sns", "RBRB": "regiobank", "KNAB": "knab", "BUNQ": "bunq", "FVLB": "vanlanschot",
+    "RABO": "rabobank",
+    "INGB": "ing",
+    "ABNA": "abnamro",
+    "TRIO": "triodos",
+    "ASNB": "asn",
+    "SNSB": "sns",
+    "RBRB": "regiobank",
+    "KNAB": "knab",
+    "BUNQ": "bunq",
+    "FVLB": "vanlanschot",
     "MOYO": "moneyou",
 }
 _HEADER_BIC = re.compile(r"(?:F01|^0000 \d\d|^)(" + "|".join(_BANKS) + r")[A-Z]{2}[A-Z0-9]{2}", re.M)

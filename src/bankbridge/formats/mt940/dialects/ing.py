@@ -21,9 +21,7 @@ from bankbridge.formats.mt940.dialects.base import (
 from bankbridge.formats.mt940.fields import Entry, looks_like_iban
 
 _TRCD = re.compile(r"/TRCD/(\d+)")
-_OLD_HEAD = re.compile(
-    r"\s*(\d{9,10}|[A-Z]{2}\d{2}[A-Z0-9]{10,30})\s+(?:([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\s+)?"
-)
+_OLD_HEAD = re.compile(r"\s*(\d{9,10}|[A-Z]{2}\d{2}[A-Z0-9]{10,30})\s+(?:([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\s+)?")
 _SCOR = re.compile(r"SCOR/CUR/(\d{16})|BETALINGSKENM\.?:?\s*(\d{7,16})")
 
 
