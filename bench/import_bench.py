@@ -91,19 +91,19 @@ def bundle(directory: Path, ibans: list[str]) -> Path:
     return directory
 
 
-def run(accounts: int, days: int, lines: int) -> dict[str, Any]:
+def run(accounts: int, days: int, lines: int, workers: int) -> dict[str, Any]:
     files_dir = WORK / f"import_{accounts}x{days}x{lines}"
     ibans = generate(files_dir, accounts=accounts, days=days, lines=lines)
     files = sorted(str(p) for p in files_dir.glob("*.sta"))
     total = (lines // (accounts * days)) * accounts * days
     books = bundle(WORK / f"import_bundle_{accounts}", ibans)
-    results: dict[str, Any] = {"accounts": accounts, "days": days, "lines": total, "runs": {}}
+    results: dict[str, Any] = {"accounts": accounts, "days": days, "lines": total, "workers": workers, "runs": {}}
     for kind in databases.available():
         with databases.fresh(kind, "import_bench") as url:
             measure([BANKBRIDGE, "--database", url, "init"])
             measure([BANKBRIDGE, "--database", url, "ledger", "load", str(books)])
-            first = measure([BANKBRIDGE, "--database", url, "import", *files])
-            again = measure([BANKBRIDGE, "--database", url, "import", *files])
+            first = measure([BANKBRIDGE, "--database", url, "import", "--workers", str(workers), *files])
+            again = measure([BANKBRIDGE, "--database", url, "import", "--workers", str(workers), *files])
         results["runs"][kind] = {
             "first_import": first,
             "reimport": again,
@@ -118,7 +118,8 @@ def write(results: dict[str, Any]) -> None:
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "import.json").write_text(json.dumps(results, indent=2) + "\n")
     rows = [
-        f"# import: {results['lines']:,} lines, {results['accounts']} accounts, {results['days']} days",
+        f"# import: {results['lines']:,} lines, {results['accounts']} accounts, {results['days']} days, "
+        f"`--workers {results['workers']}`",
         "",
         "| database | first import | lines/s | peak RSS | re-import (all duplicates) | lines/s | peak RSS |",
         "|---|---|---|---|---|---|---|",
@@ -137,9 +138,10 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, default=200)
     parser.add_argument("--days", type=int, default=30)
     parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--workers", type=int, default=2, help="bankbridge import --workers")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    write(run(args.accounts, args.days, args.lines))
+    write(run(args.accounts, args.days, args.lines, args.workers))
     print((RESULTS / "import.md").read_text())
 
 
