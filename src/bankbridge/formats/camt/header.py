@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bankbridge.formats.camt.nodes import Element, Where, dig_text, each, kids, line_of, text
+from bankbridge.identifiers.banks import DUTCH_BANKS
 from bankbridge.statements.model import Balance, FormatName, Source, Statement
 
 
@@ -35,19 +36,7 @@ KINDS = (
 RECORDS = frozenset(kind.record for kind in KINDS)
 OPENING = ("OPBD", "PRCD")
 CLOSING = "CLBD"
-BANKS = {
-    "RABO": "rabobank",
-    "INGB": "ing",
-    "ABNA": "abnamro",
-    "TRIO": "triodos",
-    "ASNB": "asn",
-    "SNSB": "sns",
-    "RBRB": "regiobank",
-    "KNAB": "knab",
-    "BUNQ": "bunq",
-    "FVLB": "vanlanschot",
-    "MOYO": "moneyou",
-}
+BANKS = DUTCH_BANKS
 """Dutch banks by the 4-letter bank code of their BIC / IBAN, named as the MT940 dialects
 (a bank's code list for ``BkTxCd/Prtry`` is chosen by it)."""
 

@@ -17,6 +17,7 @@ from bankbridge.formats.mt940.dialects.generic import GenericDialect
 from bankbridge.formats.mt940.dialects.german import GermanDialect
 from bankbridge.formats.mt940.dialects.ing import IngDialect
 from bankbridge.formats.mt940.dialects.rabobank import RabobankDialect
+from bankbridge.identifiers.banks import DUTCH_BANKS
 
 __all__ = ["DIALECTS", "Details", "Dialect", "by_bank_code", "choose"]
 
@@ -35,19 +36,7 @@ DIALECTS: dict[str, Dialect] = {
     "german": GermanDialect(),
     "generic": GenericDialect(),
 }
-_BANKS = {
-    "RABO": "rabobank",
-    "INGB": "ing",
-    "ABNA": "abnamro",
-    "TRIO": "triodos",
-    "ASNB": "asn",
-    "SNSB": "sns",
-    "RBRB": "regiobank",
-    "KNAB": "knab",
-    "BUNQ": "bunq",
-    "FVLB": "vanlanschot",
-    "MOYO": "moneyou",
-}
+_BANKS = DUTCH_BANKS
 _HEADER_BIC = re.compile(r"(?:F01|^0000 \d\d|^)(" + "|".join(_BANKS) + r")[A-Z]{2}[A-Z0-9]{2}", re.M)
 _GERMAN_ACCOUNT = re.compile(r"\d{8}/\d+")
 
