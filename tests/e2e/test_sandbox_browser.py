@@ -142,10 +142,10 @@ def _payment(http: httpx.Client, token: str) -> None:
                       "execution_date": datetime(2026, 3, 2).date(), "endtoend_id": "E2E-1"})
     headers = {**_headers(token), "PSU-IP-Address": "192.0.2.1", "Content-Type": "application/xml"}
     created = http.post("/v1/bulk-payments/pain.001-sepa-credit-transfers", content=sepa.export(), headers=headers)
-    assert created.json()["transactionStatus"] == "ACTC"
+    assert created.json()["transactionStatus"] == "RCVD"
     status_url = created.json()["_links"]["status"]["href"]
     report = http.get(status_url, headers={**_headers(token), "Accept": "application/xml"})
-    assert b"<GrpSts>ACTC</GrpSts>" in report.content
+    assert b"<GrpSts>RCVD</GrpSts>" in report.content
 
 
 def _every_error_row(http: httpx.Client) -> None:

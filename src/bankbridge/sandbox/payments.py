@@ -1,6 +1,7 @@
 """Payment batches over simulated time: ``RCVD → ACTC → ACSP → ACSC | PART``, or ``RJCT``.
 
-An accepted upload is ``ACTC`` at once (or ``RJCT``: ``FF01`` schema, ``DUPL`` message id
+An accepted upload is ``RCVD`` (received), and ``ACTC`` (accepted after the technical
+checks) once ``payment_validation_delay`` has passed; a refused one is ``RJCT`` at once (``FF01`` schema, ``DUPL`` message id
 seen before, ``AM18``/``AM10`` wrong count/sum, ``AC01`` unknown account). Items whose
 counterparty IBAN fails its check digits are rejected one by one (``AC01``): the others
 go on and the file ends ``PART`` instead of ``ACSC``; when no item is left, ``RJCT``. After
@@ -32,11 +33,11 @@ from bankbridge.sandbox.tables import Account, Consent, Customer, Payment
 
 CREDIT_LINE = Decimal("10000.00")
 """How far below zero a credit-transfer batch may take an account before ``AM04``."""
-OPEN = ("ACTC", "ACSP")
+OPEN = ("RCVD", "ACTC", "ACSP")
 
 
 def accept(session: Session, upload: pain.PaymentFile, reader: Reader, *, now: datetime, today: date) -> Payment:
-    """Store an uploaded file with its first status (``ACTC`` or ``RJCT``)."""
+    """Store an uploaded file with its first status (``RCVD`` or ``RJCT``)."""
     require_service(reader, "payments")
     consent = reader.consent
     reason, text = _rejection(session, upload, consent)
@@ -51,7 +52,7 @@ def accept(session: Session, upload: pain.PaymentFile, reader: Reader, *, now: d
         namespace=upload.version,
         consent_id=consent.id,
         account_id=None,
-        status="RJCT" if reason else "ACTC",
+        status="RJCT" if reason else "RCVD",
         reason=reason,
         reason_text=text,
         created_at=now,
@@ -117,7 +118,10 @@ def advance(session: Session, now: datetime, settings: SandboxSettings) -> None:
     """Move every open payment along to where the clock says it is."""
     today = bank_day(now, settings.timezone)
     for payment in session.scalars(select(Payment).where(Payment.status.in_(OPEN))):
-        signed = as_utc(payment.created_at) + timedelta(seconds=settings.payment_sign_delay)
+        created = as_utc(payment.created_at)
+        if payment.status == "RCVD" and now >= created + timedelta(seconds=settings.payment_validation_delay):
+            payment.status = "ACTC"
+        signed = created + timedelta(seconds=settings.payment_sign_delay)
         if payment.status == "ACTC" and now >= signed:
             payment.status = "ACSP"
         day = max(payment.execution_date, bank_day(signed, settings.timezone))

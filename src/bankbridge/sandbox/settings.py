@@ -37,5 +37,6 @@ class SandboxSettings:
     """The bank's day boundary (access counting, "today" for balances and payments)."""
     verify_signatures: bool = False
     """Require signed ``/v1`` requests (Digest, Signature, certificate header)."""
+    payment_validation_delay: int = 60
     payment_sign_delay: int = 3600
     """Seconds after upload before a valid batch moves from ``ACTC`` to ``ACSP``."""

@@ -56,8 +56,10 @@ def test_credit_transfers_move_from_accepted_to_settled_and_are_booked_as_one_en
     answer = bank.http.post(TRANSFERS, content=_transfers(10000, 2550), headers=headers)
     assert answer.status_code == 201
     created = answer.json()
-    assert created["transactionStatus"] == "ACTC"
+    assert created["transactionStatus"] == "RCVD"
     status_url = created["_links"]["status"]["href"]
+    assert bank.http.get(status_url, headers=bank.headers(token)).json() == {"transactionStatus": "RCVD"}
+    token = _later(bank, timedelta(minutes=2))
     assert bank.http.get(status_url, headers=bank.headers(token)).json() == {"transactionStatus": "ACTC"}
     token = _later(bank, timedelta(hours=1))
     assert bank.http.get(status_url, headers=bank.headers(token)).json() == {"transactionStatus": "ACSP"}
@@ -82,7 +84,7 @@ def test_direct_debits_by_multipart_booked_item_by_item(bank):
     del headers["Content-Type"]
     upload = {"file": ("dd.xml", _debits(1500, 2500), "application/xml")}
     answer = bank.http.post(DEBITS, files=upload, headers=headers)
-    assert answer.json()["transactionStatus"] == "ACTC"
+    assert answer.json()["transactionStatus"] == "RCVD"
     bank.http.post("/admin/clock", json={"advanceSeconds": 3 * 86400})
     booked = _booked(bank, _later(bank, timedelta(0)))
     assert [(e["transactionAmount"]["amount"], e["mandateId"], e["debtorName"]) for e in booked] == [
@@ -98,7 +100,7 @@ def test_rejections_with_reasons(bank):
     assert (schema["transactionStatus"], schema["tppMessages"][0]["code"]) == ("RJCT", "FF01")
     assert "ChrgBr" in schema["tppMessages"][0]["text"]
     once = _transfers(100)
-    assert bank.http.post(TRANSFERS, content=once, headers=headers).json()["transactionStatus"] == "ACTC"
+    assert bank.http.post(TRANSFERS, content=once, headers=headers).json()["transactionStatus"] == "RCVD"
     dupl = bank.http.post(TRANSFERS, content=once, headers=headers).json()
     assert dupl["tppMessages"][0]["code"] == "DUPL"
     wrong_sum = _transfers(100, 200).replace(b"<CtrlSum>3.00</CtrlSum>", b"<CtrlSum>4.00</CtrlSum>", 1)
@@ -106,7 +108,7 @@ def test_rejections_with_reasons(bank):
     foreign = _transfers(100, iban="NL91ABNA0417164300")
     assert bank.http.post(TRANSFERS, content=foreign, headers=headers).json()["tppMessages"][0]["code"] == "AC01"
     too_much = bank.http.post(TRANSFERS, content=_transfers(3_000_000), headers=headers).json()
-    assert too_much["transactionStatus"] == "ACTC"
+    assert too_much["transactionStatus"] == "RCVD"
     token = _later(bank, timedelta(days=2))
     status = bank.http.get(too_much["_links"]["status"]["href"], headers=bank.headers(token)).json()
     assert status == {"transactionStatus": "RJCT"}
@@ -150,7 +152,7 @@ def test_single_json_credit_transfer_is_booked_with_its_reference(bank):
     token, headers = _payer(bank)
     del headers["Content-Type"]
     created = bank.http.post(SINGLE, json=_single(), headers=headers).json()
-    assert created["transactionStatus"] == "ACTC"
+    assert created["transactionStatus"] == "RCVD"
     token = _later(bank, timedelta(hours=2))
     status = bank.http.get(f"{SINGLE}/{created['paymentId']}/status", headers=bank.headers(token)).json()
     assert status == {"transactionStatus": "ACSC"}
@@ -183,7 +185,7 @@ def test_single_payment_checks_its_fields(bank):
 def test_items_with_a_bad_iban_are_rejected_one_by_one_and_the_file_ends_partial(bank):
     token, headers = _payer(bank)
     created = bank.http.post(TRANSFERS, content=_transfers(1000, 2000, 4000, bad=1), headers=headers).json()
-    assert created["transactionStatus"] == "ACTC"
+    assert created["transactionStatus"] == "RCVD"
     token = _later(bank, timedelta(days=1, hours=1))
     status_url = created["_links"]["status"]["href"]
     assert bank.http.get(status_url, headers=bank.headers(token)).json() == {"transactionStatus": "PART"}
