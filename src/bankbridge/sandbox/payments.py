@@ -3,12 +3,13 @@
 An accepted upload is ``RCVD`` (received), and ``ACTC`` (accepted after the technical
 checks) once ``payment_validation_delay`` has passed; a refused one is ``RJCT`` at once
 (``FF01`` schema, ``DUPL`` message id seen before, ``AM18``/``AM10`` wrong count/sum,
-``AC01`` unknown account). Items whose counterparty IBAN fails its check digits are rejected one by one (``AC01``): the others
-go on and the file ends ``PART`` instead of ``ACSC``; when no item is left, ``RJCT``. After
-``payment_sign_delay`` it is signed (``ACSP``); on its execution date it is executed
-(``ACSC``) and booked on the account, as one batch entry or item by item (the customer's
-``batch_booking`` setting, or ``BtchBookg=false`` in the file) — or rejected ``AM04``
-when a credit transfer would take the account below the sandbox's credit line.
+``AC01`` unknown account). Items whose counterparty IBAN fails its check digits are
+rejected one by one (``AC01``): the others go on and the file ends ``PART`` instead of
+``ACSC``; when no item is left, ``RJCT``. After ``payment_sign_delay`` it is signed
+(``ACSP``); on its execution date it is executed (``ACSC``) and booked on the account,
+as one batch entry or item by item (the customer's ``batch_booking`` setting, or
+``BtchBookg=false`` in the file) — or rejected ``AM04`` when a credit transfer would take
+the account below the sandbox's credit line.
 """
 
 from __future__ import annotations
