@@ -11,7 +11,6 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, func, select, text, true, update
 
 from bankbridge.db import schema
-from bankbridge.errors import PermissionDenied
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import Journal, NewLines, StoredStatement
 from bankbridge.money import to_minor
@@ -148,27 +147,6 @@ class StatementRepository:
             bulk_insert(self.conn, schema.statement_lines, rows)
 
     # --- reads with access control (R-F2) ----------------------------------------
-
-    def statements(self, access: Access, *, administration: str | None = None) -> Iterator[dict[str, Any]]:
-        """Statements the caller may see, newest first."""
-        s = schema.statements
-        query = select(s).order_by(s.c.administration, s.c.journal, s.c.statement_date.desc())
-        query = query.where(access_clause(access, s.c.administration))
-        if administration is not None:
-            access.require(administration)
-            query = query.where(s.c.administration == administration)
-        for row in self.conn.execute(query):
-            yield dict(row._mapping)
-
-    def statement_lines(self, access: Access, statement_id: int) -> list[dict[str, Any]]:
-        """The lines of one statement; :class:`PermissionDenied` when the caller may not see it
-        (the same answer as for a statement that does not exist: nothing leaks)."""
-        s, li = schema.statements, schema.statement_lines
-        adm = self.conn.execute(select(s.c.administration).where(s.c.id == statement_id)).scalar_one_or_none()
-        if adm is None or not access.allows(adm):
-            raise PermissionDenied(f"no statement {statement_id}")
-        rows = self.conn.execute(select(li).where(li.c.statement_id == statement_id).order_by(li.c.position))
-        return [dict(r._mapping) for r in rows]
 
     def line_rows(self, access: Access, *, administration: str | None = None) -> Iterator[dict[str, Any]]:
         """Every line the caller may see, with its statement's fields (for exports)."""

@@ -50,12 +50,3 @@ def validate_bic(value: str) -> str:
         return str(BIC(text).compact)
     except SchwiftyException as exc:
         raise InvalidIdentifier(f"{value!r} is not a valid BIC: {exc}") from exc
-
-
-def is_valid_bic(value: str) -> bool:
-    """True when ``value`` is a valid BIC."""
-    try:
-        validate_bic(value)
-    except InvalidIdentifier:
-        return False
-    return True

@@ -9,7 +9,7 @@ that raise :class:`CellError`; the caller adds file, line and column.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -390,8 +390,3 @@ def decimals_allowed(amount: Decimal, currency: str) -> bool:
     """True when ``amount`` has no more decimals than ``currency`` allows."""
     exp = amount.as_tuple().exponent
     return isinstance(exp, int) and -exp <= exponent(currency)
-
-
-def ordered(spec: FileSpec, records: Iterable[Any]) -> list[Any]:
-    """Records sorted by their key (the order of a dump)."""
-    return sorted(records, key=lambda rec: key_of(spec, rec))

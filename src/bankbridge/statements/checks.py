@@ -23,7 +23,7 @@ def check_balance(statement: Statement) -> Diagnostic | None:
         return None
     assert statement.opening_balance is not None
     assert statement.closing_balance is not None
-    total = sum((line.amount for line in statement.lines), Decimal(0))
+    total = statement.closing_balance.amount - statement.opening_balance.amount - diff
     name = statement.statement_number or statement.statement_id or "?"
     return Diagnostic(
         code="balance_mismatch",

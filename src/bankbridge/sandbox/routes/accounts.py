@@ -56,6 +56,15 @@ def _attended(request: Request) -> bool:
     return "psu-ip-address" in request.headers
 
 
+def _count(
+    ctx: SandboxContext, session: Session, request: Request, reader: access.Reader, *, account_id: str, family: str
+) -> None:
+    """Count one read against the consent's access frequency (unattended reads only)."""
+    access.count_read(
+        session, reader.consent, account_id=account_id, family=family, today=ctx.today(), attended=_attended(request)
+    )
+
+
 @router.get("", summary="Accounts covered by the consent")
 def list_accounts(request: Request, with_balance: bool = Query(False, alias="withBalance")) -> Json:
     """``{"accounts": […]}``."""
@@ -64,9 +73,7 @@ def list_accounts(request: Request, with_balance: bool = Query(False, alias="wit
         reader = _reader(ctx, session, request)
         if with_balance:
             access.require_service(reader, "balances")
-        access.count_read(
-            session, reader.consent, account_id="*", family="accounts", today=ctx.today(), attended=_attended(request)
-        )
+        _count(ctx, session, request, reader, account_id="*", family="accounts")
         return {
             "accounts": [
                 account_json(a, _owner(session, a), _balances(ctx, session, a) if with_balance else None)
@@ -82,14 +89,7 @@ def read_account(account_id: str, request: Request, with_balance: bool = Query(F
     with ctx.store.unit() as session:
         reader = _reader(ctx, session, request)
         account = access.covered_account(session, reader, account_id, "balances" if with_balance else "accounts")
-        access.count_read(
-            session,
-            reader.consent,
-            account_id=account.id,
-            family="accounts",
-            today=ctx.today(),
-            attended=_attended(request),
-        )
+        _count(ctx, session, request, reader, account_id=account.id, family="accounts")
         balances = _balances(ctx, session, account) if with_balance else None
         return {"account": account_json(account, _owner(session, account), balances)}
 
@@ -101,14 +101,7 @@ def read_balances(account_id: str, request: Request) -> Json:
     with ctx.store.unit() as session:
         reader = _reader(ctx, session, request)
         account = access.covered_account(session, reader, account_id, "balances")
-        access.count_read(
-            session,
-            reader.consent,
-            account_id=account.id,
-            family="balances",
-            today=ctx.today(),
-            attended=_attended(request),
-        )
+        _count(ctx, session, request, reader, account_id=account.id, family="balances")
         return {"account": account_reference(account), "balances": _balances(ctx, session, account)}
 
 
@@ -171,14 +164,7 @@ def read_transactions(account_id: str, request: Request) -> Any:
         account = access.covered_account(session, reader, account_id, "transactions")
         report = _report(ctx, reader, params)
         if not params.get("pageKey"):
-            access.count_read(
-                session,
-                reader.consent,
-                account_id=account.id,
-                family="transactions",
-                today=ctx.today(),
-                attended=_attended(request),
-            )
+            _count(ctx, session, request, reader, account_id=account.id, family="transactions")
         if camt:
             days = export.daily_statements(session, account, report.date_from, report.date_to, kind="camt053")
             return Response(export.write(days, "camt053"), media_type="application/xml")
@@ -250,14 +236,7 @@ def read_transaction(account_id: str, transaction_id: str, request: Request) -> 
         entry = session.get(Entry, transaction_id)
         if entry is None or entry.account_id != account.id:
             raise BankProblem("RESOURCE_UNKNOWN", "No such transaction.", path="transactionId")
-        access.count_read(
-            session,
-            reader.consent,
-            account_id=account.id,
-            family="transactions",
-            today=ctx.today(),
-            attended=_attended(request),
-        )
+        _count(ctx, session, request, reader, account_id=account.id, family="transactions")
         after = bank.running_balances(session, account).get(entry.id)
         details: Any = entry_json(entry, account, after)
         return {"transactionsDetails": details}
