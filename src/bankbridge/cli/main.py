@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from bankbridge.cli import batches as batches_cli
 from bankbridge.cli import books as books_cli
 from bankbridge.cli import demo as demo_cli
 from bankbridge.cli import ledger as ledger_cli
@@ -37,6 +38,7 @@ app.command("undo")(books_cli.undo_)
 app.command("book")(books_cli.book_)
 app.command("code-from-line")(books_cli.code_from_line_)
 app.add_typer(books_cli.export_app, name="export")
+app.add_typer(batches_cli.app, name="batches")
 app.command("demo")(demo_cli.demo)
 
 

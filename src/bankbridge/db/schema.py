@@ -313,3 +313,53 @@ audit_log = Table(
     Column("detail", Text, nullable=False, default=""),
     Index("ix_audit_log_administration", "administration", "at"),
 )
+
+# --- payments in transit (R-C1, R-C2, R-D8) --------------------------------------------
+# A sent pain.001/pain.008 batch (one PmtInf) and its instructions. When registered, its
+# open items are settled against the in-transit GL account by ``entry_id``; a statement
+# line clears it whole (``sent_batches.cleared_line_id``) or item by item.
+
+sent_batches = Table(
+    "sent_batches",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("administration", Code, nullable=False),
+    Column("journal", Code, nullable=False),
+    Column("batch_id", String(35), nullable=False),
+    Column("message_id", String(35), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("batch_date", Date, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False, default="sent"),
+    Column("entry_id", Integer, ForeignKey("journal_entries.id")),
+    Column("cleared_line_id", Integer, ForeignKey("statement_lines.id")),
+    Column("source_file", Text, nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
+    UniqueConstraint("administration", "batch_id", name="uq_sent_batches_administration_batch_id"),
+    CheckConstraint("kind IN ('payment','direct_debit')", name="kind"),
+    CheckConstraint("status IN ('sent','cleared')", name="status"),
+    Index("ix_sent_batches_status", "administration", "status"),
+)
+
+sent_batch_items = Table(
+    "sent_batch_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("sent_batch_id", Integer, ForeignKey("sent_batches.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("end_to_end_id", String(35)),
+    Column("relation", Code),
+    Column("invoice_number", Code),
+    Column("amount_minor", BigInteger, nullable=False),
+    Column("counterparty_iban", String(34)),
+    Column("counterparty_name", Text),
+    Column("remittance", Text, nullable=False, default=""),
+    Column("evidence", Text, nullable=False, default=""),
+    Column("status", String(16), nullable=False, default="sent"),
+    Column("cleared_line_id", Integer, ForeignKey("statement_lines.id")),
+    UniqueConstraint("sent_batch_id", "position", name="uq_sent_batch_items_batch_position"),
+    CheckConstraint("status IN ('sent','cleared')", name="status"),
+    Index("ix_sent_batch_items_cleared_line", "cleared_line_id"),
+)

@@ -11,6 +11,7 @@ from typing import Self
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
+from bankbridge.db.batch_repo import BatchRepository
 from bankbridge.db.booking_repo import BookingRepository
 from bankbridge.db.engine import WRITER
 from bankbridge.db.ledger_repo import LedgerRepository
@@ -28,6 +29,7 @@ class SqlUnitOfWork:
         self._ledger: LedgerRepository | None = None
         self._statements: StatementRepository | None = None
         self._bookings: BookingRepository | None = None
+        self._batches: BatchRepository | None = None
 
     def __enter__(self) -> Self:
         self._conn = self.engine.connect()
@@ -37,6 +39,7 @@ class SqlUnitOfWork:
         self._ledger = LedgerRepository(self._conn)
         self._statements = StatementRepository(self._conn)
         self._bookings = BookingRepository(self._conn)
+        self._batches = BatchRepository(self._conn)
         return self
 
     def __exit__(
@@ -69,6 +72,11 @@ class SqlUnitOfWork:
     def bookings(self) -> BookingRepository:
         assert self._bookings is not None, "use the unit of work in a with block"
         return self._bookings
+
+    @property
+    def batches(self) -> BatchRepository:
+        assert self._batches is not None, "use the unit of work in a with block"
+        return self._batches
 
     @property
     def connection(self) -> Connection:

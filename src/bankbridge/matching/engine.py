@@ -145,6 +145,7 @@ def apply(ctx: LineContext, verdict: Verdict) -> Decision:
         (bank, *verdict.legs),
         verdict.settlements,
         new_bank_account=new_bank_account(ctx, verdict),
+        transit_used=verdict.transit_used,
     )
 
 

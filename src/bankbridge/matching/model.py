@@ -90,3 +90,6 @@ class Decision:
     settlements: tuple[Settlement, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     new_bank_account: RelationBankAccount | None = None
+    transit_used: tuple[tuple[str, str, int], ...] = ()
+    """Sent batch parts a booked line cleared: ``(administration, batch id, item index)``,
+    index ``-1`` for the whole batch (the caller marks them cleared)."""

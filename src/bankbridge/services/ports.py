@@ -9,8 +9,10 @@ from types import TracebackType
 from typing import Any, Protocol, Self
 
 from bankbridge.ledger.access import Access
+from bankbridge.ledger.lines import LineRecord
 from bankbridge.ledger.model import (
     Journal,
+    JournalEntry,
     LedgerBundle,
     NewLines,
     OpenItem,
@@ -20,7 +22,7 @@ from bankbridge.ledger.model import (
     TransactionCode,
 )
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
-from bankbridge.statements.model import StatementLine
+from bankbridge.payments.model import BatchStatus, SentBatch
 
 
 class LedgerStore(Protocol):
@@ -56,7 +58,8 @@ class StatementStore(Protocol):
 
     def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]: ...
 
-    def add_lines(self, target: NewLines, lines: Sequence[tuple[str, int, StatementLine]]) -> None: ...
+    def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
+        """Store prepared line records at positions ``first_position + 1 …``."""
 
 
 class BookingReader(Protocol):
@@ -101,6 +104,29 @@ class BookingStore(Protocol):
     def transaction_code_exists(self, code: TransactionCode) -> bool: ...
 
 
+class BatchStore(Protocol):
+    """Sent payment and direct-debit batches (payments in transit, R-C1/R-C2/R-D8)."""
+
+    def registered(self, administration: str, batch_id: str) -> str | None:
+        """The message id a batch id was registered from, or ``None``."""
+
+    def add(self, batch: SentBatch, entry: JournalEntry, *, now: datetime) -> int:
+        """Store a batch, its items and its journal entry (settlements lower open amounts)."""
+
+    def open_batches(self, administrations: set[str]) -> list[SentBatch]:
+        """Batches not cleared yet (items in position order, cleared ones marked)."""
+
+    def clear(self, line_id: int, administration: str, batch_id: str, position: int | None) -> None:
+        """Mark a whole batch (``position`` ``None``) or one item cleared by a statement line."""
+
+    def reopen(self, line_id: int) -> list[str]:
+        """Undo what ``line_id`` cleared; returns the batch ids reopened."""
+
+    def listing(
+        self, access: Access, *, administration: str | None = None, status: BatchStatus | None = None
+    ) -> list[SentBatch]: ...
+
+
 class Clock(Protocol):
     """Where the time comes from (never the wall clock directly)."""
 
@@ -118,6 +144,9 @@ class UnitOfWork(Protocol):
 
     @property
     def bookings(self) -> BookingStore: ...
+
+    @property
+    def batches(self) -> BatchStore: ...
 
     def __enter__(self) -> Self: ...
 

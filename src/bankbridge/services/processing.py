@@ -17,6 +17,7 @@ from bankbridge.matching import Books, Decision, LineInput
 from bankbridge.matching.context import BatchState
 from bankbridge.matching.engine import decide_line
 from bankbridge.money import format_amount
+from bankbridge.services import batches as sent_batches
 from bankbridge.services.ports import Clock, UnitOfWork
 
 CHUNK = 5000
@@ -98,6 +99,7 @@ def process(
         if not ids:
             return report
         bundle, items = uow.bookings.books(uow.bookings.administrations_of(ids))
+        sent = uow.batches.open_batches({a.code for a in bundle.administrations})
         books = Books.build(
             administrations=bundle.administrations,
             journals=bundle.journals,
@@ -107,8 +109,9 @@ def process(
             open_items=items,
             transaction_codes=bundle.transaction_codes,
             allocations=bundle.allocations,
+            in_transit=sent_batches.in_transit(sent),
         )
-        state = BatchState()
+        state = sent_batches.transit_state(sent)
         statements: set[int] = set()
         for start in range(0, len(ids), CHUNK):
             pending = uow.bookings.pending(ids[start : start + CHUNK])
@@ -145,6 +148,7 @@ def _process_chunk(
     clock: Clock,
 ) -> None:
     outcomes, bookings, accounts = [], [], []
+    cleared = []
     for p in pending:
         entry = LineInput(p.line_id, p.administration, p.journal, p.bank_bic, p.account_iban, p.currency, p.line)
         decision = decide_line(entry, books, state)
@@ -154,9 +158,12 @@ def _process_chunk(
             bookings.append(booking)
         if decision.new_bank_account is not None:
             accounts.append(decision.new_bank_account)
+        if decision.transit_used:
+            cleared.append((p.line_id, decision.transit_used))
         report.count(p.administration, decision)
     uow.bookings.save(outcomes, bookings, now=clock.now())
     uow.bookings.add_bank_accounts(accounts)
+    sent_batches.record_clearing(uow, cleared)
 
 
 def undo(
@@ -165,6 +172,7 @@ def undo(
     """Undo the processing of one line (R-G3): its entry reversed, settlements reopened."""
     with uow_factory() as uow:
         administration, statement_id = uow.bookings.undo_line(access, line_id, now=clock.now())
+        sent_batches.reopen(uow, line_id)
         uow.bookings.audit(
             [
                 {

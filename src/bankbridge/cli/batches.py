@@ -1,0 +1,103 @@
+"""``bankbridge batches``: register sent pain.001/pain.008 batches (payments in transit)
+and list them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bankbridge import bootstrap
+from bankbridge.cli.context import app_context
+from bankbridge.ledger.access import Access
+from bankbridge.money import format_amount
+from bankbridge.services.batches import RegisterOutcome, list_batches, register_files
+
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+PIPE_WIDTH = 250
+"""Tables written to a pipe or file are not squeezed to 80 columns (ids stay whole)."""
+
+
+def show(table: Table) -> None:
+    """Print a table: as wide as the terminal, or unsqueezed when piped."""
+    (out if out.is_terminal else Console(soft_wrap=True, width=PIPE_WIDTH)).print(table)
+
+
+app = typer.Typer(help="Payment and direct-debit batches sent to the bank (payments in transit).", no_args_is_help=True)
+
+
+class Status(StrEnum):
+    sent = "sent"
+    cleared = "cleared"
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="pain.001 (credit transfers) or pain.008 (direct debits) files.")],
+    administration: Annotated[
+        str | None, typer.Option("--administration", help="Refuse batches of any other administration.")
+    ] = None,
+) -> None:
+    """Register sent batches: settle their open items against the in-transit GL account,
+    so that the bank's report of them clears it (R-C1, R-C2, R-D8)."""
+    settings = app_context(ctx).settings()
+    outcomes = register_files(
+        files, bootstrap.uow_factory(settings, writer=True), bootstrap.SystemClock(), administration=administration
+    )
+    print_outcomes(outcomes)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+def print_outcomes(outcomes: list[RegisterOutcome]) -> None:
+    """Warnings and errors on stderr, one row per batch on stdout."""
+    table = Table("file", "batch", "administration", "journal", "kind", "items", "total", "status", box=None)
+    for o in outcomes:
+        for w in o.warnings:
+            err.print(f"warning: {w}", markup=False, highlight=False)
+        for b in o.batches:
+            status = "registered" if b.registered else "already registered"
+            kind = b.kind.replace("_", " ")
+            table.add_row(
+                o.source, b.batch_id, b.administration, b.journal, kind, str(b.items), format_amount(b.total), status
+            )
+    show(table)
+    for o in outcomes:
+        if o.error:
+            err.print(f"error: {o.error}", markup=False, highlight=False)
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="sent (in transit) or cleared.")] = None,
+) -> None:
+    """Registered batches: how many items are cleared, and the batch status."""
+    settings = app_context(ctx).settings()
+    batches = list_batches(
+        bootstrap.uow_factory(settings),
+        access=Access.everything(),
+        administration=administration,
+        status=None if status is None else status.value,
+    )
+    table = Table("administration", "journal", "batch", "kind", "date", "items cleared", "total", "status", box=None)
+    for b in batches:
+        cleared = sum(1 for i in b.items if i.status == "cleared")
+        table.add_row(
+            b.administration,
+            b.journal,
+            b.batch_id,
+            b.kind.replace("_", " "),
+            b.date.isoformat(),
+            f"{cleared}/{len(b.items)}",
+            format_amount(b.total),
+            b.status,
+        )
+    show(table)

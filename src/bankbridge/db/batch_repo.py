@@ -1,0 +1,228 @@
+"""Sent batches (payments in transit): stored with their items and the journal entry
+that settled their open items against the in-transit GL account; cleared by statement
+lines and reopened when such a line's booking is undone. The caller owns the transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
+
+from bankbridge.db import schema
+from bankbridge.db.statement_repo import access_clause
+from bankbridge.ledger.access import Access
+from bankbridge.ledger.model import JournalEntry
+from bankbridge.money import from_minor, to_minor
+from bankbridge.payments.model import BatchStatus, SentBatch, SentItem
+
+
+class BatchRepository:
+    """Reads and writes of sent batches on one connection."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def registered(self, administration: str, batch_id: str) -> str | None:
+        """The message id ``batch_id`` was registered from in ``administration``, or ``None``."""
+        b = schema.sent_batches
+        query = select(b.c.message_id).where(b.c.administration == administration, b.c.batch_id == batch_id)
+        found = self.conn.execute(query).scalar_one_or_none()
+        return None if found is None else str(found)
+
+    def add(self, batch: SentBatch, entry: JournalEntry, *, now: datetime) -> int:
+        """Store the batch, its items and its journal entry; settlements lower open amounts."""
+        entry_id = self._entry(entry)
+        b = schema.sent_batches
+        row = {
+            "administration": batch.administration,
+            "journal": batch.journal,
+            "batch_id": batch.batch_id,
+            "message_id": batch.message_id,
+            "kind": batch.kind,
+            "batch_date": batch.date,
+            "currency": batch.currency,
+            "total_minor": to_minor(batch.total, batch.currency),
+            "status": batch.status,
+            "entry_id": entry_id,
+            "cleared_line_id": None,
+            "source_file": batch.source_file,
+            "created_at": now,
+        }
+        batch_key = self._insert(b, row)
+        items = [_item_row(batch_key, batch.currency, i) for i in batch.items]
+        self.conn.execute(schema.sent_batch_items.insert(), items)
+        return batch_key
+
+    def _insert(self, table: Any, values: dict[str, Any]) -> int:
+        key = self.conn.execute(table.insert().values(**values)).inserted_primary_key
+        assert key is not None
+        return int(key[0])
+
+    def _entry(self, entry: JournalEntry) -> int:
+        e = schema.journal_entries
+        values = {
+            "administration": entry.administration,
+            "journal": entry.journal,
+            "voucher_number": entry.voucher_number,
+            "entry_date": entry.entry_date,
+            "currency": entry.currency,
+            "statement_line_id": None,
+            "description": entry.description,
+            "reversed_at": None,
+            "rule": "in_transit",
+        }
+        entry_id = self._insert(e, values)
+        cur = entry.currency
+        postings = [
+            {
+                "entry_id": entry_id,
+                "gl_account": p.gl_account,
+                "relation": p.relation,
+                "amount_minor": to_minor(p.amount, cur),
+                "allocations": "|".join(f"{a}={c}" for a, c in p.allocations),
+            }
+            for p in entry.postings
+        ]
+        self.conn.execute(schema.postings.insert(), postings)
+        settlements = [
+            {
+                "entry_id": entry_id,
+                "administration": entry.administration,
+                "invoice_number": s.invoice_number,
+                "relation": s.relation,
+                "amount_minor": to_minor(s.amount, cur),
+                "reopened": False,
+            }
+            for s in entry.settlements
+        ]
+        if settlements:
+            self.conn.execute(schema.settlements.insert(), settlements)
+            o = schema.open_items
+            lower = (
+                update(o)
+                .where(o.c.administration == bindparam("b_adm"), o.c.invoice_number == bindparam("b_inv"))
+                .values(amount_minor=o.c.amount_minor - bindparam("b_amount"))
+            )
+            self.conn.execute(
+                lower,
+                [
+                    {"b_adm": s["administration"], "b_inv": s["invoice_number"], "b_amount": s["amount_minor"]}
+                    for s in settlements
+                ],
+            )
+        return entry_id
+
+    def open_batches(self, administrations: set[str]) -> list[SentBatch]:
+        """Batches of ``administrations`` not cleared yet, with all their items."""
+        if not administrations:
+            return []
+        b = schema.sent_batches
+        return self._load(and_(b.c.administration.in_(sorted(administrations)), b.c.status == "sent"))
+
+    def listing(
+        self, access: Access, *, administration: str | None = None, status: BatchStatus | None = None
+    ) -> list[SentBatch]:
+        """Batches the caller may see, newest date first."""
+        b = schema.sent_batches
+        where = access_clause(access, b.c.administration)
+        if administration is not None:
+            access.require(administration)
+            where = and_(where, b.c.administration == administration)
+        if status is not None:
+            where = and_(where, b.c.status == status)
+        return self._load(where)
+
+    def _load(self, where: Any) -> list[SentBatch]:
+        b, i = schema.sent_batches, schema.sent_batch_items
+        rows = [dict(r._mapping) for r in self.conn.execute(select(b).where(where).order_by(b.c.id))]
+        items: dict[int, list[SentItem]] = {r["id"]: [] for r in rows}
+        currency = {r["id"]: r["currency"] for r in rows}
+        ids = list(items)
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            query = select(i).where(i.c.sent_batch_id.in_(chunk)).order_by(i.c.sent_batch_id, i.c.position)
+            for r in self.conn.execute(query):
+                items[r.sent_batch_id].append(_item(dict(r._mapping), currency[r.sent_batch_id]))
+        return [_batch(r, tuple(items[r["id"]])) for r in rows]
+
+    def clear(self, line_id: int, administration: str, batch_id: str, position: int | None) -> None:
+        """Mark the whole batch (``position`` ``None``) or one item as cleared by ``line_id``;
+        a batch whose items are all cleared is cleared too."""
+        b, i = schema.sent_batches, schema.sent_batch_items
+        key = self.conn.execute(
+            select(b.c.id).where(b.c.administration == administration, b.c.batch_id == batch_id)
+        ).scalar_one()
+        items = update(i).where(i.c.sent_batch_id == key, i.c.status == "sent")
+        if position is None:
+            self.conn.execute(items.values(status="cleared", cleared_line_id=line_id))
+            self.conn.execute(update(b).where(b.c.id == key).values(status="cleared", cleared_line_id=line_id))
+            return
+        self.conn.execute(items.where(i.c.position == position).values(status="cleared", cleared_line_id=line_id))
+        left = self.conn.execute(select(i.c.id).where(i.c.sent_batch_id == key, i.c.status == "sent")).first()
+        if left is None:
+            self.conn.execute(update(b).where(b.c.id == key).values(status="cleared"))
+
+    def reopen(self, line_id: int) -> list[str]:
+        """Reopen what ``line_id`` cleared (its booking was undone); the batch ids touched."""
+        b, i = schema.sent_batches, schema.sent_batch_items
+        keys = set(self.conn.execute(select(i.c.sent_batch_id).where(i.c.cleared_line_id == line_id)).scalars())
+        keys |= set(self.conn.execute(select(b.c.id).where(b.c.cleared_line_id == line_id)).scalars())
+        if not keys:
+            return []
+        self.conn.execute(update(i).where(i.c.cleared_line_id == line_id).values(status="sent", cleared_line_id=None))
+        touched = or_(b.c.id.in_(sorted(keys)), b.c.cleared_line_id == line_id)
+        self.conn.execute(update(b).where(touched).values(status="sent", cleared_line_id=None))
+        query = select(b.c.batch_id).where(b.c.id.in_(sorted(keys))).order_by(b.c.batch_id)
+        return [str(x) for x in self.conn.execute(query).scalars()]
+
+
+def _item_row(batch_key: int, currency: str, item: SentItem) -> dict[str, Any]:
+    return {
+        "sent_batch_id": batch_key,
+        "position": item.position,
+        "end_to_end_id": item.end_to_end_id,
+        "relation": item.relation,
+        "invoice_number": item.invoice_number,
+        "amount_minor": to_minor(item.amount, currency),
+        "counterparty_iban": item.counterparty_iban,
+        "counterparty_name": item.counterparty_name,
+        "remittance": item.remittance,
+        "evidence": item.evidence,
+        "status": item.status,
+        "cleared_line_id": item.cleared_line,
+    }
+
+
+def _item(row: dict[str, Any], currency: str) -> SentItem:
+    return SentItem(
+        position=row["position"],
+        end_to_end_id=row["end_to_end_id"],
+        relation=row["relation"],
+        invoice_number=row["invoice_number"],
+        amount=from_minor(row["amount_minor"], currency),
+        counterparty_iban=row["counterparty_iban"],
+        counterparty_name=row["counterparty_name"],
+        remittance=row["remittance"],
+        evidence=row["evidence"],
+        status=row["status"],
+        cleared_line=row["cleared_line_id"],
+    )
+
+
+def _batch(row: dict[str, Any], items: tuple[SentItem, ...]) -> SentBatch:
+    return SentBatch(
+        administration=row["administration"],
+        journal=row["journal"],
+        batch_id=row["batch_id"],
+        message_id=row["message_id"],
+        kind=row["kind"],
+        date=row["batch_date"],
+        currency=row["currency"],
+        total=from_minor(row["total_minor"], row["currency"]),
+        items=items,
+        status=row["status"],
+        cleared_line=row["cleared_line_id"],
+        source_file=row["source_file"],
+        id=row["id"],
+    )

@@ -1,0 +1,390 @@
+"""Payments in transit (R-C1, R-C2, R-D8): registering the batches we send, and what
+processing needs of them.
+
+:func:`register_batch` is the one entry point for a sent pain.001 / pain.008 message —
+the CLI calls it for a file (:func:`register_files`), the bank-API client after sending.
+Each ``PmtInf`` is routed by its account IBAN to the bank journal that owns it (as
+statements are, :class:`~bankbridge.services.importing.JournalRouter`); each instruction
+is identified by the matching engine itself (payment reference, IBAN, invoice numbers
+in the remittance text), as if the bank had reported it, so the same rules settle the
+same open items. The batch is then booked once on the bank journal: the relations'
+control accounts against the administration's in-transit GL account, the settlements
+lowering the open amounts. One message is one transaction: stored whole or not at all.
+A batch id registered before from the same message is skipped and reported.
+
+Processing passes the open batches to the engine (:func:`in_transit`,
+:func:`transit_state`), stores what a booked line cleared (:func:`record_clearing`) and
+reopens it when that booking is undone (:func:`reopen`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from bankbridge.errors import BankbridgeError, InputError, ParseError, UnknownAccount
+from bankbridge.ledger.access import Access
+from bankbridge.ledger.model import Administration, Journal, JournalEntry, Posting, Settlement
+from bankbridge.matching import Books, Decision, InTransitBatch, InTransitItem, LineInput
+from bankbridge.matching.context import BatchState
+from bankbridge.matching.engine import decide_line
+from bankbridge.money import format_amount
+from bankbridge.payments import pain
+from bankbridge.payments.model import (
+    BatchStatus,
+    PaymentBatch,
+    PaymentInstruction,
+    PaymentMessage,
+    SentBatch,
+    SentItem,
+)
+from bankbridge.services.importing import JournalRouter
+from bankbridge.services.ports import Clock, UnitOfWork
+from bankbridge.statements.model import Source, StatementLine
+
+WHOLE = -1
+"""The engine's item index for a whole batch."""
+RELATION_RULES = frozenset({"payment_reference", "iban", "invoice_number", "bsn"})
+_EARLIER = re.compile(r"line \d+ of this batch")
+
+
+@dataclass(slots=True)
+class BatchOutcome:
+    """One ``PmtInf``: registered now, or found registered before."""
+
+    batch_id: str
+    administration: str
+    journal: str
+    kind: str
+    total: Decimal
+    items: int
+    registered: bool
+
+
+@dataclass(slots=True)
+class RegisterOutcome:
+    """What happened to one message (file)."""
+
+    source: str
+    batches: list[BatchOutcome] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+
+
+def kind_words(kind: str) -> str:
+    """``direct-debit batch`` / ``payment batch``."""
+    return "direct-debit batch" if kind == "direct_debit" else "payment batch"
+
+
+def _located(message: str, source: Source | None, *, field: str | None = None) -> ParseError:
+    """An error pointing into the message (file, line, XML path, field)."""
+    src = source or Source("<message>")
+    return ParseError(message, file=src.file, line=src.line, path=src.path, field=field)
+
+
+def register_batch(
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    message: PaymentMessage,
+    *,
+    administration: str | None = None,
+    access: Access | None = None,
+    actor: str = "bankbridge",
+) -> RegisterOutcome:
+    """Register every batch of a sent message and book it on the in-transit account;
+    raises (and stores nothing) when any batch or instruction cannot be registered."""
+    source = message.source.file if message.source else "<message>"
+    outcome = RegisterOutcome(source)
+    with uow_factory() as uow:
+        registrar = _Registrar(uow, clock, access or Access.everything(), administration, outcome)
+        for batch in message.batches:
+            registrar.register(message, batch)
+        if registrar.audit:
+            uow.bookings.audit(
+                [
+                    {
+                        "at": clock.now(),
+                        "actor": actor,
+                        "administration": adm,
+                        "action": "register_batch",
+                        "subject": subject,
+                        "detail": source,
+                    }
+                    for adm, subject in registrar.audit
+                ]
+            )
+            uow.commit()
+    return outcome
+
+
+class _Registrar:
+    """Registers the batches of one message inside one unit of work."""
+
+    def __init__(
+        self, uow: UnitOfWork, clock: Clock, access: Access, administration: str | None, outcome: RegisterOutcome
+    ) -> None:
+        self.uow, self.clock, self.access, self.outcome = uow, clock, access, outcome
+        self.journals = uow.statements.journals()
+        self.router = JournalRouter(self.journals)
+        self.only = administration
+        self.state = BatchState()
+        self.books: dict[str, Books] = {}
+        self.audit: list[tuple[str, str]] = []
+        self.counter = 0
+        if administration is not None:
+            access.require(administration)
+            if administration not in {j.administration for j in self.journals}:
+                raise InputError(f"no administration {administration!r} with a bank journal")
+
+    def register(self, message: PaymentMessage, batch: PaymentBatch) -> None:
+        if len(batch.batch_id) > 35 or len(message.message_id) > 35:
+            raise _located("batch and message ids have at most 35 characters", batch.source, field="PmtInfId")
+        journal = self._journal(batch)
+        before = self.uow.batches.registered(journal.administration, batch.batch_id)
+        if before is not None:
+            if before != message.message_id:
+                raise _located(
+                    f"batch id {batch.batch_id} is registered already from message {before}",
+                    batch.source,
+                    field="PmtInfId",
+                )
+            self.outcome.batches.append(_outcome(batch, journal, registered=False))
+            self.outcome.warnings.append(
+                f"{self.outcome.source}: {kind_words(batch.kind)} {batch.batch_id} is registered already; "
+                "nothing changed"
+            )
+            return
+        books = self._books(journal.administration)
+        adm = books.administrations[journal.administration]
+        gl = self._in_transit_account(adm, batch)
+        items, entry = self._book(batch, journal, books, gl)
+        sent = SentBatch(
+            administration=journal.administration,
+            journal=journal.code,
+            batch_id=batch.batch_id,
+            message_id=message.message_id,
+            kind=batch.kind,
+            date=batch.date,
+            currency=journal.currency,
+            total=batch.total,
+            items=items,
+            source_file=self.outcome.source,
+        )
+        self.uow.batches.add(sent, entry, now=self.clock.now())
+        self.outcome.batches.append(_outcome(batch, journal, registered=True))
+        self.audit.append((journal.administration, f"{kind_words(batch.kind)} {batch.batch_id}"))
+        self._warn_mode(adm, batch)
+
+    def _journal(self, batch: PaymentBatch) -> Journal:
+        field = "DbtrAcct/Id/IBAN" if batch.kind == "payment" else "CdtrAcct/Id/IBAN"
+        try:
+            journal = self.router.route(batch.account_iban)
+        except UnknownAccount as exc:
+            raise _located(str(exc), batch.source, field=field) from None
+        if self.only is not None and journal.administration != self.only:
+            raise _located(
+                f"account {batch.account_iban} belongs to administration {journal.administration}, not {self.only}",
+                batch.source,
+                field=field,
+            )
+        self.access.require(journal.administration)
+        return journal
+
+    def _books(self, administration: str) -> Books:
+        if administration not in self.books:
+            bundle, items = self.uow.bookings.books({administration})
+            self.books[administration] = Books.build(
+                administrations=bundle.administrations,
+                journals=bundle.journals,
+                gl_accounts=bundle.gl_accounts,
+                relations=bundle.relations,
+                relation_bank_accounts=bundle.relation_bank_accounts,
+                open_items=items,
+            )
+        return self.books[administration]
+
+    def _in_transit_account(self, adm: Administration, batch: PaymentBatch) -> str:
+        gl = adm.in_transit_gl_account
+        if not gl:
+            raise _located(
+                f"administration {adm.code} has no in_transit_gl_account; set it in administrations.csv first",
+                batch.source,
+            )
+        try:
+            self.uow.bookings.require_gl_account(adm.code, gl)
+        except UnknownAccount as exc:
+            raise _located(f"in_transit_gl_account: {exc}", batch.source) from None
+        return gl
+
+    def _book(
+        self, batch: PaymentBatch, journal: Journal, books: Books, gl: str
+    ) -> tuple[tuple[SentItem, ...], JournalEntry]:
+        """Identify every instruction's open items; the batch's one journal entry."""
+        items: list[SentItem] = []
+        legs: list[Posting] = []
+        settlements: list[Settlement] = []
+        for position, instruction in enumerate(batch.items, start=1):
+            decision = self._identify(batch, instruction, journal, books)
+            legs.extend(decision.postings[1:])
+            settlements.extend(decision.settlements)
+            items.append(_sent_item(position, instruction, decision))
+        bank_total = batch.total if batch.kind == "direct_debit" else -batch.total
+        words = f"{kind_words(batch.kind)} {batch.batch_id}"
+        entry = JournalEntry(
+            administration=journal.administration,
+            journal=journal.code,
+            voucher_number=batch.batch_id,
+            entry_date=batch.date,
+            currency=journal.currency,
+            postings=(*legs, Posting(gl, bank_total)),
+            settlements=tuple(settlements),
+            description=f"{words} sent: {len(items)} items, {format_amount(batch.total)} "
+            f"on the in-transit account {gl}",
+        )
+        return tuple(items), entry
+
+    def _identify(
+        self, batch: PaymentBatch, instruction: PaymentInstruction, journal: Journal, books: Books
+    ) -> Decision:
+        """The engine's decision for the instruction as if the bank had reported it."""
+        if instruction.currency != journal.currency:
+            raise _located(
+                f"{instruction.currency} differs from the currency {journal.currency} of journal {journal.code}",
+                instruction.source,
+                field="InstdAmt",
+            )
+        self.counter += 1
+        amount = instruction.amount if batch.kind == "direct_debit" else -instruction.amount
+        line = StatementLine(
+            amount=amount,
+            booking_date=batch.date,
+            currency=instruction.currency,
+            counterparty_iban=instruction.counterparty_iban,
+            counterparty_name=instruction.counterparty_name,
+            end_to_end_id=instruction.end_to_end_id,
+            mandate_id=instruction.mandate_id,
+            payment_reference=instruction.reference,
+            description=instruction.remittance,
+        )
+        entry = LineInput(
+            self.counter, journal.administration, journal.code, journal.bic, journal.iban, journal.currency, line
+        )
+        decision = decide_line(entry, books, self.state)
+        if decision.status != "booked" or decision.rule not in RELATION_RULES or not decision.settlements:
+            raise _located(
+                f"cannot tell which open item this {'collection' if amount > 0 else 'payment'} settles: "
+                f"{_EARLIER.sub('an earlier instruction of this file', decision.evidence)}",
+                instruction.source,
+                field="RmtInf",
+            )
+        return decision
+
+    def _warn_mode(self, adm: Administration, batch: PaymentBatch) -> None:
+        per_item = adm.direct_debit_in_transit if batch.kind == "direct_debit" else adm.payments_in_transit
+        if batch.batch_booking is False and not per_item:
+            setting = "direct_debit_in_transit" if batch.kind == "direct_debit" else "payments_in_transit"
+            self.outcome.warnings.append(
+                f"{self.outcome.source}: {kind_words(batch.kind)} {batch.batch_id} asks the bank to book item by "
+                f"item (BtchBookg false), but {setting} is off for {adm.code}: its items will only be proposed"
+            )
+
+
+def _outcome(batch: PaymentBatch, journal: Journal, *, registered: bool) -> BatchOutcome:
+    return BatchOutcome(
+        batch.batch_id, journal.administration, journal.code, batch.kind, batch.total, len(batch.items), registered
+    )
+
+
+def _sent_item(position: int, instruction: PaymentInstruction, decision: Decision) -> SentItem:
+    numbers = [s.invoice_number for s in decision.settlements]
+    joined = ", ".join(numbers)
+    return SentItem(
+        position=position,
+        end_to_end_id=instruction.end_to_end_id,
+        relation=decision.settlements[0].relation,
+        invoice_number=joined if len(joined) <= 64 else numbers[0],
+        amount=instruction.amount,
+        counterparty_iban=instruction.counterparty_iban,
+        counterparty_name=instruction.counterparty_name,
+        remittance=instruction.remittance or instruction.reference or "",
+        evidence=decision.evidence,
+    )
+
+
+def register_files(
+    paths: Sequence[Path],
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    *,
+    administration: str | None = None,
+) -> list[RegisterOutcome]:
+    """Read and register each pain file in its own transaction; a failing file is
+    reported and the others go on."""
+    outcomes = []
+    for path in paths:
+        try:
+            message = pain.read(path.read_bytes(), source=str(path))
+            outcomes.append(register_batch(uow_factory, clock, message, administration=administration))
+        except OSError as exc:
+            outcomes.append(RegisterOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
+        except BankbridgeError as exc:
+            text = str(exc)
+            outcomes.append(RegisterOutcome(str(path), error=text if str(path) in text else f"{path}: {text}"))
+    return outcomes
+
+
+def list_batches(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    access: Access,
+    administration: str | None = None,
+    status: BatchStatus | None = None,
+) -> list[SentBatch]:
+    """Registered batches the caller may see."""
+    with uow_factory() as uow:
+        return uow.batches.listing(access, administration=administration, status=status)
+
+
+# --- what processing needs ----------------------------------------------------------
+
+
+def in_transit(batches: Sequence[SentBatch]) -> tuple[InTransitBatch, ...]:
+    """The open batches as the engine takes them (item index = position - 1)."""
+    return tuple(
+        InTransitBatch(
+            b.batch_id,
+            b.administration,
+            b.kind,
+            b.total,
+            tuple(InTransitItem(i.end_to_end_id, i.relation or "", i.invoice_number, i.amount) for i in b.items),
+        )
+        for b in batches
+    )
+
+
+def transit_state(batches: Sequence[SentBatch]) -> BatchState:
+    """A fresh engine state that knows the items cleared by earlier runs: they are not
+    cleared again, and their batch's total no longer clears as a whole."""
+    state = BatchState()
+    for b in batches:
+        done = {(b.administration, b.batch_id, i.position - 1) for i in b.items if i.status == "cleared"}
+        state.transit_used.update(done)
+        if done:
+            state.transit_touched.add((b.administration, b.batch_id))
+    return state
+
+
+def record_clearing(uow: UnitOfWork, cleared: Sequence[tuple[int, tuple[tuple[str, str, int], ...]]]) -> None:
+    """Store what booked lines cleared: ``(line id, decision.transit_used)``."""
+    for line_id, used in cleared:
+        for administration, batch_id, index in used:
+            position = None if index == WHOLE else index + 1
+            uow.batches.clear(line_id, administration, batch_id, position)
+
+
+def reopen(uow: UnitOfWork, line_id: int) -> list[str]:
+    """The booking of ``line_id`` was undone: what it cleared is in transit again."""
+    return uow.batches.reopen(line_id)
