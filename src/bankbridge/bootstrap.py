@@ -71,10 +71,14 @@ def _child_start(url: str) -> None:
     # untouched (workers end with os._exit, so nothing closes the inherited sockets).
     engine = make_engine(url)
     _CHILD["factory"] = lambda: SqlUnitOfWork(engine, writer=True)
+    # PostgreSQL: a journal's advisory lock is held until commit, so each statement is
+    # committed on its own (two workers never wait on each other's journals). SQLite has
+    # one write lock for everything: batches of statements, each inside a savepoint.
+    _CHILD["commit_every"] = 1 if engine.dialect.name == "postgresql" else None
 
 
 def _child_import(path: str) -> list[FileOutcome]:
-    report = import_files([Path(path)], _CHILD["factory"], SystemClock(), commit_every=1)
+    report = import_files([Path(path)], _CHILD["factory"], SystemClock(), commit_every=_CHILD["commit_every"])
     return report.files
 
 

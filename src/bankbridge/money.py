@@ -41,6 +41,7 @@ _EXPONENTS: dict[str, int] = {
 }
 
 ZERO = Decimal(0)
+_HUNDRED = Decimal(100)
 
 
 def exponent(currency: str) -> int:
@@ -50,6 +51,9 @@ def exponent(currency: str) -> int:
 
 def to_minor(amount: Decimal, currency: str) -> int:
     """``Decimal('12.34')`` in EUR → ``1234``. Refuses amounts finer than the currency allows."""
+    digits = amount.as_tuple().exponent
+    if isinstance(digits, int) and digits >= -2 and currency.upper() not in _EXPONENTS:
+        return int(amount * _HUNDRED)  # the common case, without the general path's checks
     scaled = amount.scaleb(exponent(currency))
     if scaled != scaled.to_integral_value():
         raise InputError(f"amount {amount} has more decimals than {currency} allows")

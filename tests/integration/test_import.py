@@ -4,17 +4,23 @@ file can come twice, raw lines kept, balance continuity warnings."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import select, update
 
 from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.migrate import alembic_config, upgrade
+from bankbridge.formats.registry import read
 from bankbridge.services.importing import ImportReport, import_bytes, import_files
 from bankbridge.services.ledger import load_bundle
+from bankbridge.statements.identity import basis
+from bankbridge.statements.model import StatementLine
 
 ACCOUNT = "NL44RABO0123456789"
 OTHER = "NL69INGB0123456789"
@@ -324,3 +330,45 @@ def test_two_workers_store_every_line_once(settings: Settings, tmp_path: Path) -
     assert sum(f.duplicates for f in report.files) == 12
     assert len(lines(settings)) == 6
     assert len(statements(settings)) == 3
+
+
+@pytest.mark.postgres
+def test_identity_starts_with_the_transaction_date(settings: Settings) -> None:
+    run(settings, TWO_DAYS)
+    got = lines(settings)
+    assert [str(row["identity"])[:8] for row in got] == ["20261102", "20261102", "20261102", "20261103"]
+    assert all(len(str(row["identity"])) == 64 for row in got)
+
+
+@pytest.mark.postgres
+def test_revision_0003_rewrites_identities_read_before(settings: Settings) -> None:
+    """Lines stored with full SHA-256 identities (revision 0002) are still duplicates after
+    the upgrade: 0003 keeps the digest and puts the date in front."""
+    run(settings, TWO_DAYS)
+    engine = engine_for(settings.database_url)
+    command.downgrade(alembic_config(engine), "0002")
+    li, s = schema.statement_lines, schema.statements
+    file_lines = tuple(li for r in read(TWO_DAYS, source="f") for st in r.result.statements for li in st.lines)
+    with engine.begin() as conn:
+        ids = conn.execute(
+            select(li.c.id).join(s, s.c.id == li.c.statement_id).order_by(s.c.statement_date, li.c.position)
+        ).scalars()
+        for line_id, old in zip(ids, _identities_of_revision_0002(file_lines), strict=True):
+            conn.execute(update(li).where(li.c.id == line_id).values(identity=old))
+    assert all(len(str(r["identity"])) == 64 and str(r["identity"])[:8] != "20261102" for r in lines(settings))
+    upgrade(engine)
+    assert [str(r["identity"])[:8] for r in lines(settings)] == ["20261102", "20261102", "20261102", "20261103"]
+    again = run(settings, TWO_DAYS)
+    assert sum(f.lines for f in again.files) == 0
+    assert sum(f.duplicates for f in again.files) == 4
+
+
+def _identities_of_revision_0002(statement_lines: tuple[StatementLine, ...]) -> list[str]:
+    """The full SHA-256 identities revision 0002 stored (count per basis within a day)."""
+    seen: dict[str, int] = {}
+    out = []
+    for line in statement_lines:
+        b = f"{line.booking_date}|{basis(ACCOUNT, line)}"
+        seen[b] = seen.get(b, 0) + 1
+        out.append(hashlib.sha256(f"{basis(ACCOUNT, line)}|{seen[b]}".encode()).hexdigest())
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -9,6 +11,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bankbridge.errors import ConfigurationError
+
+# Rows inserted at driver level (``insert_tuples``) carry dates as objects; SQLite gets them
+# as ISO text, as SQLAlchemy writes them (our own adapters: Python 3.12 deprecates the
+# default ones). Adapters are looked up by exact type, so both are registered.
+sqlite3.register_adapter(date, date.isoformat)
+sqlite3.register_adapter(datetime, datetime.isoformat)
 
 
 def normalise_url(url: str) -> str:
@@ -51,6 +59,7 @@ def _sqlite_begin(conn: Any) -> None:
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA page_size=8192")  # takes effect only when the file is new
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")

@@ -3,20 +3,20 @@ line inserts, and reads that always take the caller's :class:`Access` (R-F2)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, func, select, text, true, update
+from sqlalchemy import Connection, Table, and_, bindparam, func, select, text, true, update
 
 from bankbridge.db import schema
 from bankbridge.ledger.access import Access
+from bankbridge.ledger.lines import LINE_COLUMNS, LineRecord
 from bankbridge.ledger.model import Journal, NewLines, StoredStatement
-from bankbridge.money import to_minor
-from bankbridge.statements.model import StatementLine
 
 LOOKUP_CHUNK = 500
+_LINE_HEAD = ("statement_id", "account_iban", "source_file", "status", "candidates", "position")
+_LINE_INSERT_COLUMNS = _LINE_HEAD + LINE_COLUMNS
 
 
 def _journal(row: Any) -> Journal:
@@ -25,39 +25,31 @@ def _journal(row: Any) -> Journal:
     return Journal(**data)
 
 
-def line_detail(line: StatementLine) -> str:
-    """The fields of a line without their own column, as JSON (items of a batch included)."""
+def _journal_key(journal: Journal) -> dict[str, Any]:
+    return {"administration_": journal.administration, "journal_": journal.code}
 
-    def item(li: StatementLine) -> dict[str, Any]:
-        return {
-            "amount": str(li.amount),
-            "booking_date": li.booking_date and li.booking_date.isoformat(),
-            "counterparty_iban": li.counterparty_iban,
-            "counterparty_name": li.counterparty_name,
-            "counterparty_bic": li.counterparty_bic,
-            "end_to_end_id": li.end_to_end_id,
-            "payment_reference": li.payment_reference,
-            "description": li.description,
-            "bank_reference": li.bank_reference,
-            "mandate_id": li.mandate_id,
-        }
 
-    detail: dict[str, Any] = {
-        "customer_reference": line.customer_reference,
-        "payment_reference_type": line.payment_reference_type,
-        "creditor_id": line.creditor_id,
-        "return_reason": line.return_reason,
-        "batch_id": line.batch_id,
-        "batch_count": line.batch_count,
-        "charges": None if line.charges is None else str(line.charges),
-        "ultimate_debtor": line.ultimate_debtor,
-        "ultimate_creditor": line.ultimate_creditor,
-        "reversal": line.reversal or None,
-        "detail_lines": list(line.detail_lines) or None,
-        "extra": dict(line.extra) or None,
-        "items": [item(li) for li in line.items] or None,
-    }
-    return json.dumps({k: v for k, v in detail.items() if v is not None}, ensure_ascii=False, sort_keys=True)
+_S, _L, _J = schema.statements, schema.statement_lines, schema.journals
+_OF_JOURNAL = (_S.c.administration == bindparam("administration_"), _S.c.journal == bindparam("journal_"))
+_LAST_POSITION = select(func.coalesce(func.max(_L.c.position), 0)).where(_L.c.statement_id == _S.c.id)
+_DAILY = select(
+    _S.c.id, _S.c.status, _S.c.closing_minor, _S.c.warnings, _LAST_POSITION.scalar_subquery().label("last")
+).where(*_OF_JOURNAL, _S.c.statement_date == bindparam("day"))
+_PREVIOUS = (
+    select(_S.c.statement_date, _S.c.closing_minor)
+    .where(*_OF_JOURNAL, _S.c.statement_date < bindparam("day"))
+    .order_by(_S.c.statement_date.desc())
+    .limit(1)
+)
+_NEXT_VOUCHER = (
+    update(_J)
+    .where(_J.c.administration == bindparam("administration_"), _J.c.code == bindparam("journal_"))
+    .values(voucher_counter=_J.c.voucher_counter + 1)
+    .returning(_J.c.voucher_counter)
+)
+_CREATE = _S.insert().returning(_S.c.id)
+_UPDATE = update(_S).where(_S.c.id == bindparam("statement_id_"))
+_ADD_RAW = schema.raw_records.insert()
 
 
 class StatementRepository:
@@ -80,21 +72,14 @@ class StatementRepository:
 
     def next_voucher(self, journal: Journal) -> int:
         """Raise the journal's voucher counter by one and return the new value (R-A4)."""
-        j = schema.journals
-        where = and_(j.c.administration == journal.administration, j.c.code == journal.code)
-        stmt = update(j).where(where).values(voucher_counter=j.c.voucher_counter + 1).returning(j.c.voucher_counter)
-        return int(self.conn.execute(stmt).scalar_one())
+        return int(self.conn.execute(_NEXT_VOUCHER, _journal_key(journal)).scalar_one())
 
     # --- daily statements ----------------------------------------------------------
+    # The statements below are built once (module level), so SQLAlchemy compiles each
+    # once and a call costs only its execution: import runs them for every daily statement.
 
     def daily_statement(self, journal: Journal, day: date) -> StoredStatement | None:
-        s, li = schema.statements, schema.statement_lines
-        last = select(func.coalesce(func.max(li.c.position), 0)).where(li.c.statement_id == s.c.id).scalar_subquery()
-        row = self.conn.execute(
-            select(s.c.id, s.c.status, s.c.closing_minor, s.c.warnings, last.label("last")).where(
-                s.c.administration == journal.administration, s.c.journal == journal.code, s.c.statement_date == day
-            )
-        ).first()
+        row = self.conn.execute(_DAILY, {**_journal_key(journal), "day": day}).first()
         if row is None:
             return None
         return StoredStatement(
@@ -103,28 +88,18 @@ class StatementRepository:
 
     def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None:
         """Date and closing balance of the journal's last statement before ``day``."""
-        s = schema.statements
-        row = self.conn.execute(
-            select(s.c.statement_date, s.c.closing_minor)
-            .where(s.c.administration == journal.administration, s.c.journal == journal.code, s.c.statement_date < day)
-            .order_by(s.c.statement_date.desc())
-            .limit(1)
-        ).first()
+        row = self.conn.execute(_PREVIOUS, {**_journal_key(journal), "day": day}).first()
         return None if row is None else (row.statement_date, row.closing_minor)
 
     def create_statement(self, values: dict[str, Any]) -> int:
-        result = self.conn.execute(schema.statements.insert().values(**values).returning(schema.statements.c.id))
-        return int(result.scalar_one())
+        return int(self.conn.execute(_CREATE, values).scalar_one())
 
     def update_statement(self, statement_id: int, values: dict[str, Any]) -> None:
-        self.conn.execute(update(schema.statements).where(schema.statements.c.id == statement_id).values(**values))
+        self.conn.execute(_UPDATE, {**values, "statement_id_": statement_id})
 
     def add_raw(self, statement_id: int, source_file: str, text: str, source_line: int | None) -> None:
-        self.conn.execute(
-            schema.raw_records.insert().values(
-                statement_id=statement_id, source_file=source_file, text=text, source_line=source_line
-            )
-        )
+        values = {"statement_id": statement_id, "source_file": source_file, "text": text, "source_line": source_line}
+        self.conn.execute(_ADD_RAW, values)
 
     # --- lines ---------------------------------------------------------------------
 
@@ -140,11 +115,14 @@ class StatementRepository:
             found.update(r.identity for r in rows)
         return found
 
-    def add_lines(self, target: NewLines, lines: Sequence[tuple[str, int, StatementLine]]) -> None:
-        """Insert lines ``(identity, position, line)`` in bulk (executemany, no ORM objects)."""
-        if lines:
-            rows = [line_row(target, identity, position, line) for identity, position, line in lines]
-            bulk_insert(self.conn, schema.statement_lines, rows)
+    def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
+        """Insert the prepared ``records`` at positions ``first_position + 1 …`` in bulk
+        (driver level: ``executemany`` or ``COPY``; no ORM objects, no per-row SQLAlchemy)."""
+        if not records:
+            return
+        head = (target.statement_id, target.account_iban, target.source_file, "open", "[]")
+        rows = [(*head, position, *record) for position, record in enumerate(records, start=first_position + 1)]
+        insert_tuples(self.conn, schema.statement_lines.name, _LINE_INSERT_COLUMNS, rows)
 
     # --- reads with access control (R-F2) ----------------------------------------
 
@@ -207,39 +185,6 @@ def entries_by_line(conn: Connection, line_ids: Sequence[int]) -> dict[int, dict
     return out
 
 
-def line_row(target: NewLines, identity: str, position: int, line: StatementLine) -> dict[str, Any]:
-    """The table row of a new statement line."""
-    return {
-        "statement_id": target.statement_id,
-        "account_iban": target.account_iban,
-        "identity": identity,
-        "position": position,
-        "booking_date": line.booking_date,
-        "value_date": line.value_date,
-        "amount_minor": to_minor(line.amount, target.currency),
-        "currency": line.currency or target.currency,
-        "counterparty_iban": line.counterparty_iban,
-        "counterparty_bic": line.counterparty_bic,
-        "counterparty_name": line.counterparty_name,
-        "bank_reference": line.bank_reference,
-        "end_to_end_id": line.end_to_end_id,
-        "mandate_id": line.mandate_id,
-        "payment_reference": line.payment_reference,
-        "description": line.description,
-        "bank_code": line.bank_code,
-        "iso_code": line.iso_code,
-        "detail": line_detail(line),
-        "raw": line.raw,
-        "source_file": target.source_file,
-        "source_line": line.source.line if line.source else None,
-        "status": "open",
-        "rule": None,
-        "evidence": None,
-        "score": None,
-        "candidates": "[]",
-    }
-
-
 def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     chunk: list[dict[str, Any]] = []
     for row in rows:
@@ -252,26 +197,28 @@ def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str
 
 
 def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert many rows given as dicts (the keys of the first row name the columns)."""
+    columns = tuple(c.name for c in table.columns if c.name in rows[0])
+    insert_tuples(conn, table.name, columns, [tuple(row[c] for c in columns) for row in rows])
+
+
+def insert_tuples(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert many rows at driver level: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
 
     SQLAlchemy's per-row parameter processing costs more than the database's own work at
     this volume (see bench/import_bench.py); the rows go in the caller's transaction.
+    Dates reach SQLite as ISO text through the adapter :mod:`bankbridge.db.engine` registers.
     """
-    columns = [c.name for c in table.columns if c.name in rows[0]]
     raw = conn.connection.driver_connection
     assert raw is not None
+    names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
-        with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        with raw.cursor() as cur, cur.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row([row[c] for c in columns])
+                copy.write_row(row)
         return
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608 - names from our schema
-    raw.executemany(sql, [tuple(_sqlite_value(row[c]) for c in columns) for row in rows])
-
-
-def _sqlite_value(value: Any) -> Any:
-    # SQLAlchemy stores SQLite dates as ISO text; do the same without the deprecated adapter.
-    return value.isoformat() if isinstance(value, date) else value
+    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608 - names from our schema
+    raw.executemany(sql, rows)
 
 
 def access_clause(access: Access, column: Any) -> Any:

@@ -19,6 +19,7 @@ from pathlib import Path
 from bankbridge.errors import BankbridgeError, InputError, ParseError, UnknownAccount
 from bankbridge.formats.registry import read
 from bankbridge.identifiers.iban import looks_like_iban
+from bankbridge.ledger.lines import LineRecord, line_record
 from bankbridge.ledger.model import Journal, NewLines, StatementStatus, StoredStatement
 from bankbridge.money import format_amount, from_minor, to_minor
 from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
@@ -125,6 +126,47 @@ def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit()).lstrip("0")
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedDay:
+    """One day of a statement with its lines' identities and stored records, computed
+    before any database work."""
+
+    day: Day
+    identities: list[str]
+    records: list[LineRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedStatement:
+    """A statement routed to its journal and split into prepared days."""
+
+    journal: Journal
+    statement: Statement
+    days: list[PreparedDay]
+
+    @property
+    def lines(self) -> int:
+        return sum(len(d.records) for d in self.days)
+
+
+def prepare(journal: Journal, statement: Statement) -> PreparedStatement:
+    """Everything about ``statement`` that needs no database: the currency check, the
+    split into days, identities and records. Raises :class:`InputError` for a statement
+    that cannot go into ``journal``."""
+    currency = journal.currency
+    if statement.currency and statement.currency != currency:
+        raise InputError(
+            f"statement of {statement.account} is in {statement.currency}, journal "
+            f"{journal.code} of {journal.administration} in {currency}"
+        )
+    prepared = []
+    for day in days(statement):
+        ids = identities(journal.iban, day.lines)
+        records = [line_record(ident, line, currency) for ident, line in zip(ids, day.lines, strict=True)]
+        prepared.append(PreparedDay(day, ids, records))
+    return PreparedStatement(journal, statement, prepared)
+
+
 def add_transactions(
     store: StatementStore,
     journal: Journal,
@@ -134,36 +176,32 @@ def add_transactions(
     clock: Clock,
 ) -> list[DayOutcome]:
     """Add the lines of ``statement`` to the daily statements of ``journal`` (R-E8)."""
-    currency = journal.currency
-    if statement.currency and statement.currency != currency:
-        raise InputError(
-            f"statement of {statement.account} is in {statement.currency}, journal "
-            f"{journal.code} of {journal.administration} in {currency}"
-        )
-    all_days = days(statement)
-    single_day = len(all_days) == 1
-    return [
-        _add_day(store, journal, statement, day, source=source, clock=clock, single_day=single_day) for day in all_days
-    ]
+    return add_prepared(store, prepare(journal, statement), source=source, clock=clock)
+
+
+def add_prepared(store: StatementStore, prepared: PreparedStatement, *, source: str, clock: Clock) -> list[DayOutcome]:
+    """Store a prepared statement: per day, create the daily statement or append to it,
+    skipping the lines stored before."""
+    single_day = len(prepared.days) == 1
+    return [_add_day(store, prepared, day, source=source, clock=clock, single_day=single_day) for day in prepared.days]
 
 
 def _add_day(
     store: StatementStore,
-    journal: Journal,
-    statement: Statement,
-    day: Day,
+    prepared: PreparedStatement,
+    pday: PreparedDay,
     *,
     source: str,
     clock: Clock,
     single_day: bool,
 ) -> DayOutcome:
-    ids = identities(journal.iban, day.lines)
+    journal, day = prepared.journal, pday.day
     existing = store.daily_statement(journal, day.date)
     # A line is stored in the daily statement of its own date, so a day without a
     # statement holds no line read before — unless a line had no date of its own.
     first_time = existing is None and all(line_date(line) is not None for line in day.lines)
-    known = set() if first_time else store.existing_identities(journal.iban, ids)
-    fresh = [(ident, line) for ident, line in zip(ids, day.lines, strict=True) if ident not in known]
+    known = set() if first_time else store.existing_identities(journal.iban, pday.identities)
+    fresh = [k for k, ident in enumerate(pday.identities) if ident not in known]
     duplicates = len(day.lines) - len(fresh)
     if not fresh:
         return DayOutcome(
@@ -176,18 +214,16 @@ def _add_day(
             journal.auto_process,
         )
     now = clock.now()
-    added = sum((line.amount for _, line in fresh), Decimal(0))
+    added = sum((day.lines[k].amount for k in fresh), Decimal(0))
     if existing is None:
-        stmt_id = _create(store, journal, statement, day, added, source=source, now=now, single_day=single_day)
+        stmt_id = _create(store, journal, prepared.statement, day, added, source=source, now=now, single_day=single_day)
         position = 0
     else:
         stmt_id = existing.id
         position = existing.last_position
         _append(store, journal, existing, added, now=now)
-    store.add_lines(
-        NewLines(stmt_id, journal.iban, journal.currency, source),
-        [(ident, position + n, line) for n, (ident, line) in enumerate(fresh, start=1)],
-    )
+    records = pday.records if duplicates == 0 else [pday.records[k] for k in fresh]
+    store.add_lines(NewLines(stmt_id, journal.iban, journal.currency, source), position, records)
     return DayOutcome(
         stmt_id, journal.administration, journal.code, existing is None, len(fresh), duplicates, journal.auto_process
     )
@@ -280,6 +316,7 @@ def import_files(
 ) -> ImportReport:
     """Import every file; a failing file or statement is reported, the others go on."""
     report = ImportReport()
+    router = read_router(uow_factory)
     for path in paths:
         try:
             data = path.read_bytes()
@@ -287,12 +324,20 @@ def import_files(
             report.files.append(FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
             continue
         report.files.extend(
-            import_bytes(data, source=str(path), uow_factory=uow_factory, clock=clock, commit_every=commit_every)
+            import_bytes(
+                data, source=str(path), uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
+            )
         )
         if on_statement:
             on_statement(report.files[-1])
     finish_import(report, uow_factory)
     return report
+
+
+def read_router(uow_factory: Callable[[], UnitOfWork]) -> JournalRouter:
+    """A router over the bank journals as they are now."""
+    with uow_factory() as uow:
+        return JournalRouter(uow.statements.journals())
 
 
 def finish_import(report: ImportReport, uow_factory: Callable[[], UnitOfWork]) -> None:
@@ -304,8 +349,9 @@ def finish_import(report: ImportReport, uow_factory: Callable[[], UnitOfWork]) -
 
 
 COMMIT_EVERY_LINES = 10_000
-"""Lines stored before a commit: each statement is all-or-nothing (a savepoint), and a
-crash loses at most the statements since the last commit, which a rerun adds."""
+"""Lines prepared before they are stored and committed: each statement is all-or-nothing
+(a savepoint), and a crash loses at most the statements since the last commit, which a
+rerun adds. The database's write lock is held only while a batch is stored."""
 
 
 def import_bytes(
@@ -315,54 +361,81 @@ def import_bytes(
     uow_factory: Callable[[], UnitOfWork],
     clock: Clock,
     commit_every: int | None = None,
+    router: JournalRouter | None = None,
 ) -> list[FileOutcome]:
-    """Parse and import one file's bytes (a zip gives one outcome per member); commit
-    every ``commit_every`` lines (default :data:`COMMIT_EVERY_LINES`; 1: every statement)."""
+    """Parse and import one file's bytes (a zip gives one outcome per member). Statements
+    are prepared (routed, split into days, identities and records made) outside any
+    transaction, then stored and committed in batches of ``commit_every`` lines (default
+    :data:`COMMIT_EVERY_LINES`; 1: every statement on its own)."""
     try:
         parsed = read(data, source=source)
     except ParseError as exc:
         return [FileOutcome(source, error=str(exc))]
-    outcomes = []
-    with uow_factory() as uow:
-        router = JournalRouter(uow.statements.journals())
-        pending = 0
-        for result in parsed:
-            outcome = FileOutcome(result.source)
-            outcome.warnings.extend(d.message for d in result.result.diagnostics)
-            for statement in result.result.statements:
-                pending += _import_statement(statement, outcome, uow=uow, router=router, clock=clock)
-                if pending >= (commit_every or COMMIT_EVERY_LINES):
-                    uow.commit()
-                    pending = 0
-            outcomes.append(outcome)
-        uow.commit()
+    router = router or read_router(uow_factory)
+    limit = commit_every or COMMIT_EVERY_LINES
+    outcomes: list[FileOutcome] = []
+    batch: list[tuple[PreparedStatement, FileOutcome]] = []
+    pending = 0
+    for result in parsed:
+        outcome = FileOutcome(result.source)
+        outcome.warnings.extend(d.message for d in result.result.diagnostics)
+        outcomes.append(outcome)
+        for statement in result.result.statements:
+            prepared = _prepare_statement(statement, outcome, router)
+            if prepared is None:
+                continue
+            batch.append((prepared, outcome))
+            pending += prepared.lines
+            if pending >= limit:
+                _store_batch(batch, uow_factory, clock)
+                batch, pending = [], 0
+    _store_batch(batch, uow_factory, clock)
     return outcomes
 
 
-def _import_statement(
-    statement: Statement, outcome: FileOutcome, *, uow: UnitOfWork, router: JournalRouter, clock: Clock
-) -> int:
-    """Import one statement inside a savepoint; returns the number of lines added."""
+def _prepare_statement(statement: Statement, outcome: FileOutcome, router: JournalRouter) -> PreparedStatement | None:
+    """Route and prepare one statement; a statement that cannot go in is reported."""
     if not statement.lines:
-        return 0
+        return None
     diagnostic = check_balance(statement)
     if diagnostic and diagnostic.message not in outcome.warnings:
         outcome.warnings.append(diagnostic.message)
     try:
-        journal = router.route(statement.account)
-        with uow.savepoint():
-            uow.statements.lock_journal(journal)
-            day_outcomes = add_transactions(uow.statements, journal, statement, source=outcome.source, clock=clock)
+        return prepare(router.route(statement.account), statement)
     except BankbridgeError as exc:
-        message = f"{outcome.source}: {exc}"
-        if outcome.error is None:
-            outcome.error = message
-        elif message not in outcome.error.split("\n"):
-            outcome.error += f"\n{message}"
-        return 0
+        _report_error(outcome, exc)
+        return None
+
+
+def _store_batch(
+    batch: Sequence[tuple[PreparedStatement, FileOutcome]], uow_factory: Callable[[], UnitOfWork], clock: Clock
+) -> None:
+    """Store prepared statements in one transaction, each inside its own savepoint."""
+    if not batch:
+        return
+    with uow_factory() as uow:
+        for prepared, outcome in batch:
+            _store_statement(prepared, outcome, uow=uow, clock=clock)
+        uow.commit()
+
+
+def _store_statement(prepared: PreparedStatement, outcome: FileOutcome, *, uow: UnitOfWork, clock: Clock) -> None:
+    try:
+        with uow.savepoint():
+            uow.statements.lock_journal(prepared.journal)
+            day_outcomes = add_prepared(uow.statements, prepared, source=outcome.source, clock=clock)
+    except BankbridgeError as exc:
+        _report_error(outcome, exc)
+        return
     outcome.statements += 1
     outcome.days.extend(day_outcomes)
-    added = sum(d.added for d in day_outcomes)
-    outcome.lines += added
+    outcome.lines += sum(d.added for d in day_outcomes)
     outcome.duplicates += sum(d.duplicates for d in day_outcomes)
-    return added
+
+
+def _report_error(outcome: FileOutcome, exc: BankbridgeError) -> None:
+    message = f"{outcome.source}: {exc}"
+    if outcome.error is None:
+        outcome.error = message
+    elif message not in outcome.error.split("\n"):
+        outcome.error += f"\n{message}"

@@ -15,7 +15,11 @@ The rule, written once:
   the same day read again (an overlapping file, the final statement after an intraday
   report, a second API fetch) gives the same identities and is skipped.
 
-The identity is a SHA-256 hex digest, unique per account in the database.
+The identity is the line's transaction date as ``YYYYMMDD`` (``00000000`` when the line
+has none) followed by the first 56 hex digits (224 bits) of the SHA-256 digest of the
+basis and the count: 64 characters, unique per account in the database. The date in
+front keeps the lines of one day side by side in the database's unique index, so storing
+a day touches a few index pages instead of one page per line.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from datetime import date
 from bankbridge.money import format_amount
 from bankbridge.statements.model import StatementLine
 
+NO_DATE = "00000000"
+DIGEST_CHARS = 56
 PLACEHOLDER_REFERENCES = frozenset({"", "NONREF", "NOTPROVIDED", "NOT PROVIDED", "NONE", "N/A", "NA"})
 
 
@@ -72,5 +78,7 @@ def identities(account: str, lines: Sequence[StatementLine]) -> list[str]:
     for line in lines:
         b = basis(account, line)
         seen[b] += 1
-        out.append(hashlib.sha256(f"{b}|{seen[b]}".encode()).hexdigest())
+        day = line_date(line)
+        prefix = day.isoformat().replace("-", "") if day else NO_DATE
+        out.append(prefix + hashlib.sha256(f"{b}|{seen[b]}".encode()).hexdigest()[:DIGEST_CHARS])
     return out
