@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +20,21 @@ from bankbridge.db.migrate import current_revision, head_revision, upgrade
 from bankbridge.db.uow import SqlUnitOfWork
 from bankbridge.errors import ConfigurationError
 from bankbridge.services.importing import FileOutcome, ImportReport, finish_import, import_files
+
+
+@contextmanager
+def batch_run() -> Iterator[None]:
+    """For the bulk commands (processing, ledger load): the cycle collector runs far
+    less often. They build millions of objects that hold no reference cycles (lines,
+    records, open items and their indexes), and with the default thresholds the collector
+    walks all of them again every few thousand allocations: a third of processing's time
+    (bench/results/quality.md). Cycles are still collected, and the thresholds come back."""
+    thresholds = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 1000)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 @lru_cache(maxsize=8)

@@ -62,8 +62,7 @@ def to_minor(amount: Decimal, currency: str) -> int:
 
 def from_minor(minor: int, currency: str) -> Decimal:
     """``1234`` in EUR → ``Decimal('12.34')`` (always with the currency's number of decimals)."""
-    exp = exponent(currency)
-    return Decimal(minor).scaleb(-exp).quantize(Decimal(1).scaleb(-exp))
+    return Decimal(minor).scaleb(-exponent(currency))  # an integer keeps its digits: 1200 → 12.00
 
 
 def quantize(amount: Decimal, currency: str) -> Decimal:

@@ -51,7 +51,10 @@ def import_(
     else:
         report = bootstrap.import_in_parallel(files, settings, workers=workers)
     journals = report.journals_to_process(everything=process_now)
-    processed = process(factory, clock, access=Access.everything(), journals=journals) if journals else None
+    processed = None
+    if journals:
+        with bootstrap.batch_run():
+            processed = process(factory, clock, access=Access.everything(), journals=journals)
     print_report(report, processed)
     if report.failed:
         raise typer.Exit(1)
@@ -109,12 +112,13 @@ def process_(
 ) -> None:
     """Automatic processing of every statement in progress: match, book, explain."""
     settings = app_context(ctx).settings()
-    report = process(
-        bootstrap.uow_factory(settings),
-        bootstrap.SystemClock(),
-        access=Access.everything(),
-        administration=administration,
-    )
+    with bootstrap.batch_run():
+        report = process(
+            bootstrap.uow_factory(settings),
+            bootstrap.SystemClock(),
+            access=Access.everything(),
+            administration=administration,
+        )
     table = Table("administration", "booked", "proposed", "open", box=None)
     for adm in sorted(set(report.booked) | set(report.proposed) | set(report.open)):
         table.add_row(

@@ -30,7 +30,8 @@ def load(
 ) -> None:
     """Validate a ledger bundle and store it (all or nothing)."""
     settings = app_context(ctx).settings()
-    report = load_bundle(directory, bootstrap.unit_of_work(settings))
+    with bootstrap.batch_run():
+        report = load_bundle(directory, bootstrap.unit_of_work(settings))
     summary = ", ".join(f"{name.removesuffix('.csv')} {count}" for name, count in report.counts.items() if count)
     err.print(f"loaded {directory}: {summary or 'nothing'}")
 

@@ -10,11 +10,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection, and_, select, update
 
 from bankbridge.db import schema
 from bankbridge.db.ledger_repo import LedgerRepository
-from bankbridge.db.statement_repo import LOOKUP_CHUNK, access_clause, bulk_insert
+from bankbridge.db.statement_repo import LOOKUP_CHUNK, access_clause, execute_many, insert_tuples, select_tuples
 from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount, RelationKind, TransactionCode
@@ -29,54 +29,104 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
-def line_from_row(row: dict[str, Any]) -> StatementLine:
-    """Rebuild the parsed line from its stored row (the detail JSON holds the rest)."""
-    detail = json.loads(row["detail"] or "{}")
-    currency = row["currency"]
-
-    def item(data: dict[str, Any]) -> StatementLine:
-        return StatementLine(
-            amount=Decimal(data["amount"]),
-            booking_date=_date(data.get("booking_date")),
-            counterparty_iban=data.get("counterparty_iban"),
-            counterparty_name=data.get("counterparty_name"),
-            counterparty_bic=data.get("counterparty_bic"),
-            end_to_end_id=data.get("end_to_end_id"),
-            payment_reference=data.get("payment_reference"),
-            description=data.get("description"),
-            bank_reference=data.get("bank_reference"),
-            mandate_id=data.get("mandate_id"),
-        )
-
+def _item(data: dict[str, Any]) -> StatementLine:
     return StatementLine(
-        amount=from_minor(row["amount_minor"], currency),
-        booking_date=_date(row["booking_date"]),
-        value_date=_date(row["value_date"]),
+        amount=Decimal(data["amount"]),
+        booking_date=_date(data.get("booking_date")),
+        counterparty_iban=data.get("counterparty_iban"),
+        counterparty_name=data.get("counterparty_name"),
+        counterparty_bic=data.get("counterparty_bic"),
+        end_to_end_id=data.get("end_to_end_id"),
+        payment_reference=data.get("payment_reference"),
+        description=data.get("description"),
+        bank_reference=data.get("bank_reference"),
+        mandate_id=data.get("mandate_id"),
+    )
+
+
+def _from_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """The line fields kept in the detail JSON (``bankbridge.ledger.lines.line_detail``)."""
+    charges = detail.get("charges")
+    return {
+        "customer_reference": detail.get("customer_reference"),
+        "creditor_id": detail.get("creditor_id"),
+        "payment_reference_type": detail.get("payment_reference_type"),
+        "return_reason": detail.get("return_reason"),
+        "batch_id": detail.get("batch_id"),
+        "batch_count": detail.get("batch_count"),
+        "charges": None if charges is None else Decimal(charges),
+        "ultimate_debtor": detail.get("ultimate_debtor"),
+        "ultimate_creditor": detail.get("ultimate_creditor"),
+        "reversal": bool(detail.get("reversal")),
+        "items": tuple(_item(i) for i in detail.get("items") or ()),
+        "detail_lines": tuple(detail.get("detail_lines") or ()),
+        "extra": tuple((detail.get("extra") or {}).items()),
+    }
+
+
+_ENTRY_COLUMNS = (
+    "administration",
+    "journal",
+    "voucher_number",
+    "entry_date",
+    "currency",
+    "statement_line_id",
+    "description",
+    "reversed_at",
+    "rule",
+)
+_POSTING_COLUMNS = ("entry_id", "gl_account", "relation", "amount_minor", "allocations")
+_SETTLEMENT_COLUMNS = ("entry_id", "administration", "invoice_number", "relation", "amount_minor", "reopened")
+
+
+_OPEN_ITEMS_SQL = (
+    "SELECT administration, invoice_number, relation, amount_minor, currency, invoice_date, due_date,"
+    " payment_reference, description FROM open_items WHERE administration = ?"
+)
+PENDING_CHUNK = 5000
+_PENDING_SQL = (
+    "SELECT li.id, li.statement_id, s.administration, s.journal, j.bic, li.account_iban, li.currency,"
+    " s.voucher_number, li.status, li.amount_minor, li.booking_date, li.value_date, li.counterparty_iban,"
+    " li.counterparty_bic, li.counterparty_name, li.bank_reference, li.end_to_end_id, li.mandate_id,"
+    " li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail, li.raw"
+    " FROM statement_lines li JOIN statements s ON s.id = li.statement_id"
+    " JOIN journals j ON j.administration = s.administration AND j.code = s.journal"
+    " WHERE li.id IN ({marks}) ORDER BY li.id"
+)
+
+
+def _pending_line(r: tuple[Any, ...]) -> PendingLine:
+    currency = r[6]
+    detail = json.loads(r[22]) if r[22] and r[22] != "{}" else {}
+    line = StatementLine(
+        amount=from_minor(r[9], currency),
+        booking_date=_date(r[10]),
+        value_date=_date(r[11]),
         currency=currency,
-        counterparty_iban=row["counterparty_iban"],
-        counterparty_bic=row["counterparty_bic"],
-        counterparty_name=row["counterparty_name"],
-        bank_reference=row["bank_reference"],
-        customer_reference=detail.get("customer_reference"),
-        end_to_end_id=row["end_to_end_id"],
-        mandate_id=row["mandate_id"],
-        creditor_id=detail.get("creditor_id"),
-        payment_reference=row["payment_reference"],
-        payment_reference_type=detail.get("payment_reference_type"),
-        description=row["description"],
-        bank_code=row["bank_code"],
-        iso_code=row["iso_code"],
-        return_reason=detail.get("return_reason"),
-        batch_id=detail.get("batch_id"),
-        batch_count=detail.get("batch_count"),
-        charges=None if detail.get("charges") is None else Decimal(detail["charges"]),
-        ultimate_debtor=detail.get("ultimate_debtor"),
-        ultimate_creditor=detail.get("ultimate_creditor"),
-        reversal=bool(detail.get("reversal")),
-        items=tuple(item(i) for i in detail.get("items") or ()),
-        detail_lines=tuple(detail.get("detail_lines") or ()),
-        extra=tuple((k, v) for k, v in (detail.get("extra") or {}).items()),
-        raw=row["raw"],
+        counterparty_iban=r[12],
+        counterparty_bic=r[13],
+        counterparty_name=r[14],
+        bank_reference=r[15],
+        end_to_end_id=r[16],
+        mandate_id=r[17],
+        payment_reference=r[18],
+        description=r[19],
+        bank_code=r[20],
+        iso_code=r[21],
+        raw=r[23],
+        **_from_detail(detail) if detail else {},
+    )
+    return PendingLine(
+        line_id=r[0],
+        statement_id=r[1],
+        administration=r[2],
+        journal=r[3],
+        bank_bic=r[4],
+        account_iban=r[5],
+        currency=currency,
+        voucher_number=r[7],
+        line=line,
+        status=r[8],
     )
 
 
@@ -108,32 +158,13 @@ class BookingRepository:
         return ids
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]:
-        """The lines with these ids, rebuilt for the engine (in id order)."""
-        s, li, j = schema.statements, schema.statement_lines, schema.journals
-        query = (
-            select(li, s.c.administration, s.c.journal, s.c.voucher_number, j.c.bic.label("bank_bic"))
-            .join(s, s.c.id == li.c.statement_id)
-            .join(j, and_(j.c.administration == s.c.administration, j.c.code == s.c.journal))
-            .where(li.c.id.in_(list(line_ids)))
-            .order_by(li.c.id)
-        )
-        out = []
-        for r in self.conn.execute(query):
-            row = dict(r._mapping)
-            out.append(
-                PendingLine(
-                    line_id=row["id"],
-                    statement_id=row["statement_id"],
-                    administration=row["administration"],
-                    journal=row["journal"],
-                    bank_bic=row["bank_bic"],
-                    account_iban=row["account_iban"],
-                    currency=row["currency"],
-                    voucher_number=row["voucher_number"],
-                    line=line_from_row(row),
-                    status=row["status"],
-                )
-            )
+        """The lines with these ids, rebuilt for the engine (in id order; driver level,
+        as this reads every line processing decides on)."""
+        out: list[PendingLine] = []
+        for start in range(0, len(line_ids), PENDING_CHUNK):
+            chunk = list(line_ids[start : start + PENDING_CHUNK])
+            sql = _PENDING_SQL.format(marks=", ".join("?" for _ in chunk))
+            out.extend(_pending_line(row) for row in select_tuples(self.conn, sql, chunk))
         return out
 
     def administrations_of(self, line_ids: Sequence[int]) -> set[str]:
@@ -166,117 +197,89 @@ class BookingRepository:
             transaction_codes=tuple(t for t in master.transaction_codes if t.environment in envs),
             allocations=allocations,
         )
-        items = [i for i in ledger.records("open_items.csv") if i.administration in adms]
-        return bundle, items
+        return bundle, self._open_items(adms)
+
+    def _open_items(self, administrations: set[str]) -> list[OpenItem]:
+        """The open items (paid ones too: the engine says "already paid") of these
+        administrations, at driver level: processing reads every one of them."""
+        out: list[OpenItem] = []
+        for adm in sorted(administrations):
+            for r in select_tuples(self.conn, _OPEN_ITEMS_SQL, (adm,)):
+                amount = from_minor(r[3], r[4])
+                out.append(OpenItem(r[0], r[1], r[2], amount, r[4], _date(r[5]), _date(r[6]), r[7], r[8]))
+        return out
 
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None:
-        """Store decisions: line statuses, journal entries, postings, settlements, open amounts."""
-        li = schema.statement_lines
-        if outcomes:
-            stmt = (
-                update(li)
-                .where(li.c.id == bindparam("b_id"))
-                .values(
-                    status=bindparam("b_status"),
-                    rule=bindparam("b_rule"),
-                    evidence=bindparam("b_evidence"),
-                    score=bindparam("b_score"),
-                    candidates=bindparam("b_candidates"),
-                )
-            )
-            self.conn.execute(
-                stmt,
-                [
-                    {
-                        "b_id": o.line_id,
-                        "b_status": o.status,
-                        "b_rule": o.rule,
-                        "b_evidence": o.evidence,
-                        "b_score": o.score,
-                        "b_candidates": o.candidates,
-                    }
-                    for o in outcomes
-                ],
-            )
+        """Store decisions: line statuses, journal entries, postings, settlements, open amounts
+        (driver-level ``executemany``/``COPY`` with tuples: these run for every line)."""
+        execute_many(
+            self.conn,
+            "UPDATE statement_lines SET status = ?, rule = ?, evidence = ?, score = ?, candidates = ? WHERE id = ?",
+            [(o.status, o.rule, o.evidence, o.score, o.candidates, o.line_id) for o in outcomes],
+        )
         if bookings:
             self._book(bookings)
 
     def _book(self, bookings: Sequence[Booking]) -> None:
-        e = schema.journal_entries
-        bulk_insert(
+        insert_tuples(
             self.conn,
-            e,
+            "journal_entries",
+            _ENTRY_COLUMNS,
             [
-                {
-                    "administration": b.administration,
-                    "journal": b.journal,
-                    "voucher_number": b.voucher_number,
-                    "entry_date": b.entry_date,
-                    "currency": b.currency,
-                    "statement_line_id": b.line_id,
-                    "description": b.description,
-                    "reversed_at": None,
-                    "rule": b.rule,
-                }
+                (
+                    b.administration,
+                    b.journal,
+                    b.voucher_number,
+                    b.entry_date,
+                    b.currency,
+                    b.line_id,
+                    b.description,
+                    None,
+                    b.rule,
+                )
                 for b in bookings
             ],
         )
         ids = self._entry_ids([b.line_id for b in bookings])
-        postings: list[dict[str, Any]] = []
-        settlements: list[dict[str, Any]] = []
+        postings: list[tuple[Any, ...]] = []
+        settlements: list[tuple[Any, ...]] = []
         for b in bookings:
             entry_id = ids[b.line_id]
+            currency = b.currency
             postings.extend(
-                {
-                    "entry_id": entry_id,
-                    "gl_account": p.gl_account,
-                    "relation": p.relation,
-                    "amount_minor": to_minor(p.amount, b.currency),
-                    "allocations": "|".join(f"{a}={c}" for a, c in p.allocations),
-                }
+                (
+                    entry_id,
+                    p.gl_account,
+                    p.relation,
+                    to_minor(p.amount, currency),
+                    "|".join(f"{a}={c}" for a, c in p.allocations) if p.allocations else "",
+                )
                 for p in b.postings
             )
             settlements.extend(
-                {
-                    "entry_id": entry_id,
-                    "administration": b.administration,
-                    "invoice_number": s.invoice_number,
-                    "relation": s.relation,
-                    "amount_minor": to_minor(s.amount, b.currency),
-                    "reopened": False,
-                }
+                (entry_id, b.administration, s.invoice_number, s.relation, to_minor(s.amount, currency), False)
                 for s in b.settlements
             )
-        if postings:
-            bulk_insert(self.conn, schema.postings, postings)
+        insert_tuples(self.conn, "postings", _POSTING_COLUMNS, postings)
         if settlements:
-            bulk_insert(self.conn, schema.settlements, settlements)
-            self._reduce_open_items(settlements)
+            insert_tuples(self.conn, "settlements", _SETTLEMENT_COLUMNS, settlements)
+            self._lower_open_amounts([(s[1], s[2], s[4]) for s in settlements])
 
     def _entry_ids(self, line_ids: Sequence[int]) -> dict[int, int]:
-        e = schema.journal_entries
         out: dict[int, int] = {}
         for start in range(0, len(line_ids), LOOKUP_CHUNK):
             chunk = list(line_ids[start : start + LOOKUP_CHUNK])
-            rows = self.conn.execute(
-                select(e.c.id, e.c.statement_line_id).where(e.c.statement_line_id.in_(chunk), e.c.reversed_at.is_(None))
-            )
-            out.update((r.statement_line_id, r.id) for r in rows)
+            marks = ", ".join("?" for _ in chunk)
+            sql = f"SELECT statement_line_id, id FROM journal_entries WHERE statement_line_id IN ({marks}) AND reversed_at IS NULL"  # noqa: S608, E501 - placeholders only
+            out.update(select_tuples(self.conn, sql, chunk))
         return out
 
-    def _reduce_open_items(self, settlements: Sequence[dict[str, Any]], *, sign: int = 1) -> None:
-        o = schema.open_items
-        stmt = (
-            update(o)
-            .where(o.c.administration == bindparam("b_adm"), o.c.invoice_number == bindparam("b_inv"))
-            .values(amount_minor=o.c.amount_minor - bindparam("b_amount"))
-        )
-        self.conn.execute(
-            stmt,
-            [
-                {"b_adm": s["administration"], "b_inv": s["invoice_number"], "b_amount": sign * s["amount_minor"]}
-                for s in settlements
-            ],
+    def _lower_open_amounts(self, settled: Sequence[tuple[str, str, int]], *, sign: int = 1) -> None:
+        """Lower open amounts by ``(administration, invoice number, minor units)`` settled."""
+        execute_many(
+            self.conn,
+            "UPDATE open_items SET amount_minor = amount_minor - ? WHERE administration = ? AND invoice_number = ?",
+            [(sign * amount, adm, invoice) for adm, invoice, amount in settled],
         )
 
     def add_bank_accounts(self, accounts: Sequence[RelationBankAccount]) -> None:
@@ -326,7 +329,9 @@ class BookingRepository:
             for r in self.conn.execute(select(st).where(st.c.entry_id.in_(entry_ids), st.c.reopened.is_(False)))
         ]
         if reopened:
-            self._reduce_open_items(reopened, sign=-1)
+            self._lower_open_amounts(
+                [(r["administration"], r["invoice_number"], r["amount_minor"]) for r in reopened], sign=-1
+            )
             self.conn.execute(update(st).where(st.c.id.in_([r["id"] for r in reopened])).values(reopened=True))
         self.conn.execute(update(e).where(e.c.id.in_(entry_ids)).values(reversed_at=now))
         self.conn.execute(

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, bindparam, func, select, text, true, update
+from sqlalchemy import Connection, and_, bindparam, func, select, text, true, update
 
 from bankbridge.db import schema
 from bankbridge.ledger.access import Access
@@ -196,12 +196,6 @@ def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str
         yield chunk
 
 
-def bulk_insert(conn: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert many rows given as dicts (the keys of the first row name the columns)."""
-    columns = tuple(c.name for c in table.columns if c.name in rows[0])
-    insert_tuples(conn, table.name, columns, [tuple(row[c] for c in columns) for row in rows])
-
-
 def insert_tuples(conn: Connection, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """Insert many rows at driver level: ``COPY`` on PostgreSQL, ``executemany`` on SQLite.
 
@@ -219,6 +213,30 @@ def insert_tuples(conn: Connection, table: str, columns: Sequence[str], rows: Se
         return
     sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join('?' for _ in columns)})"  # noqa: S608 - names from our schema
     raw.executemany(sql, rows)
+
+
+def execute_many(conn: Connection, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run one statement (``?`` placeholders) for many parameter tuples at driver level."""
+    if not rows:
+        return
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur:
+            cur.executemany(sql.replace("?", "%s"), rows)
+        return
+    raw.executemany(sql, rows)
+
+
+def select_tuples(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of one query (``?`` placeholders) as plain tuples, at driver level."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    if conn.dialect.name == "postgresql":
+        with raw.cursor() as cur:
+            cur.execute(sql.replace("?", "%s"), params)
+            return list(cur.fetchall())
+    return list(raw.execute(sql, params).fetchall())
 
 
 def access_clause(access: Access, column: Any) -> Any:

@@ -7,6 +7,7 @@ batch is a set of hash joins, never a scan of the open items per line.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -48,10 +49,13 @@ def bank_key(bic: str | None) -> str:
     return (bic or "").strip().upper()[:8]
 
 
+_NOT_DIGITS = re.compile(r"\D+")
+
+
 def digit_key(text: str) -> str:
     """The digits of ``text`` without leading zeros: how an invoice number cut out of a
     payment reference (R-C3) is compared with the invoice numbers of open items."""
-    return "".join(ch for ch in text if ch.isdigit()).lstrip("0")
+    return _NOT_DIGITS.sub("", text).lstrip("0")
 
 
 def reference_key(text: str) -> str:
@@ -112,6 +116,7 @@ class Books:
         items = sorted(open_items, key=lambda i: (i.administration, i.invoice_number))
         envs = {a.code: a.environment for a in administrations}
         by_iban, by_bsn, ibans = _relation_indexes(rels, relation_bank_accounts)
+        item_indexes = _item_indexes(items, envs)
         ordered = tuple(sorted(in_transit, key=lambda b: (b.administration, b.batch_id)))
         return cls(
             administrations={a.code: a for a in administrations},
@@ -122,15 +127,7 @@ class Books:
             relations_by_bsn=by_bsn,
             ibans_of_relation=ibans,
             items={(i.administration, i.invoice_number): i for i in items},
-            items_by_word=group(((i.administration, i.invoice_number.upper()), i) for i in items),
-            items_by_reference=group(
-                ((i.administration, reference_key(i.payment_reference)), i) for i in items if i.payment_reference
-            ),
-            items_by_digits=group(
-                ((i.administration, digit_key(i.invoice_number)), i) for i in items if digit_key(i.invoice_number)
-            ),
-            items_of_relation=group(((i.administration, i.relation), i) for i in items),
-            items_in_environment=group(((envs.get(i.administration, ""), i.invoice_number.upper()), i) for i in items),
+            **item_indexes,
             codes=group(((t.environment, bank_key(t.bank), t.code), t) for t in transaction_codes),
             allocations=group(((a.environment, bank_key(a.bank), a.code, a.code_search_value), a) for a in allocations),
             in_transit=ordered,
@@ -152,6 +149,37 @@ class Books:
     def control_account(self, kind: RelationKind) -> str:
         """The GL account a relation of ``kind`` is booked on (debtors or creditors)."""
         return self.debtors_gl_account if kind is RelationKind.DEBTOR else self.creditors_gl_account
+
+
+def _item_indexes(
+    items: Sequence[OpenItem], envs: Mapping[str, str]
+) -> dict[str, dict[tuple[str, str], tuple[OpenItem, ...]]]:
+    """The open items by word, stored reference, digits, relation and environment, in one
+    pass (this runs over every open item of the environments being processed)."""
+    by_word: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    by_reference: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    by_digits: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    of_relation: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    in_environment: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    for item in items:
+        adm = item.administration
+        word = item.invoice_number.upper()
+        by_word[(adm, word)].append(item)
+        if item.payment_reference:
+            by_reference[(adm, reference_key(item.payment_reference))].append(item)
+        digits = digit_key(item.invoice_number)
+        if digits:
+            by_digits[(adm, digits)].append(item)
+        of_relation[(adm, item.relation)].append(item)
+        in_environment[(envs.get(adm, ""), word)].append(item)
+    indexes = {
+        "items_by_word": by_word,
+        "items_by_reference": by_reference,
+        "items_by_digits": by_digits,
+        "items_of_relation": of_relation,
+        "items_in_environment": in_environment,
+    }
+    return {name: {key: tuple(values) for key, values in index.items()} for name, index in indexes.items()}
 
 
 def _relation_indexes(

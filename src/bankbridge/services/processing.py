@@ -43,6 +43,8 @@ class ProcessReport:
 
 
 def _candidates(decision: Decision) -> str:
+    if not decision.candidates:
+        return "[]"
     return json.dumps(
         [
             {
