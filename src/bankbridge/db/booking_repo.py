@@ -83,6 +83,24 @@ _OPEN_ITEMS_SQL = (
     "SELECT administration, invoice_number, relation, amount_minor, currency, invoice_date, due_date,"
     " payment_reference, description FROM open_items WHERE administration = ?"
 )
+_DECISION_TYPES = (
+    ("id", "bigint"),
+    ("status", "text"),
+    ("rule", "text"),
+    ("evidence", "text"),
+    ("score", "integer"),
+    ("candidates", "text"),
+)
+_SETTLED_TYPES = (("administration", "text"), ("invoice_number", "text"), ("amount", "bigint"))
+
+
+def _copy_temp(conn: Connection, name: str, columns: Sequence[tuple[str, str]], rows: Sequence[Sequence[Any]]) -> None:
+    """PostgreSQL: a temporary table ``name`` (dropped at commit) filled by ``COPY``."""
+    conn.exec_driver_sql(f"DROP TABLE IF EXISTS pg_temp.{name}")
+    conn.exec_driver_sql(f"CREATE TEMPORARY TABLE {name} ({', '.join(f'{c} {t}' for c, t in columns)}) ON COMMIT DROP")
+    insert_tuples(conn, name, [c for c, _ in columns], rows)
+
+
 PENDING_CHUNK = 5000
 _PENDING_SQL = (
     "SELECT li.id, li.statement_id, s.administration, s.journal, j.bic, li.account_iban, li.currency,"
@@ -212,11 +230,20 @@ class BookingRepository:
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None:
         """Store decisions: line statuses, journal entries, postings, settlements, open amounts
         (driver-level ``executemany``/``COPY`` with tuples: these run for every line)."""
-        execute_many(
-            self.conn,
-            "UPDATE statement_lines SET status = ?, rule = ?, evidence = ?, score = ?, candidates = ? WHERE id = ?",
-            [(o.status, o.rule, o.evidence, o.score, o.candidates, o.line_id) for o in outcomes],
-        )
+        rows = [(o.line_id, o.status, o.rule, o.evidence, o.score, o.candidates) for o in outcomes]
+        if self.conn.dialect.name == "postgresql":
+            # One UPDATE … FROM a COPY-filled temporary table instead of one UPDATE per line.
+            _copy_temp(self.conn, "line_decisions", _DECISION_TYPES, rows)
+            self.conn.exec_driver_sql(
+                "UPDATE statement_lines li SET status = d.status, rule = d.rule, evidence = d.evidence,"
+                " score = d.score, candidates = d.candidates FROM line_decisions d WHERE li.id = d.id"
+            )
+        else:
+            execute_many(
+                self.conn,
+                "UPDATE statement_lines SET status = ?, rule = ?, evidence = ?, score = ?, candidates = ? WHERE id = ?",
+                [(*row[1:], row[0]) for row in rows],
+            )
         if bookings:
             self._book(bookings)
 
@@ -276,6 +303,16 @@ class BookingRepository:
 
     def _lower_open_amounts(self, settled: Sequence[tuple[str, str, int]], *, sign: int = 1) -> None:
         """Lower open amounts by ``(administration, invoice number, minor units)`` settled."""
+        if self.conn.dialect.name == "postgresql":
+            rows = [(adm, invoice, sign * amount) for adm, invoice, amount in settled]
+            _copy_temp(self.conn, "settled_amounts", _SETTLED_TYPES, rows)
+            self.conn.exec_driver_sql(
+                "UPDATE open_items o SET amount_minor = o.amount_minor - d.total FROM"
+                " (SELECT administration, invoice_number, sum(amount) AS total FROM settled_amounts"
+                " GROUP BY administration, invoice_number) d"
+                " WHERE o.administration = d.administration AND o.invoice_number = d.invoice_number"
+            )
+            return
         execute_many(
             self.conn,
             "UPDATE open_items SET amount_minor = amount_minor - ? WHERE administration = ? AND invoice_number = ?",
