@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -106,3 +106,37 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield url
     finally:
         _drop_pg_database(admin, name)
+
+
+@pytest.fixture
+def copy_database(tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """``copy(url)`` → the URL of a copy of that database as it is now (SQLite
+    ``VACUUM INTO``, PostgreSQL ``CREATE DATABASE … TEMPLATE``); copies are dropped after."""
+    made: list[str] = []
+
+    def copy(url: str) -> str:
+        from bankbridge.bootstrap import engine_for
+
+        if url.startswith("sqlite"):
+            import sqlite3
+
+            target = tmp_path / f"copy_{len(made)}.db"
+            source = sqlite3.connect(url.removeprefix("sqlite:///"))
+            try:
+                source.execute(f"VACUUM INTO '{target}'")
+            finally:
+                source.close()
+            return f"sqlite:///{target}"
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        twin = f"{name}_copy{len(made)}"
+        engine_for(url).dispose()  # a template database must have no other sessions
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{twin}" TEMPLATE "{name}"')
+        made.append(twin)
+        return f"{base}/{twin}"
+
+    yield copy
+    for name in made:
+        _drop_pg_database(PG_ADMIN_URL, name)

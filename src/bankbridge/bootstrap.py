@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from sqlalchemy import Engine
@@ -19,7 +20,9 @@ from bankbridge.db.engine import make_engine
 from bankbridge.db.migrate import current_revision, head_revision, upgrade
 from bankbridge.db.uow import SqlUnitOfWork
 from bankbridge.errors import ConfigurationError
+from bankbridge.ledger.access import Access
 from bankbridge.services.importing import FileOutcome, ImportReport, finish_import, import_files
+from bankbridge.services.processing import Decided, Decider, ProcessReport, decide_pending, process
 
 
 @contextmanager
@@ -125,3 +128,87 @@ def import_in_parallel(
                 on_file(outcomes[-1])
     finish_import(report, factory)
     return report
+
+
+def process_in_parallel(
+    settings: Settings,
+    clock: SystemClock,
+    *,
+    workers: int,
+    access: Access,
+    administration: str | None = None,
+    journals: set[tuple[str, str]] | None = None,
+) -> ProcessReport:
+    """:func:`bankbridge.services.processing.process` with the engine's work in ``workers``
+    processes. Administrations are independent for the engine (a line only ever settles
+    open items of its own administration), so each worker takes a share of them — its
+    own books, lines and batch state, on a read-only connection — and sends back what it
+    decided; this process stores everything in one transaction, as with one worker."""
+    factory = uow_factory(settings, writer=True)  # the write lock from the start: workers only read
+    decider = _parallel_decider(settings.database_url, workers) if workers > 1 else None
+    return process(factory, clock, access=access, administration=administration, journals=journals, decider=decider)
+
+
+def shares(pending: Sequence[tuple[int, str]], workers: int) -> list[list[tuple[int, str]]]:
+    """Split pending ``(line id, administration)`` pairs into at most ``workers`` shares
+    of whole administrations, the largest administrations first into the lightest share."""
+    per_administration: dict[str, list[tuple[int, str]]] = {}
+    for pair in pending:
+        per_administration.setdefault(pair[1], []).append(pair)
+    out: list[list[tuple[int, str]]] = [[] for _ in range(min(workers, len(per_administration)))]
+    for lines in sorted(per_administration.values(), key=len, reverse=True):
+        min(out, key=len).extend(lines)
+    return [sorted(share) for share in out if share]
+
+
+_DONE = "done"
+
+
+def _parallel_decider(url: str, workers: int) -> Decider:
+    def decide(pending: list[tuple[int, str]]) -> Iterator[Decided]:
+        groups = shares(pending, workers)
+        context = multiprocessing.get_context("fork")
+        queue: Any = context.Queue(maxsize=2 * len(groups))
+        children = [context.Process(target=_decide_child, args=(url, group, queue), daemon=True) for group in groups]
+        for child in children:
+            child.start()
+        try:
+            yield from _collect(queue, children)
+        finally:
+            for child in children:
+                if child.is_alive():
+                    child.terminate()
+                child.join()
+
+    return decide
+
+
+def _collect(queue: Any, children: list[Any]) -> Iterator[Decided]:
+    """What the workers decided, as it comes; a worker's error is raised here."""
+    running = len(children)
+    while running:
+        try:
+            item = queue.get(timeout=1.0)
+        except Empty:
+            exits = [c.exitcode for c in children]
+            if any(e not in (None, 0) for e in exits) or all(e is not None for e in exits):
+                raise ConfigurationError("a processing worker stopped unexpectedly; nothing was stored") from None
+            continue
+        if isinstance(item, BaseException):
+            raise item
+        if item == _DONE:
+            running -= 1
+        else:
+            yield item
+
+
+def _decide_child(url: str, pending: list[tuple[int, str]], queue: Any) -> None:
+    # A forked worker opens its own engine (the parent's connections are left untouched)
+    # and only reads; what it decides goes back through the queue.
+    try:
+        with batch_run(), SqlUnitOfWork(make_engine(url)) as uow:
+            for decided in decide_pending(uow, pending):
+                queue.put(decided)
+        queue.put(_DONE)
+    except BaseException as exc:
+        queue.put(exc)

@@ -5,13 +5,22 @@ no wrong booking at all."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select, update
 
-from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
+from bankbridge.bootstrap import (
+    SystemClock,
+    engine_for,
+    init_database,
+    process_in_parallel,
+    shares,
+    unit_of_work,
+    uow_factory,
+)
 from bankbridge.config import Settings
 from bankbridge.db import schema
 from bankbridge.demo import BUNDLE
@@ -295,3 +304,48 @@ def test_unknown_iban_of_a_matched_line_is_added_for_review(settings: Settings, 
         rba = schema.relation_bank_accounts
         rows = conn.execute(select(rba.c.relation, rba.c.status).where(rba.c.iban == third["counterparty_iban"])).all()
     assert [(r.relation, r.status) for r in rows] == [(third["settlements"][0]["relation"], "under_review")]
+
+
+def _decisions(settings: Settings) -> list[tuple[object, ...]]:
+    """Every stored decision: line statuses with rule and evidence, and the postings and
+    settlements of the journal entries (ids left out: they follow the order of storing)."""
+    with engine_for(settings.database_url).connect() as conn:
+        li, e, p, st = schema.statement_lines, schema.journal_entries, schema.postings, schema.settlements
+        lines = conn.execute(select(li.c.id, li.c.status, li.c.rule, li.c.evidence, li.c.candidates).order_by(li.c.id))
+        postings = conn.execute(
+            select(e.c.statement_line_id, e.c.voucher_number, p.c.gl_account, p.c.relation, p.c.amount_minor)
+            .join(p, p.c.entry_id == e.c.id)
+            .order_by(e.c.statement_line_id, p.c.gl_account, p.c.relation, p.c.amount_minor)
+        )
+        settled = conn.execute(
+            select(e.c.statement_line_id, st.c.invoice_number, st.c.amount_minor)
+            .join(st, st.c.entry_id == e.c.id)
+            .order_by(e.c.statement_line_id, st.c.invoice_number)
+        )
+        items = conn.execute(
+            select(schema.open_items.c.invoice_number, schema.open_items.c.amount_minor).order_by(
+                schema.open_items.c.administration, schema.open_items.c.invoice_number
+            )
+        )
+        return [tuple(r) for rows in (lines, postings, settled, items) for r in rows]
+
+
+@pytest.mark.postgres
+def test_two_workers_store_what_one_process_stores(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str]
+) -> None:
+    twin = Settings(database_url=copy_database(settings.database_url))
+    one = process_in_parallel(settings, SystemClock(), workers=1, access=Access.everything())
+    two = process_in_parallel(twin, SystemClock(), workers=2, access=Access.everything())
+    assert (one.booked, one.proposed, one.open, one.rules) == (two.booked, two.proposed, two.open, two.rules)
+    assert len(one.booked) >= 2  # the demo books have several administrations: both workers had work
+    assert _decisions(settings) == _decisions(twin)
+
+
+def test_shares_keep_administrations_whole_and_balance_them() -> None:
+    pending = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in range(7, 10)] + [(10, "C"), (11, "C")]
+    two = shares(pending, 2)
+    assert [sorted({adm for _, adm in share}) for share in two] == [["A"], ["B", "C"]]
+    assert sorted(pair for share in two for pair in share) == sorted(pending)
+    assert all(share == sorted(share) for share in two)
+    assert len(shares(pending, 8)) == 3  # never more shares than administrations

@@ -21,7 +21,7 @@ from bankbridge.money import parse_decimal
 from bankbridge.services import export
 from bankbridge.services.importing import FileOutcome, ImportReport
 from bankbridge.services.manual import Part, book_by_hand, code_from_line
-from bankbridge.services.processing import ProcessReport, process, undo
+from bankbridge.services.processing import ProcessReport, undo
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -34,13 +34,15 @@ def import_(
         bool, typer.Option("--process", help="Process the imported statements right away (all journals).")
     ] = False,
     workers: Annotated[
-        int, typer.Option("--workers", min=1, max=16, help="Processes that read and store files side by side.")
+        int,
+        typer.Option(
+            "--workers", min=1, max=16, help="Processes that read and store files (and, with --process, decide lines)."
+        ),
     ] = 1,
 ) -> None:
     """Read statement files, route each statement to its bank journal by IBAN, skip what was
     read before, and keep the original lines."""
     settings = app_context(ctx).settings()
-    factory = bootstrap.uow_factory(settings, writer=True)
     clock = bootstrap.SystemClock()
     if is_terminal() and len(files) > 1:
         with Progress(console=err, transient=True) as progress:
@@ -54,7 +56,9 @@ def import_(
     processed = None
     if journals:
         with bootstrap.batch_run():
-            processed = process(factory, clock, access=Access.everything(), journals=journals)
+            processed = bootstrap.process_in_parallel(
+                settings, clock, workers=workers, access=Access.everything(), journals=journals
+            )
     print_report(report, processed)
     if report.failed:
         raise typer.Exit(1)
@@ -109,13 +113,18 @@ def export_bookings(
 def process_(
     ctx: typer.Context,
     administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", min=1, max=16, help="Processes that decide lines side by side (per administration)."),
+    ] = 1,
 ) -> None:
     """Automatic processing of every statement in progress: match, book, explain."""
     settings = app_context(ctx).settings()
     with bootstrap.batch_run():
-        report = process(
-            bootstrap.uow_factory(settings),
+        report = bootstrap.process_in_parallel(
+            settings,
             bootstrap.SystemClock(),
+            workers=workers,
             access=Access.everything(),
             administration=administration,
         )

@@ -156,9 +156,9 @@ class BookingRepository:
 
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
-    ) -> list[int]:
-        """Ids of lines not booked yet, of statements in progress the caller may see
-        (optionally only of some ``(administration, journal)`` pairs)."""
+    ) -> list[tuple[int, str]]:
+        """``(id, administration)`` of lines not booked yet, of statements in progress the
+        caller may see (optionally only of some ``(administration, journal)`` pairs), in id order."""
         s, li = schema.statements, schema.statement_lines
         query = (
             select(li.c.id)
@@ -172,7 +172,7 @@ class BookingRepository:
         ids = []
         for r in self.conn.execute(query.add_columns(s.c.administration, s.c.journal)):
             if journals is None or (r.administration, r.journal) in journals:
-                ids.append(r.id)
+                ids.append((r.id, r.administration))
         return ids
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]:
@@ -185,37 +185,35 @@ class BookingRepository:
             out.extend(_pending_line(row) for row in select_tuples(self.conn, sql, chunk))
         return out
 
-    def administrations_of(self, line_ids: Sequence[int]) -> set[str]:
-        """The administrations these lines belong to."""
-        s, li = schema.statements, schema.statement_lines
-        out: set[str] = set()
-        for start in range(0, len(line_ids), LOOKUP_CHUNK):
-            chunk = list(line_ids[start : start + LOOKUP_CHUNK])
-            rows = self.conn.execute(
-                select(s.c.administration).join(li, li.c.statement_id == s.c.id).where(li.c.id.in_(chunk)).distinct()
-            )
-            out.update(r.administration for r in rows)
-        return out
-
-    def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem]]:
-        """Master data of the environments of ``administrations`` and their open items."""
+    def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem], list[tuple[str, str]]]:
+        """What the engine needs to decide lines of ``administrations``: the master data of
+        their environments (relations and bank accounts of these administrations only),
+        their open items, and ``(administration, invoice number)`` of the open items of
+        the environments' other administrations."""
         ledger = LedgerRepository(self.conn)
         master = ledger.master_data()
         envs = {a.environment for a in master.administrations if a.code in administrations}
         adms = {a.code for a in master.administrations if a.environment in envs}
-        accounts = tuple(a for a in ledger.records("relation_bank_accounts.csv") if a.administration in adms)
+        accounts = tuple(a for a in ledger.records("relation_bank_accounts.csv") if a.administration in administrations)
         allocations = tuple(a for a in ledger.records("allocations.csv") if a.environment in envs)
         bundle = LedgerBundle(
             environments=master.environments,
             administrations=tuple(a for a in master.administrations if a.code in adms),
             gl_accounts=tuple(g for g in master.gl_accounts if g.environment in envs),
             journals=tuple(j for j in master.journals if j.administration in adms),
-            relations=tuple(r for r in master.relations if r.administration in adms),
+            relations=tuple(r for r in master.relations if r.administration in administrations),
             relation_bank_accounts=accounts,
             transaction_codes=tuple(t for t in master.transaction_codes if t.environment in envs),
             allocations=allocations,
         )
-        return bundle, self._open_items(adms)
+        neighbours = [
+            pair
+            for adm in sorted(adms - administrations)
+            for pair in select_tuples(
+                self.conn, "SELECT administration, invoice_number FROM open_items WHERE administration = ?", (adm,)
+            )
+        ]
+        return bundle, self._open_items(administrations), neighbours
 
     def _open_items(self, administrations: set[str]) -> list[OpenItem]:
         """The open items (paid ones too: the engine says "already paid") of these

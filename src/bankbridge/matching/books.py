@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from bankbridge.errors import InvalidIdentifier
 from bankbridge.identifiers import iban as iban_id
@@ -84,7 +84,10 @@ class Books:
     items_by_reference: Mapping[tuple[str, str], tuple[OpenItem, ...]]
     items_by_digits: Mapping[tuple[str, str], tuple[OpenItem, ...]]
     items_of_relation: Mapping[tuple[str, str], tuple[OpenItem, ...]]
-    items_in_environment: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    items_in_environment: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
+    """``(environment, INVOICE NUMBER)`` → ``(administration, invoice number)`` of every
+    open item of the environment (to say that a number in the text is another
+    administration's invoice)."""
     codes: Mapping[tuple[str, str, str], tuple[TransactionCode, ...]]
     allocations: Mapping[tuple[str, str, str, str], tuple[Allocation, ...]]
     in_transit: tuple[InTransitBatch, ...]
@@ -108,15 +111,18 @@ class Books:
         transaction_codes: Sequence[TransactionCode] = (),
         allocations: Sequence[Allocation] = (),
         in_transit: Sequence[InTransitBatch] = (),
+        neighbour_invoices: Sequence[tuple[str, str]] = (),
         debtors_gl_account: str = "1300",
         creditors_gl_account: str = "1600",
     ) -> Books:
-        """Index plain sequences of ledger records (done once per batch of lines)."""
+        """Index plain sequences of ledger records (done once per batch of lines).
+        ``neighbour_invoices`` are ``(administration, invoice number)`` of open items of
+        other administrations of the environment, whose lines are not being decided."""
         rels = {(r.administration, r.number): r for r in relations}
         items = sorted(open_items, key=lambda i: (i.administration, i.invoice_number))
         envs = {a.code: a.environment for a in administrations}
         by_iban, by_bsn, ibans = _relation_indexes(rels, relation_bank_accounts)
-        item_indexes = _item_indexes(items, envs)
+        item_indexes = _item_indexes(items, envs, neighbour_invoices)
         ordered = tuple(sorted(in_transit, key=lambda b: (b.administration, b.batch_id)))
         return cls(
             administrations={a.code: a for a in administrations},
@@ -152,15 +158,15 @@ class Books:
 
 
 def _item_indexes(
-    items: Sequence[OpenItem], envs: Mapping[str, str]
-) -> dict[str, dict[tuple[str, str], tuple[OpenItem, ...]]]:
+    items: Sequence[OpenItem], envs: Mapping[str, str], neighbours: Sequence[tuple[str, str]]
+) -> dict[str, dict[tuple[str, str], tuple[Any, ...]]]:
     """The open items by word, stored reference, digits, relation and environment, in one
     pass (this runs over every open item of the environments being processed)."""
     by_word: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     by_reference: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     by_digits: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     of_relation: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
-    in_environment: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
+    in_environment: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for item in items:
         adm = item.administration
         word = item.invoice_number.upper()
@@ -171,8 +177,10 @@ def _item_indexes(
         if digits:
             by_digits[(adm, digits)].append(item)
         of_relation[(adm, item.relation)].append(item)
-        in_environment[(envs.get(adm, ""), word)].append(item)
-    indexes = {
+        in_environment[(envs.get(adm, ""), word)].append((adm, item.invoice_number))
+    for adm, number in neighbours:
+        in_environment[(envs.get(adm, ""), number.upper())].append((adm, number))
+    indexes: dict[str, dict[tuple[str, str], list[Any]]] = {
         "items_by_word": by_word,
         "items_by_reference": by_reference,
         "items_by_digits": by_digits,

@@ -195,7 +195,7 @@ class _Registrar:
 
     def _books(self, administration: str) -> Books:
         if administration not in self.books:
-            bundle, items = self.uow.bookings.books({administration})
+            bundle, items, neighbours = self.uow.bookings.books({administration})
             self.books[administration] = Books.build(
                 administrations=bundle.administrations,
                 journals=bundle.journals,
@@ -203,6 +203,7 @@ class _Registrar:
                 relations=bundle.relations,
                 relation_bank_accounts=bundle.relation_bank_accounts,
                 open_items=items,
+                neighbour_invoices=neighbours,
             )
         return self.books[administration]
 

@@ -8,10 +8,11 @@ so memory stays bounded and the result is the same as one big batch.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bankbridge.ledger.access import Access
+from bankbridge.ledger.model import RelationBankAccount
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
 from bankbridge.matching import Books, Decision, LineInput
 from bankbridge.matching.context import BatchState
@@ -34,6 +35,18 @@ class ProcessReport:
     open: dict[str, int] = field(default_factory=dict)
     processed_statements: int = 0
     rules: dict[str, int] = field(default_factory=dict)
+
+    def merge(self, other: ProcessReport) -> None:
+        """Add another report's counts to this one."""
+        for mine, theirs in (
+            (self.booked, other.booked),
+            (self.proposed, other.proposed),
+            (self.open, other.open),
+            (self.rules, other.rules),
+        ):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+        self.processed_statements += other.processed_statements
 
     def count(self, administration: str, decision: Decision) -> None:
         target = {"booked": self.booked, "proposed": self.proposed}.get(decision.status, self.open)
@@ -84,6 +97,24 @@ def translate(pending: PendingLine, decision: Decision) -> tuple[LineOutcome, Bo
     return outcome, booking
 
 
+@dataclass(slots=True)
+class Decided:
+    """What the engine decided for one chunk of lines, ready to be stored: the read side of
+    processing hands these to the write side (also across processes: plain data only)."""
+
+    outcomes: list[LineOutcome] = field(default_factory=list)
+    bookings: list[Booking] = field(default_factory=list)
+    accounts: list[RelationBankAccount] = field(default_factory=list)
+    cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = field(default_factory=list)
+    statements: set[int] = field(default_factory=set)
+    report: ProcessReport = field(default_factory=ProcessReport)
+
+
+Decider = Callable[[list[tuple[int, str]]], Iterator[Decided]]
+"""Decides pending ``(line id, administration)`` pairs chunk by chunk (see
+:func:`decide_pending`; ``bootstrap`` has one that runs in several processes)."""
+
+
 def process(
     uow_factory: Callable[[], UnitOfWork],
     clock: Clock,
@@ -92,35 +123,25 @@ def process(
     administration: str | None = None,
     journals: set[tuple[str, str]] | None = None,
     actor: str = "bankbridge",
+    decider: Decider | None = None,
 ) -> ProcessReport:
     """Process every line not booked yet of the statements in progress the caller may see
-    (optionally only of some ``(administration, journal)`` pairs)."""
+    (optionally only of some ``(administration, journal)`` pairs). The lines are decided
+    by ``decider`` (default: in this process, on this transaction) and everything is
+    stored in one transaction."""
     report = ProcessReport()
     with uow_factory() as uow:
-        ids = uow.bookings.pending_ids(access, administration=administration, journals=journals)
-        if not ids:
+        pending = uow.bookings.pending_ids(access, administration=administration, journals=journals)
+        if not pending:
             return report
-        bundle, items = uow.bookings.books(uow.bookings.administrations_of(ids))
-        sent = uow.batches.open_batches({a.code for a in bundle.administrations})
-        books = Books.build(
-            administrations=bundle.administrations,
-            journals=bundle.journals,
-            gl_accounts=bundle.gl_accounts,
-            relations=bundle.relations,
-            relation_bank_accounts=bundle.relation_bank_accounts,
-            open_items=items,
-            transaction_codes=bundle.transaction_codes,
-            allocations=bundle.allocations,
-            in_transit=sent_batches.in_transit(sent),
-        )
-        state = sent_batches.transit_state(sent)
+        chunks = decider(pending) if decider else decide_pending(uow, pending)
         statements: set[int] = set()
-        for start in range(0, len(ids), CHUNK):
-            pending = uow.bookings.pending(ids[start : start + CHUNK])
-            statements.update(p.statement_id for p in pending)
-            _process_chunk(uow, pending, books=books, state=state, report=report, clock=clock)
+        for decided in chunks:
+            store(uow, decided, clock=clock)
+            report.merge(decided.report)
+            statements |= decided.statements
         closed = uow.bookings.close_statements(statements, now=clock.now())
-        if len(ids) >= BULK:
+        if len(pending) >= BULK:
             uow.refresh_statistics()
         report.processed_statements = len(closed)
         uow.bookings.audit(
@@ -140,32 +161,54 @@ def process(
     return report
 
 
-def _process_chunk(
-    uow: UnitOfWork,
-    pending: Sequence[PendingLine],
-    *,
-    books: Books,
-    state: BatchState,
-    report: ProcessReport,
-    clock: Clock,
-) -> None:
-    outcomes, bookings, accounts = [], [], []
-    cleared = []
+def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[Decided]:
+    """The read side: the books of the lines' administrations, indexed once, then the
+    lines in id order in chunks that share the engine's batch state."""
+    ids = [line_id for line_id, _ in pending]
+    bundle, items, neighbours = uow.bookings.books({adm for _, adm in pending})
+    sent = uow.batches.open_batches({a.code for a in bundle.administrations})
+    books = Books.build(
+        administrations=bundle.administrations,
+        journals=bundle.journals,
+        gl_accounts=bundle.gl_accounts,
+        relations=bundle.relations,
+        relation_bank_accounts=bundle.relation_bank_accounts,
+        open_items=items,
+        transaction_codes=bundle.transaction_codes,
+        allocations=bundle.allocations,
+        in_transit=sent_batches.in_transit(sent),
+        neighbour_invoices=neighbours,
+    )
+    del items, neighbours
+    state = sent_batches.transit_state(sent)
+    for start in range(0, len(ids), CHUNK):
+        yield decide_chunk(uow.bookings.pending(ids[start : start + CHUNK]), books=books, state=state)
+
+
+def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchState) -> Decided:
+    """Decide lines (pure: no database)."""
+    decided = Decided()
     for p in pending:
         entry = LineInput(p.line_id, p.administration, p.journal, p.bank_bic, p.account_iban, p.currency, p.line)
         decision = decide_line(entry, books, state)
         outcome, booking = translate(p, decision)
-        outcomes.append(outcome)
+        decided.outcomes.append(outcome)
+        decided.statements.add(p.statement_id)
         if booking is not None:
-            bookings.append(booking)
+            decided.bookings.append(booking)
         if decision.new_bank_account is not None:
-            accounts.append(decision.new_bank_account)
+            decided.accounts.append(decision.new_bank_account)
         if decision.transit_used:
-            cleared.append((p.line_id, decision.transit_used))
-        report.count(p.administration, decision)
-    uow.bookings.save(outcomes, bookings, now=clock.now())
-    uow.bookings.add_bank_accounts(accounts)
-    sent_batches.record_clearing(uow, cleared)
+            decided.cleared.append((p.line_id, decision.transit_used))
+        decided.report.count(p.administration, decision)
+    return decided
+
+
+def store(uow: UnitOfWork, decided: Decided, *, clock: Clock) -> None:
+    """The write side: statuses, journal entries, settlements, new bank accounts, batches cleared."""
+    uow.bookings.save(decided.outcomes, decided.bookings, now=clock.now())
+    uow.bookings.add_bank_accounts(decided.accounts)
+    sent_batches.record_clearing(uow, decided.cleared)
 
 
 def undo(

@@ -70,6 +70,22 @@ def test_invoice_of_another_administration_is_not_booked() -> None:
     assert "is of administration A2" in d.evidence
 
 
+def test_invoice_of_a_neighbour_administration_is_named_without_its_open_item() -> None:
+    """Processing loads only the (administration, number) of other administrations' items."""
+    a2 = Administration(code="A2", environment="E1")
+    base = books((item("20260001", "10002", "100.00"),))
+    w = Books.build(
+        administrations=(*base.administrations.values(), a2),
+        journals=tuple(base.journals.values()),
+        relations=tuple(base.relations.values()),
+        open_items=tuple(base.items.values()),
+        neighbour_invoices=(("A2", "20260042"),),
+    )
+    d = one(line("100.00", description="factuur 20260042"), w)
+    assert d.status == "open"
+    assert "invoice 20260042 in the description is of administration A2" in d.evidence
+
+
 def test_paid_invoice_in_the_text_is_not_booked_elsewhere() -> None:
     d = one(
         line("100.00", counterparty_iban=IBAN_10001, description="factuur 20260009"),

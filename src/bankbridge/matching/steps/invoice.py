@@ -39,7 +39,7 @@ def match_invoice_numbers(ctx: LineContext) -> Verdict | Note:
 def elsewhere(ctx: LineContext, found_words: tuple[str, ...]) -> str:
     """Why the invoice numbers in the text are not open here."""
     for w in found_words:
-        for item in ctx.books.items_in_environment.get((ctx.administration.environment, w.upper()), ()):
-            if item.administration != ctx.adm:
-                return f"invoice {item.invoice_number} in the description is of administration {item.administration}"
+        for adm, number in ctx.books.items_in_environment.get((ctx.administration.environment, w.upper()), ()):
+            if adm != ctx.adm:
+                return f"invoice {number} in the description is of administration {adm}"
     return f"{', '.join(found_words)} in the description is no open invoice (paid or unknown)"
