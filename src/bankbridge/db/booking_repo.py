@@ -18,8 +18,8 @@ from bankbridge.db.statement_repo import LOOKUP_CHUNK, access_clause, execute_ma
 from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount, RelationKind, TransactionCode
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
-from bankbridge.money import from_minor, to_minor
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
+from bankbridge.money import from_minor
 from bankbridge.statements.model import StatementLine
 
 
@@ -226,12 +226,15 @@ class BookingRepository:
         return out
 
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None:
-        """Store decisions: line statuses, journal entries, postings, settlements, open amounts
-        (driver-level ``executemany``/``COPY`` with tuples: these run for every line)."""
-        rows = [(o.line_id, o.status, o.rule, o.evidence, o.score, o.candidates) for o in outcomes]
+        """Store decisions: line statuses, journal entries, postings, settlements, open amounts."""
+        self.save_rows(save_rows(outcomes, bookings), now=now)
+
+    def save_rows(self, rows: SaveRows, *, now: datetime) -> None:
+        """Store decisions already turned into rows (:func:`save_rows`; driver-level
+        ``executemany``/``COPY`` with tuples: these run for every line)."""
         if self.conn.dialect.name == "postgresql":
             # One UPDATE … FROM a COPY-filled temporary table instead of one UPDATE per line.
-            _copy_temp(self.conn, "line_decisions", _DECISION_TYPES, rows)
+            _copy_temp(self.conn, "line_decisions", _DECISION_TYPES, rows.statuses)
             self.conn.exec_driver_sql(
                 "UPDATE statement_lines li SET status = d.status, rule = d.rule, evidence = d.evidence,"
                 " score = d.score, candidates = d.candidates FROM line_decisions d WHERE li.id = d.id"
@@ -240,55 +243,17 @@ class BookingRepository:
             execute_many(
                 self.conn,
                 "UPDATE statement_lines SET status = ?, rule = ?, evidence = ?, score = ?, candidates = ? WHERE id = ?",
-                [(*row[1:], row[0]) for row in rows],
+                [(*row[1:], row[0]) for row in rows.statuses],
             )
-        if bookings:
-            self._book(bookings)
-
-    def _book(self, bookings: Sequence[Booking]) -> None:
-        insert_tuples(
-            self.conn,
-            "journal_entries",
-            _ENTRY_COLUMNS,
-            [
-                (
-                    b.administration,
-                    b.journal,
-                    b.voucher_number,
-                    b.entry_date,
-                    b.currency,
-                    b.line_id,
-                    b.description,
-                    None,
-                    b.rule,
-                )
-                for b in bookings
-            ],
-        )
-        ids = self._entry_ids([b.line_id for b in bookings])
-        postings: list[tuple[Any, ...]] = []
-        settlements: list[tuple[Any, ...]] = []
-        for b in bookings:
-            entry_id = ids[b.line_id]
-            currency = b.currency
-            postings.extend(
-                (
-                    entry_id,
-                    p.gl_account,
-                    p.relation,
-                    to_minor(p.amount, currency),
-                    "|".join(f"{a}={c}" for a, c in p.allocations) if p.allocations else "",
-                )
-                for p in b.postings
-            )
-            settlements.extend(
-                (entry_id, b.administration, s.invoice_number, s.relation, to_minor(s.amount, currency), False)
-                for s in b.settlements
-            )
-        insert_tuples(self.conn, "postings", _POSTING_COLUMNS, postings)
-        if settlements:
+        if not rows.entries:
+            return
+        insert_tuples(self.conn, "journal_entries", _ENTRY_COLUMNS, rows.entries)
+        ids = self._entry_ids([entry[5] for entry in rows.entries])
+        insert_tuples(self.conn, "postings", _POSTING_COLUMNS, [(ids[p[0]], *p[1:]) for p in rows.postings])
+        if rows.settlements:
+            settlements = [(ids[st[0]], *st[1:]) for st in rows.settlements]
             insert_tuples(self.conn, "settlements", _SETTLEMENT_COLUMNS, settlements)
-            self._lower_open_amounts([(s[1], s[2], s[4]) for s in settlements])
+            self._lower_open_amounts([(st[1], st[2], st[4]) for st in rows.settlements])
 
     def _entry_ids(self, line_ids: Sequence[int]) -> dict[int, int]:
         out: dict[int, int] = {}

@@ -3,10 +3,13 @@ and the journal entry of a booked line."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from bankbridge.ledger.model import Posting, Settlement
+from bankbridge.money import to_minor
 from bankbridge.statements.model import StatementLine
 
 
@@ -52,3 +55,55 @@ class Booking:
     postings: tuple[Posting, ...]
     settlements: tuple[Settlement, ...] = ()
     description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SaveRows:
+    """Decisions as the storage layer writes them: plain tuples (line id first where the
+    journal entry's id is only known once stored), cheap to send between processes."""
+
+    statuses: list[tuple[Any, ...]]
+    entries: list[tuple[Any, ...]]
+    postings: list[tuple[Any, ...]]
+    settlements: list[tuple[Any, ...]]
+
+
+def save_rows(outcomes: Sequence[LineOutcome], bookings: Sequence[Booking]) -> SaveRows:
+    """Decisions as the rows the storage layer writes (pure: a processing worker makes
+    them and sends them, as plain tuples, to the process that stores them). Entries:
+    administration, journal, voucher, date, currency, line id, description, reversed at,
+    rule; postings and settlements start with the line id of their entry."""
+    statuses = [(o.line_id, o.status, o.rule, o.evidence, o.score, o.candidates) for o in outcomes]
+    entries: list[tuple[Any, ...]] = []
+    postings: list[tuple[Any, ...]] = []
+    settlements: list[tuple[Any, ...]] = []
+    for b in bookings:
+        line_id, currency = b.line_id, b.currency
+        entries.append(
+            (
+                b.administration,
+                b.journal,
+                b.voucher_number,
+                b.entry_date,
+                currency,
+                line_id,
+                b.description,
+                None,
+                b.rule,
+            )
+        )
+        postings.extend(
+            (
+                line_id,
+                p.gl_account,
+                p.relation,
+                to_minor(p.amount, currency),
+                "|".join(f"{a}={c}" for a, c in p.allocations) if p.allocations else "",
+            )
+            for p in b.postings
+        )
+        settlements.extend(
+            (line_id, b.administration, st.invoice_number, st.relation, to_minor(st.amount, currency), False)
+            for st in b.settlements
+        )
+    return SaveRows(statuses, entries, postings, settlements)

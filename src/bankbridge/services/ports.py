@@ -21,7 +21,7 @@ from bankbridge.ledger.model import (
     StoredStatement,
     TransactionCode,
 )
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows
 from bankbridge.payments.model import BatchStatus, SentBatch
 
 
@@ -82,6 +82,8 @@ class BookingStore(Protocol):
     def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem], list[tuple[str, str]]]: ...
 
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None: ...
+
+    def save_rows(self, rows: SaveRows, *, now: datetime) -> None: ...
 
     def add_bank_accounts(self, accounts: Sequence[RelationBankAccount]) -> None: ...
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import RelationBankAccount
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
 from bankbridge.matching import Books, Decision, LineInput
 from bankbridge.matching.context import BatchState
 from bankbridge.matching.engine import decide_line
@@ -100,10 +100,9 @@ def translate(pending: PendingLine, decision: Decision) -> tuple[LineOutcome, Bo
 @dataclass(slots=True)
 class Decided:
     """What the engine decided for one chunk of lines, ready to be stored: the read side of
-    processing hands these to the write side (also across processes: plain data only)."""
+    processing hands these to the write side (also across processes: plain tuples only)."""
 
-    outcomes: list[LineOutcome] = field(default_factory=list)
-    bookings: list[Booking] = field(default_factory=list)
+    rows: SaveRows
     accounts: list[RelationBankAccount] = field(default_factory=list)
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = field(default_factory=list)
     statements: set[int] = field(default_factory=set)
@@ -187,26 +186,30 @@ def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[
 
 def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchState) -> Decided:
     """Decide lines (pure: no database)."""
-    decided = Decided()
+    outcomes: list[LineOutcome] = []
+    bookings: list[Booking] = []
+    accounts: list[RelationBankAccount] = []
+    cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = []
+    report = ProcessReport()
     for p in pending:
         entry = LineInput(p.line_id, p.administration, p.journal, p.bank_bic, p.account_iban, p.currency, p.line)
         decision = decide_line(entry, books, state)
         outcome, booking = translate(p, decision)
-        decided.outcomes.append(outcome)
-        decided.statements.add(p.statement_id)
+        outcomes.append(outcome)
         if booking is not None:
-            decided.bookings.append(booking)
+            bookings.append(booking)
         if decision.new_bank_account is not None:
-            decided.accounts.append(decision.new_bank_account)
+            accounts.append(decision.new_bank_account)
         if decision.transit_used:
-            decided.cleared.append((p.line_id, decision.transit_used))
-        decided.report.count(p.administration, decision)
-    return decided
+            cleared.append((p.line_id, decision.transit_used))
+        report.count(p.administration, decision)
+    statements = {p.statement_id for p in pending}
+    return Decided(save_rows(outcomes, bookings), accounts, cleared, statements, report)
 
 
 def store(uow: UnitOfWork, decided: Decided, *, clock: Clock) -> None:
     """The write side: statuses, journal entries, settlements, new bank accounts, batches cleared."""
-    uow.bookings.save(decided.outcomes, decided.bookings, now=clock.now())
+    uow.bookings.save_rows(decided.rows, now=clock.now())
     uow.bookings.add_bank_accounts(decided.accounts)
     sent_batches.record_clearing(uow, decided.cleared)
 
