@@ -87,15 +87,42 @@ def uow_factory(settings: Settings, *, writer: bool = False) -> Callable[[], Sql
 _CHILD: dict[str, Any] = {}
 
 
-def _child_start(url: str) -> None:
+def _child_start(url: str, writer_lock: Any) -> None:
     # A forked worker opens its own engine; the parent's pooled connections are left
     # untouched (workers end with os._exit, so nothing closes the inherited sockets).
     engine = make_engine(url)
-    _CHILD["factory"] = lambda: SqlUnitOfWork(engine, writer=True)
-    # PostgreSQL: a journal's advisory lock is held until commit, so each statement is
-    # committed on its own (two workers never wait on each other's journals). SQLite has
-    # one write lock for everything: batches of statements, each inside a savepoint.
-    _CHILD["commit_every"] = 1 if engine.dialect.name == "postgresql" else None
+    if engine.dialect.name == "postgresql":
+        # A journal's advisory lock is held until commit, so each statement is committed
+        # on its own (two workers never wait on each other's journals).
+        _CHILD["factory"] = lambda: SqlUnitOfWork(engine, writer=True)
+        _CHILD["commit_every"] = 1
+    else:
+        # SQLite has one write lock for everything: batches of statements, each inside a
+        # savepoint; the workers queue on a lock of their own, which wakes the next one
+        # at once (SQLite's busy handler polls with sleeps of up to 100 ms).
+        _CHILD["factory"] = lambda: _Serialised(SqlUnitOfWork(engine, writer=True), writer_lock)
+        _CHILD["commit_every"] = None
+
+
+class _Serialised:
+    """A unit of work entered only while holding ``lock`` (shared by the workers)."""
+
+    def __init__(self, uow: SqlUnitOfWork, lock: Any) -> None:
+        self.uow, self.lock = uow, lock
+
+    def __enter__(self) -> SqlUnitOfWork:
+        self.lock.acquire()
+        try:
+            return self.uow.__enter__()
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def __exit__(self, *exc: Any) -> None:
+        try:
+            self.uow.__exit__(*exc)
+        finally:
+            self.lock.release()
 
 
 def _child_import(path: str) -> list[FileOutcome]:
@@ -112,16 +139,17 @@ def import_in_parallel(
 ) -> ImportReport:
     """Import files with ``workers`` processes, each parsing and storing whole files.
 
-    Statements of one bank journal are serialised (a lock per journal on PostgreSQL, the
-    write lock on SQLite) and each statement is committed on its own, so two workers
-    never store the same day twice and cannot deadlock."""
+    Statements of one bank journal are serialised — on PostgreSQL a lock per journal with
+    each statement committed on its own, on SQLite one writer at a time with batches of
+    statements — so two workers never store the same day twice and cannot deadlock."""
     factory = uow_factory(settings, writer=True)
     clock = SystemClock()
     if workers <= 1 or len(paths) < 2:
         return import_files(paths, factory, clock, on_statement=on_file)
     report = ImportReport()
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_child_start, initargs=(settings.database_url,)) as pool:
+    lock = context.Lock()
+    with context.Pool(workers, initializer=_child_start, initargs=(settings.database_url, lock)) as pool:
         for outcomes in pool.imap(_child_import, [str(p) for p in paths], chunksize=1):
             report.files.extend(outcomes)
             if on_file and outcomes:
