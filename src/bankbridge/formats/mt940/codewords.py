@@ -50,8 +50,8 @@ CODE_WORDS = (
     "CREF",
     "ACCW",
 )
-_SPLIT = re.compile("/(" + "|".join(sorted(set(CODE_WORDS), key=len, reverse=True)) + ")/")
-_STARTS = re.compile(r"\s*" + _SPLIT.pattern)
+CODE_WORD_SET = frozenset(CODE_WORDS)
+_STARTS = re.compile(r"\s*/(" + "|".join(sorted(CODE_WORD_SET, key=len, reverse=True)) + ")/")
 
 
 def is_structured(text: str) -> bool:
@@ -62,16 +62,28 @@ def is_structured(text: str) -> bool:
 def split_code_words(text: str) -> list[tuple[str, str]]:
     """``/EREF/x//CNTP/a/b/c///REMI/t`` → ``[("EREF", "x"), ("CNTP", "a/b/c/"), …]``.
 
-    One trailing ``/`` of each value is dropped (ING separates code words by ``//``);
-    values are stripped of surrounding blanks.
+    A code word is a known one between two ``/``, read from left to right (the closing
+    ``/`` of one cannot open the next). One trailing ``/`` of each value is dropped (ING
+    separates code words by ``//``); values are stripped of surrounding blanks.
+    ``dialects.base.apply_code_words`` walks the pieces of ``text.split("/")`` the same way.
     """
-    parts = _SPLIT.split(text)
+    pieces = text.split("/")
+    codes, last = CODE_WORD_SET, len(pieces) - 1
     pairs: list[tuple[str, str]] = []
-    for i in range(1, len(parts) - 1, 2):
-        value = parts[i + 1]
+    start = 1
+    while start < last and pieces[start] not in codes:
+        start += 1
+    while start < last:  # pieces[start] is a code word, the piece after it part of its value
+        end = start + 2
+        while end < last and pieces[end] not in codes:
+            end += 1
+        if end >= last:
+            end = last + 1
+        value = "/".join(pieces[start + 1 : end])
         if value[-1:] == "/":
             value = value[:-1]
-        pairs.append((parts[i], value.strip()))
+        pairs.append((pieces[start], value.strip()))
+        start = end
     return pairs
 
 

@@ -34,10 +34,13 @@ class FieldError(ValueError):
         self.text = text
 
 
-_LINE_61 = re.compile(
+LINE_61 = (
     r"(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d+(?:[,.]\d*)?) ?"
     r"([A-Z][A-Za-z0-9 ]{3}|[NSF][A-Za-z0-9]{2}(?=//|$)|(?=//))((?:(?!//).)*)(?://(.*))?$"
 )
+"""A ``:61:`` first line: value date, entry date, mark, funds code, amount, type, customer
+reference, bank reference (the reader's fast path embeds it, ``$`` as end of line)."""
+_LINE_61 = re.compile(LINE_61)
 _BALANCE = re.compile(r"\s*([CD])(\d{6})([A-Z]{3})?(\d+(?:[,.]\d*)?)")
 _AMOUNT = re.compile(r"\d+(?:[,.]\d*)?$")
 _DATE6 = re.compile(r"\d{6}$")
@@ -120,20 +123,18 @@ def to_decimal(text: str, *, digits: int = 0, negative: bool = False) -> Decimal
     return Decimal(number)
 
 
-def _amount(text: str, digits: int, negative: bool) -> Decimal:
-    """Like :func:`to_decimal` for text the ``:61:`` pattern already validated."""
-    whole, _, fraction = text.replace(".", ",").partition(",")
-    if len(fraction) < digits:
-        fraction += "0" * (digits - len(fraction))
-    number = whole + "." + fraction if fraction else whole
-    if negative and (whole.strip("0") or fraction.strip("0")):
-        number = "-" + number
-    return Decimal(number)
+DIGITS: dict[str | None, int] = {}
+"""Minor-unit digits by currency, as :func:`decimals` found them."""
 
 
 def decimals(currency: str | None) -> int:
     """Minor-unit digits of ``currency`` (2 when unknown)."""
-    return exponent(currency) if currency else 2
+    digits = DIGITS.get(currency)
+    if digits is None:
+        digits = exponent(currency) if currency else 2
+        if len(DIGITS) < 1024:
+            DIGITS[currency] = digits
+    return digits
 
 
 _DEBIT = frozenset({"D", "RC", "ED"})
@@ -155,26 +156,79 @@ def parse_61(lines: tuple[str, ...], *, line: int, raw: str, clamped: list[str],
     if match is None:
         raise diagnose_61(first)
     vdate, edate, mark, funds, amount, code, cref, bref = match.groups()
+    return new_entry(
+        vdate,
+        edate,
+        mark,
+        funds,
+        amount,
+        code,
+        cref,
+        bref,
+        "\n".join(rest) if rest else None,
+        (),
+        line,
+        raw,
+        clamped,
+        digits,
+    )
+
+
+def new_entry(  # noqa: PLR0917 - the sub-fields of a :61: line, positional for speed
+    vdate: str,
+    edate: str | None,
+    mark: str,
+    funds: str | None,
+    amount: str,
+    code: str,
+    cref: str,
+    bref: str | None,
+    rest: str | None,
+    detail: tuple[str, ...],
+    line: int,
+    raw: str,
+    clamped: list[str],
+    digits: int,
+) -> Entry:
+    """The :class:`Entry` of the matched sub-fields of a ``:61:`` line (as :data:`LINE_61`
+    groups them); ``rest`` is its further lines joined by ``\\n`` (``None``: no further line),
+    ``detail`` the lines of its ``:86:`` as far as known."""
     try:
-        value = parse_yymmdd(vdate, clamped=clamped)
+        value = _DATES.get(vdate) or parse_yymmdd(vdate, clamped=clamped)
         booking = _booking_date(value, vdate, edate, clamped) if edate and edate != "    " else None
     except FieldError as exc:
         part = "value date" if exc.text == vdate else "entry date"
         raise FieldError(part, exc.message) from None
-    bank_ref, supplementary = _bank_reference(bref, rest)
+    # the bank reference runs up to its first "/"; the rest of that part (ING "/TRCD/…/")
+    # and the further lines are the supplementary details
+    head, sep, tail = bref.partition("/") if bref is not None else ("", "", "")
+    bank_ref = head.strip() or None
+    supplementary = rest or ""
+    if sep:
+        supplementary = "/" + tail if rest is None else "/" + tail + "\n" + rest
+    # the amount (the pattern allows digits with at most one "," or ".") with at least
+    # ``digits`` decimals, negative for a debit unless zero
+    whole, point, fraction = amount.partition(",")
+    if not point:
+        whole, point, fraction = amount.partition(".")
+    if len(fraction) < digits:
+        fraction += "0" * (digits - len(fraction))
+    number = whole + "." + fraction if fraction else whole
+    if mark in _DEBIT and number.strip("0."):
+        number = "-" + number
     return Entry(
-        value_date=value,
-        booking_date=booking,
-        mark=mark,
-        funds_code=funds,
-        amount=_amount(amount, digits, mark in _DEBIT),
-        type_code=code.rstrip() or None,
-        customer_reference=cref,
-        bank_reference=bank_ref,
-        supplementary=supplementary,
-        detail=(),
-        line=line,
-        raw=raw,
+        value,
+        booking,
+        mark,
+        funds,
+        Decimal(number),
+        code.rstrip() or None,
+        cref,
+        bank_ref,
+        supplementary,
+        detail,
+        line,
+        raw,
     )
 
 
@@ -188,16 +242,6 @@ def _booking_date(value: date, vdate: str, edate: str, clamped: list[str]) -> da
                 _ENTRY_DATES.clear()
             _ENTRY_DATES[key] = booking
     return booking
-
-
-def _bank_reference(bref: str | None, rest: tuple[str, ...]) -> tuple[str | None, str]:
-    """The bank reference (up to its first ``/``) and the supplementary details: the
-    rest of that part (ING ``/TRCD/…/``) and the following lines."""
-    if bref is None:
-        return None, "\n".join(rest)
-    bank_ref, sep, tail = bref.partition("/")
-    extra = ["/" + tail] if sep else []
-    return bank_ref.strip() or None, "\n".join([*extra, *rest])
 
 
 def diagnose_61(text: str) -> FieldError:

@@ -17,15 +17,26 @@ _SNIFF_TAG = re.compile(r"^(?:[\x00-\x1f]|\{1:[^\n]*\{4:)?:(20|25|28C?|60[FM]|34
 _FIRST_TAG = re.compile(r"\A\s*:(20|21|25|28C?|60[FM]|61|62[FM]|64|65|86|34F|13D?):")
 
 
+def normalise(text: str) -> str:
+    """``text`` with CRLF and CR line endings turned into LF."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def split_text(text: str) -> list[str]:
     """Lines of ``text`` for CRLF, LF or CR endings (``str.splitlines`` also splits on
     form feeds and other separators that may occur inside a bank's text)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
+    lines = normalise(text).split("\n")
     if lines and not lines[-1]:
         lines.pop()
     return lines
+
+
+def text_block(text: str) -> str:
+    """``text`` as the reader takes it: LF line endings, ending with a line end (unless empty)."""
+    text = normalise(text)
+    return text if not text or text[-1] == "\n" else text + "\n"
 
 
 def decode_line(raw: bytes) -> str:
@@ -57,9 +68,9 @@ def decode_block(block: bytes) -> str:
         return "\n".join(decode_line(raw) for raw in block.split(b"\n"))
 
 
-def file_lines(path: Path, *, block_size: int = 1 << 18) -> Iterator[str]:
-    """The text lines of a file, read and decoded a block of whole lines at a time, so
-    memory stays flat whatever the file size."""
+def file_blocks(path: Path, *, block_size: int = 1 << 18) -> Iterator[str]:
+    """The text of a file as blocks of whole lines (see :func:`text_block`), read and
+    decoded a block at a time, so memory stays flat whatever the file size."""
     with path.open("rb") as handle:
         pending = handle.read(max(block_size, 3)).removeprefix(codecs.BOM_UTF8)
         while True:
@@ -70,9 +81,15 @@ def file_lines(path: Path, *, block_size: int = 1 << 18) -> Iterator[str]:
             cut = block.rfind(b"\n") + 1
             pending = block[cut:]
             if cut:
-                yield from split_text(decode_block(block[:cut]))
+                yield text_block(decode_block(block[:cut]))
         if pending:
-            yield from split_text(decode_block(pending))
+            yield text_block(decode_block(pending))
+
+
+def file_lines(path: Path, *, block_size: int = 1 << 18) -> Iterator[str]:
+    """The text lines of a file, read and decoded a block of whole lines at a time."""
+    for block in file_blocks(path, block_size=block_size):
+        yield from split_text(block)
 
 
 class Mt940Format:
@@ -99,7 +116,7 @@ class Mt940Format:
     def parse(self, data: bytes, *, source: str) -> ParseResult:
         """All statements of ``data``; a :class:`ParseError` names file, line and field."""
         reader = Reader(source=source)
-        statements = tuple(reader.statements(split_text(decode_text(data))))
+        statements = tuple(reader.read((text_block(decode_text(data)),)))
         return self._result(statements, reader.diagnostics, source=source)
 
     def iter_file(self, path: Path, *, diagnostics: list[Diagnostic] | None = None) -> Iterator[Statement]:
@@ -107,7 +124,7 @@ class Mt940Format:
         reader = Reader(source=str(path))
         if diagnostics is not None:
             reader.diagnostics = diagnostics
-        yield from reader.statements(file_lines(path))
+        yield from reader.read(file_blocks(path))
 
     def write(self, statements: Sequence[Statement]) -> bytes:
         """MT940 in the Rabobank layout (structured ``:86:`` with code words), UTF-8, CRLF."""

@@ -10,24 +10,27 @@ a ``:86:`` after a balance is statement-level information.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from bankbridge.errors import ParseError
-from bankbridge.formats.mt940.dialects import Details, Dialect, choose
+from bankbridge.formats.mt940.dialects import Dialect, choose
 from bankbridge.formats.mt940.fields import (
+    DIGITS,
     Entry,
     FieldError,
     account_id,
     decimals,
     looks_like_iban,
+    new_entry,
     parse_61,
     parse_balance,
     parse_number,
     parse_yymmdd,
 )
-from bankbridge.formats.mt940.tokens import EndOfMessage, Field, Header, Noise, tokens
+from bankbridge.formats.mt940.tokens import COMMON_ENTRY, ENTRY, EndOfMessage, Field, Header, Noise, Token, Tokenizer
 from bankbridge.statements.checks import check_balance
 from bankbridge.statements.model import Balance, Diagnostic, Source, Statement, StatementLine
 
@@ -56,6 +59,18 @@ class _Draft:
     entry: Entry | None = None
 
 
+def _blocks(lines: Iterable[str], size: int = 4096) -> Iterator[str]:
+    """Lines as text blocks for :meth:`Reader.read`."""
+    chunk: list[str] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) == size:
+            yield "\n".join(chunk) + "\n"
+            chunk = []
+    if chunk:
+        yield "\n".join(chunk) + "\n"
+
+
 def _without_trailing_blanks(lines: tuple[str, ...]) -> tuple[str, ...]:
     end = len(lines)
     while end > 1 and not lines[end - 1].strip():
@@ -66,33 +81,121 @@ def _without_trailing_blanks(lines: tuple[str, ...]) -> tuple[str, ...]:
 class Reader:
     """Turns the lines of one file into statements, collecting diagnostics on the way."""
 
-    def __init__(self, *, source: str) -> None:
+    def __init__(self, *, source: str, fast: bool = True) -> None:
         self.source = source
+        self.fast = fast  # False: every line through the tokenizer (tests compare both ways)
         self.diagnostics: list[Diagnostic] = []
         self._headers: list[str] = []
         self._clamped: list[str] = []
 
     def statements(self, lines: Iterable[str]) -> Iterator[Statement]:
         """The statements of ``lines`` (text lines without line endings), in file order."""
+        return self.read(_blocks(lines))
+
+    def read(self, blocks: Iterable[str]) -> Iterator[Statement]:  # noqa: C901, PLR0912 - the hot loop, kept flat
+        """The statements of text ``blocks`` (whole lines with LF endings, as
+        ``format.text_block`` makes them), in file order.
+
+        A regular entry (``:61:`` and its ``:86:`` of plain lines, followed by a field
+        that ends it) is read with one match of :data:`ENTRY`; every other line goes
+        through the :class:`Tokenizer`, which would give the same fields for the entry.
+        """
         draft: _Draft | None = None
-        for token in tokens(lines):
-            if isinstance(token, Field):
-                if draft is None or self._starts_statement(draft, token.tag):
-                    if draft is not None and (statement := self._finish(draft)):
+        tokenizer = Tokenizer()
+        number = 0  # lines read so far
+        common, entry = COMMON_ENTRY.match, ENTRY.match
+        fast = self.fast
+        for block in blocks:
+            pos, size = 0, len(block)
+            while pos < size:
+                if draft is not None and fast and block.startswith(":61:", pos):
+                    match = common(block, pos) or entry(block, pos)
+                    if match is not None:
+                        if tokenizer.tag is not None and (pending := tokenizer.flush()) is not None:
+                            draft, statement = self._take(draft, pending)
+                            if statement is not None:
+                                yield statement
+                        end = match.end()
+                        if draft is not None and self._fast_entry(draft, match, block[pos : end - 1], number + 1):
+                            number += block.count("\n", pos, end)
+                            pos = end
+                            continue
+                end = block.find("\n", pos)
+                if end < 0:
+                    end = size
+                number += 1
+                for token in tokenizer.feed(block[pos:end], number):
+                    draft, statement = self._take(draft, token)
+                    if statement is not None:
                         yield statement
-                    draft = self._next_draft(draft, token)
-                self._read_field(draft, token)
-            elif isinstance(token, Header):
-                if len(self._headers) < 8:
-                    self._headers.append(token.text)
-            elif isinstance(token, Noise):
-                text = token.text[:40]
-                message = f"text outside any statement ignored: {text!r}"
-                self._note("ignored_text", message, token.line)
-            elif isinstance(token, EndOfMessage) and draft is not None:
-                self._end_entry(draft)
+                pos = end + 1
+        pending = tokenizer.flush()
+        if pending is not None:
+            draft, statement = self._take(draft, pending)
+            if statement is not None:
+                yield statement
         if draft is not None and (statement := self._finish(draft)):
             yield statement
+
+    def _take(self, draft: _Draft | None, token: Token) -> tuple[_Draft | None, Statement | None]:
+        """Read one token: (the statement now being read, a statement just completed)."""
+        statement = None
+        if isinstance(token, Field):
+            if draft is None or self._starts_statement(draft, token.tag):
+                if draft is not None:
+                    statement = self._finish(draft)
+                draft = self._next_draft(draft, token)
+            self._read_field(draft, token)
+        elif isinstance(token, Header):
+            if len(self._headers) < 8:
+                self._headers.append(token.text)
+        elif isinstance(token, Noise):
+            text = token.text[:40]
+            message = f"text outside any statement ignored: {text!r}"
+            self._note("ignored_text", message, token.line)
+        elif isinstance(token, EndOfMessage) and draft is not None:
+            self._end_entry(draft)
+        return draft, statement
+
+    def _fast_entry(self, draft: _Draft, match: re.Match[str], raw: str, line: int) -> bool:
+        """Read an entry matched by :data:`ENTRY` (``line``: the line of its ``:61:``) as
+        the tokenizer path would; ``False`` (nothing read) when a sub-field is invalid, so
+        that the caller reads it that way and reports the error."""
+        if draft.entry is not None:
+            self._end_entry(draft)
+        groups = match.groups()
+        if len(groups) == 9:  # COMMON_ENTRY: no funds code
+            vdate, edate, mark, amount, code, cref, bref, rest, info = groups
+            funds = None
+        else:
+            vdate, edate, mark, funds, amount, code, cref, bref, rest, info = groups
+        try:
+            entry = new_entry(
+                vdate,
+                edate,
+                mark,
+                funds,
+                amount,
+                code,
+                cref,
+                bref,
+                rest[:-1] if rest else None,
+                () if info is None else tuple(info[:-1].split("\n")),
+                line,
+                raw,
+                self._clamped,
+                digits if (digits := DIGITS.get(draft.currency)) is not None else decimals(draft.currency),
+            )
+        except FieldError:
+            self._clamped.clear()
+            return False
+        if self._clamped:
+            for text in self._clamped:
+                message = f":61: date {text!r} does not exist; used the month's last day"
+                self._note("date_clamped", message, line)
+            self._clamped.clear()
+        self._add_line(draft, entry)
+        return True
 
     @staticmethod
     def _starts_statement(draft: _Draft, tag: str) -> bool:
@@ -194,17 +297,48 @@ class Reader:
             draft.others.append(balance)
 
     def _end_entry(self, draft: _Draft) -> None:
+        """Add the entry being read (if any) to the statement."""
         entry = draft.entry
-        if entry is None:
-            return
-        draft.entry = None
-        details = self._dialect(draft).refine(entry)
+        if entry is not None:
+            draft.entry = None
+            self._add_line(draft, entry)
+
+    def _add_line(self, draft: _Draft, entry: Entry) -> None:
+        """Refine ``entry`` and add its ``StatementLine`` to the statement."""
+        dialect = draft.dialect
+        if dialect is None:
+            dialect = self._dialect(draft)
+        details = dialect.refine(entry)
         if details.counterparty_iban is None and entry.supplementary:
             # any bank may put the counter IBAN on the second :61: line (Rabobank does)
             candidate = entry.supplementary.split("\n", 1)[0].strip()
             if looks_like_iban(candidate):
                 details.counterparty_iban = candidate
-        draft.lines.append(self._line(entry, details, draft.currency))
+        bank_ref = entry.bank_reference
+        if bank_ref is None or (len(bank_ref) == 6 and bank_ref.upper() == "NONREF"):
+            bank_ref = details.end_to_end_id
+        detail = tuple(map(str.rstrip, entry.detail))
+        if detail and not detail[-1]:
+            end = len(detail)
+            while end and not detail[end - 1]:
+                end -= 1
+            detail = detail[:end]
+        draft.lines.append(
+            details.to_line(
+                entry.amount,
+                entry.booking_date,
+                entry.value_date,
+                draft.currency,
+                bank_ref,
+                entry.customer_reference.strip() or None,
+                entry.type_code,
+                entry.mark in ("RC", "RD"),
+                detail,
+                entry.raw,
+                self.source,
+                entry.line,
+            )
+        )
 
     def _dialect(self, draft: _Draft) -> Dialect:
         if draft.dialect is None:
@@ -212,43 +346,6 @@ class Reader:
             account = draft.account or ""
             draft.dialect = choose(header=header, reference=draft.reference, account=account)
         return draft.dialect
-
-    def _line(self, entry: Entry, details: Details, currency: str | None) -> StatementLine:
-        bank_ref = entry.bank_reference
-        if bank_ref is None or bank_ref.upper() == "NONREF":
-            bank_ref = details.end_to_end_id
-        detail = [line.rstrip() for line in entry.detail]
-        if detail and not detail[-1]:
-            while detail and not detail[-1]:
-                detail.pop()
-        return StatementLine(
-            amount=entry.amount,
-            booking_date=entry.booking_date,
-            value_date=entry.value_date,
-            currency=currency,
-            counterparty_iban=details.counterparty_iban,
-            counterparty_bic=details.counterparty_bic,
-            counterparty_name=details.counterparty_name,
-            bank_reference=bank_ref,
-            customer_reference=entry.customer_reference.strip() or None,
-            end_to_end_id=details.end_to_end_id,
-            mandate_id=details.mandate_id,
-            creditor_id=details.creditor_id,
-            payment_reference=details.payment_reference,
-            payment_reference_type=details.payment_reference_type if details.payment_reference else None,
-            description=details.description,
-            bank_code=entry.type_code,
-            return_reason=details.return_reason,
-            batch_id=details.batch_id,
-            batch_count=details.batch_count,
-            ultimate_debtor=details.ultimate_debtor,
-            ultimate_creditor=details.ultimate_creditor,
-            reversal=entry.mark in ("RC", "RD"),
-            detail_lines=tuple(detail),
-            extra=tuple(details.extra),
-            raw=entry.raw,
-            source=Source(self.source, entry.line),
-        )
 
     def _finish(self, draft: _Draft) -> Statement | None:
         self._end_entry(draft)

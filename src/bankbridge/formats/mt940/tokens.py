@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
+from bankbridge.formats.mt940.fields import LINE_61
+
 KNOWN_TAGS = frozenset(
     {
         "13",
@@ -41,6 +43,33 @@ KNOWN_TAGS = frozenset(
 )
 _HEADER = re.compile(r"^(?::?94[02]:?|94[02] ?\d*|0000 \d\d[A-Z0-9]{8,}|[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?|-[A-Z]*)$")
 _CONTROL = "\x00\x01\x02\x03\x04\x1a\ufeff"
+
+_CTL = "\x00-\x04\x1a\ufeff"  # _CONTROL as a character-class range
+_PLAIN = (
+    # a line the tokenizer appends to the current field as written: not blank; not
+    # starting with a control code, a soft hyphen, "{", a "-" that may end a message
+    # (only "-" + digit, a wrapped date, and no "{4:"), or ":" + something that may be
+    # a tag; not ending with a control code
+    rf"(?:[^\s:\-{{\xad{_CTL}]|[^\S\n]+\S|-(?=\d)(?![^\n]*\{{4:)|:(?![0-9A-Z]{{2,3}}:))[^\n]*(?<![{_CTL}])\n"
+)
+_REST = (
+    rf"(?<![\s{_CTL}])\n"  # as the :61: line is matched after rstrip()
+    + rf"((?:{_PLAIN})*)"  # the further :61: lines
+    + rf"(?::86:([^\n]*(?<![{_CTL}])\n(?:{_PLAIN})*))?"  # the :86: field
+    + "(?=:(?:61|60F|60M|62F|62M|64|65|34F|90C|90D|20):)"  # a field that ends the entry
+)
+ENTRY = re.compile(":61:" + LINE_61.replace("$", r"(?=\n)").removesuffix(r"(?=\n)") + _REST)
+"""A regular entry in text with LF line endings: the ``:61:`` line (its sub-fields as
+:data:`~bankbridge.formats.mt940.fields.LINE_61` groups them), further ``:61:`` lines
+and a ``:86:`` field, all lines the tokenizer would read as plain text, and right after
+them a field that makes the reader end the entry. What does not match (an invalid
+``:61:``, a wrapper line, a repeated ``:86:``, a block boundary) is read line by line."""
+COMMON_ENTRY = re.compile(r":61:(\d{6})(\d{4})?([CD])(\d+,\d*)(N[A-Z0-9]{3})([^/\n]*)//([^\n]*)" + _REST)
+"""The commonest form of :data:`ENTRY`, a third cheaper to match: mark ``C``/``D``, no
+funds code, ``,`` decimals, type ``N…``, a bank reference; its groups are those of
+``ENTRY`` without the funds code. Whatever it matches, ``ENTRY`` matches with the same
+groups: each of its sub-patterns matches what the corresponding ``LINE_61`` one matches
+first (``(?:(?!//).)*`` up to the first ``//``, the first type alternative, …)."""
 
 
 class Field(NamedTuple):
@@ -86,41 +115,66 @@ def _unwrap(line: str) -> tuple[str, bool]:
     return line, False
 
 
-def tokens(lines: Iterable[str]) -> Iterator[Token]:  # noqa: C901, PLR0912 - hot loop, kept flat
-    """The fields (and noise, message ends) of MT940 text given as lines without endings."""
-    tag: str | None = None
-    value: list[str] = []
-    start = 0
-    for number, raw in enumerate(lines, start=1):
+class Tokenizer:
+    """Lines → tokens, one line at a time (the reader feeds it the lines its fast path
+    does not take); :func:`tokens` is the same over an iterable of lines."""
+
+    __slots__ = ("start", "tag", "value")
+
+    def __init__(self) -> None:
+        self.tag: str | None = None
+        self.value: list[str] = []
+        self.start = 0
+
+    def flush(self) -> Field | None:
+        """The field being read, now complete (``None`` when there is none)."""
+        if self.tag is None:
+            return None
+        field = Field(self.tag, tuple(self.value), self.start)
+        self.tag, self.value = None, []
+        return field
+
+    def feed(self, raw: str, number: int) -> list[Token]:  # noqa: C901, PLR0912 - kept flat
+        """The tokens that line ``number`` (text without line ending) completes."""
         first = raw[:1]
         if not first:
-            if tag is not None:
-                value.append(raw)
-            continue
+            if self.tag is not None:
+                self.value.append(raw)
+            return []
+        out: list[Token] = []
         line = raw.strip(_CONTROL) if first in _CONTROL or raw[-1] in _CONTROL else raw
         if first == "\xad" and raw[1:].strip() in ("", "XXX", "}"):
             line = "-" + raw[1:]  # ING trailer written with a soft hyphen
         if line[:1] in ("-", "{"):
             text, ended = _unwrap(line)
             if text != line:
-                if tag is not None:
-                    yield Field(tag, tuple(value), start)
-                    tag, value = None, []
+                if self.tag is not None:
+                    out.append(Field(self.tag, tuple(self.value), self.start))
+                    self.tag, self.value = None, []
                 if ended:
-                    yield EndOfMessage(number)
+                    out.append(EndOfMessage(number))
                 if "{" in line:
-                    yield Header(line, number)
+                    out.append(Header(line, number))
                 if not text.strip():
-                    continue
+                    return out
                 line = text
         end = line.find(":", 3, 6) if line[:1] == ":" else -1
         if end > 0 and line[1:end] in KNOWN_TAGS:
-            if tag is not None:
-                yield Field(tag, tuple(value), start)
-            tag, value, start = line[1:end], [line[end + 1 :]], number
-        elif tag is not None:
-            value.append(line)
+            if self.tag is not None:
+                out.append(Field(self.tag, tuple(self.value), self.start))
+            self.tag, self.value, self.start = line[1:end], [line[end + 1 :]], number
+        elif self.tag is not None:
+            self.value.append(line)
         elif line.strip():
-            yield Header(line, number) if _HEADER.match(line.strip()) else Noise(line, number)
-    if tag is not None:
-        yield Field(tag, tuple(value), start)
+            out.append(Header(line, number) if _HEADER.match(line.strip()) else Noise(line, number))
+        return out
+
+
+def tokens(lines: Iterable[str]) -> Iterator[Token]:
+    """The fields (and noise, message ends) of MT940 text given as lines without endings."""
+    tokenizer = Tokenizer()
+    for number, raw in enumerate(lines, start=1):
+        yield from tokenizer.feed(raw, number)
+    last = tokenizer.flush()
+    if last is not None:
+        yield last

@@ -8,42 +8,170 @@ and description found in it. The reader turns entry + details into a ``Statement
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Protocol
+from datetime import date
+from decimal import Decimal
+from typing import Protocol, cast
 
 from bankbridge.formats.mt940.codewords import (
+    CODE_WORD_SET,
     find_payment_reference,
-    is_structured,
-    split_code_words,
     split_labels,
     squash,
 )
 from bankbridge.formats.mt940.fields import Entry
 from bankbridge.formats.mt940.fields import looks_like_iban as iban_shape
-from bankbridge.statements.model import ReferenceType
+from bankbridge.formats.mt940.records import FAST, LINE_FIELDS, LineSlots, SourceSlots
+from bankbridge.statements.model import ReferenceType, Source, StatementLine
 
 _BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$")
 
 
-@dataclass(slots=True)
 class Details:
-    """What a dialect found in one entry (mutable while it is being filled)."""
+    """What a dialect found in one entry: counterparty, references, description and other
+    named fields (mutable while it is being filled).
 
-    counterparty_iban: str | None = None
-    counterparty_bic: str | None = None
-    counterparty_name: str | None = None
-    end_to_end_id: str | None = None
-    mandate_id: str | None = None
-    creditor_id: str | None = None
-    payment_reference: str | None = None
-    payment_reference_type: ReferenceType | None = None
-    description: str | None = None
-    return_reason: str | None = None
-    batch_id: str | None = None
-    batch_count: int | None = None
-    ultimate_debtor: str | None = None
-    ultimate_creditor: str | None = None
-    extra: list[tuple[str, str]] = field(default_factory=list)
+    It has the slots of ``StatementLine`` (``records.LineSlots``): :meth:`to_line` adds
+    the fields of the ``:61:`` line and turns the object itself into the immutable line,
+    so the reader's hot path copies nothing.
+    """
+
+    __slots__ = LINE_FIELDS
+
+    counterparty_iban: str | None
+    counterparty_bic: str | None
+    counterparty_name: str | None
+    end_to_end_id: str | None
+    mandate_id: str | None
+    creditor_id: str | None
+    payment_reference: str | None
+    payment_reference_type: ReferenceType | None
+    description: str | None
+    return_reason: str | None
+    batch_id: str | None
+    batch_count: int | None
+    ultimate_debtor: str | None
+    ultimate_creditor: str | None
+    extra: list[tuple[str, str]]
+
+    def __init__(self, *, extra: list[tuple[str, str]] | None = None) -> None:
+        self.counterparty_iban = None
+        self.counterparty_bic = None
+        self.counterparty_name = None
+        self.end_to_end_id = None
+        self.mandate_id = None
+        self.creditor_id = None
+        self.payment_reference = None
+        self.payment_reference_type = None
+        self.description = None
+        self.return_reason = None
+        self.batch_id = None
+        self.batch_count = None
+        self.ultimate_debtor = None
+        self.ultimate_creditor = None
+        self.extra = [] if extra is None else extra
+
+    def __repr__(self) -> str:
+        found = ", ".join(f"{name}={getattr(self, name)!r}" for name in DETAIL_FIELDS)
+        return f"Details({found})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Details):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in DETAIL_FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def to_line(  # noqa: PLR0917 - the :61: fields, positional for speed
+        self,
+        amount: Decimal,
+        booking_date: date | None,
+        value_date: date | None,
+        currency: str | None,
+        bank_reference: str | None,
+        customer_reference: str | None,
+        bank_code: str | None,
+        reversal: bool,
+        detail_lines: tuple[str, ...],
+        raw: str,
+        file: str,
+        line_number: int,
+    ) -> StatementLine:
+        """The ``StatementLine`` of these details and the ``:61:`` fields (``file`` and
+        ``line_number`` its source); this object becomes that line (do not use it as
+        ``Details`` afterwards)."""
+        reference_type = self.payment_reference_type if self.payment_reference else None
+        if not FAST:
+            return StatementLine(
+                amount=amount,
+                booking_date=booking_date,
+                value_date=value_date,
+                currency=currency,
+                counterparty_iban=self.counterparty_iban,
+                counterparty_bic=self.counterparty_bic,
+                counterparty_name=self.counterparty_name,
+                bank_reference=bank_reference,
+                customer_reference=customer_reference,
+                end_to_end_id=self.end_to_end_id,
+                mandate_id=self.mandate_id,
+                creditor_id=self.creditor_id,
+                payment_reference=self.payment_reference,
+                payment_reference_type=reference_type,
+                description=self.description,
+                bank_code=bank_code,
+                return_reason=self.return_reason,
+                batch_id=self.batch_id,
+                batch_count=self.batch_count,
+                ultimate_debtor=self.ultimate_debtor,
+                ultimate_creditor=self.ultimate_creditor,
+                reversal=reversal,
+                detail_lines=detail_lines,
+                extra=tuple(self.extra),
+                raw=raw,
+                source=Source(file, line_number),
+            )
+        source = SourceSlots()  # becomes the Source, as self becomes the line
+        source.file = file
+        source.line = line_number
+        source.path = None
+        source.__class__ = Source  # type: ignore[assignment]
+        line = cast(LineSlots, self)
+        line.extra = tuple(self.extra)
+        line.payment_reference_type = reference_type
+        line.amount = amount
+        line.booking_date = booking_date
+        line.value_date = value_date
+        line.currency = currency
+        line.bank_reference = bank_reference
+        line.customer_reference = customer_reference
+        line.bank_code = bank_code
+        line.iso_code = None
+        line.charges = None
+        line.reversal = reversal
+        line.items = ()
+        line.detail_lines = detail_lines
+        line.raw = raw
+        line.source = cast(Source, source)
+        line.__class__ = StatementLine  # type: ignore[assignment]  # see records.py
+        return cast(StatementLine, line)
+
+
+DETAIL_FIELDS = (
+    "counterparty_iban",
+    "counterparty_bic",
+    "counterparty_name",
+    "end_to_end_id",
+    "mandate_id",
+    "creditor_id",
+    "payment_reference",
+    "payment_reference_type",
+    "description",
+    "return_reason",
+    "batch_id",
+    "batch_count",
+    "ultimate_debtor",
+    "ultimate_creditor",
+    "extra",
+)
 
 
 class Dialect(Protocol):
@@ -82,15 +210,30 @@ def none_if_empty(value: str | None) -> str | None:
     return value
 
 
+_ACCOUNTS: dict[str, str | None] = {}
+
+
+def counterparty_account(value: str) -> str | None:
+    """An IBAN (upper case, without spaces) or a bank account number in ``value``; the
+    few counterparties of a file recur, so the answers are remembered."""
+    known = _ACCOUNTS.get(value, "")
+    if known != "":
+        return known
+    text = value.replace(" ", "")
+    account = text.upper() if iban_shape(text) else text if text.isdigit() and text.strip("0") else None
+    if len(_ACCOUNTS) >= 4096:
+        _ACCOUNTS.clear()
+    _ACCOUNTS[value] = account
+    return account
+
+
 def set_counterparty_account(details: Details, value: str | None) -> None:
     """Fill the counterparty account from an IBAN or a bank account number."""
     if not value or details.counterparty_iban:
         return
-    text = value.replace(" ", "")
-    if iban_shape(text):
-        details.counterparty_iban = text.upper()
-    elif text.isdigit() and text.strip("0"):
-        details.counterparty_iban = text
+    account = counterparty_account(value)
+    if account is not None:
+        details.counterparty_iban = account
 
 
 def reference_type(issuer: str) -> ReferenceType:
@@ -157,28 +300,83 @@ _SIMPLE = {
 }
 
 
-def apply_code_words(details: Details, pairs: list[tuple[str, str]]) -> None:
-    """Fill ``details`` from SEPA code words (standards §3.4)."""
+_KIND = {
+    **dict.fromkeys(_SIMPLE, 1),
+    "NAME": 2,
+    **dict.fromkeys(_PARENTS, 3),
+    "REMI": 4,
+    "ISSR": 5,
+    "IBAN": 6,
+    "BBAN": 6,
+    "BIC": 6,
+    "CNTP": 7,
+    "ACCW": 8,
+    "NRTX": 9,
+}
+
+
+def apply_code_words(details: Details, pieces: list[str]) -> None:  # noqa: C901, PLR0912, PLR0915 - hot loop, flat
+    """Fill ``details`` from SEPA code words (standards §3.4) of a text given as its
+    ``split("/")``: the code words and values
+    :func:`~bankbridge.formats.mt940.codewords.split_code_words` finds, walked here in
+    the same way without building the pairs (the reader's hot path).
+
+    Values are stripped, so ``none_if_empty`` is only called for the rare value it may
+    change (empty, 11 characters like ``NOTPROVIDED``, a blank before a ``/``)."""
+    codes, kinds, last = CODE_WORD_SET, _KIND, len(pieces) - 1
     parent: str | None = None
-    for code, value in pairs:
-        if code in _PARENTS:
+    start = 1
+    while start < last and pieces[start] not in codes:
+        start += 1
+    while start < last:  # pieces[start] is a code word, the piece after it part of its value
+        code, end = pieces[start], start + 2
+        if (end < last and pieces[end] in codes) or end > last:  # a one-piece value: no "/" in it
+            value = simple = pieces[start + 1].strip()
+        else:
+            while end < last and pieces[end] not in codes:
+                end += 1
+            if end >= last:
+                end = last + 1
+            value = "/".join(pieces[start + 1 : end])
+            value = (value[:-1] if value[-1:] == "/" else value).strip()
+            simple = value.rstrip("/")
+            if simple[-1:] == " ":
+                simple = ""  # make the test below fall back to none_if_empty
+        start = end
+        kind = kinds.get(code, 0)
+        if kind == 1:  # EREF, and the other simple code words: the value without trailing "/"
+            found = simple if simple and len(simple) != 11 else none_if_empty(value.rstrip("/"))
+            if code == "EREF":
+                details.end_to_end_id = found
+            else:
+                setattr(details, _SIMPLE[code], found)
+        elif kind == 2:  # NAME, of the counterparty unless under ULTD/ULTC/ULTB
+            if parent is None or parent in ("BENM", "ORDP", "CDTRREFTP"):
+                if details.counterparty_name is None:
+                    details.counterparty_name = value if value and len(value) != 11 else none_if_empty(value)
+            else:
+                _apply_name(details, parent, value)
+        elif kind == 3:  # BENM, ORDP, ULTD, …: the parent of the NAME/IBAN/BIC that follow
             parent = code
             if value:
                 _apply_parent_value(details, code, value)
-            continue
-        if code in _SIMPLE:
-            setattr(details, _SIMPLE[code], none_if_empty(value.rstrip("/")))
-        elif code in ("NAME", "IBAN", "BBAN", "BIC"):
-            _apply_party(details, parent, code, value)
-        elif code == "CNTP":
-            _apply_cntp(details, value)
-        elif code == "ACCW":
-            _apply_cntp(details, value.replace(",", "/") + "//")
-        elif code == "REMI":
-            apply_remittance(details, value)
-        elif code == "ISSR":
+        elif kind == 4:  # REMI
+            if value and len(value) != 11 and value[:5] not in ("USTD/", "STRD/"):
+                details.description = value
+            elif value:
+                apply_remittance(details, value)
+        elif not kind:  # other code words: kept in extra
+            if value:
+                details.extra.append((code, value))
+        elif kind == 5:
             details.payment_reference_type = reference_type(value)
-        elif code == "NRTX" and value.strip().isdigit():
+        elif kind == 6:
+            _apply_party(details, parent, code, value)
+        elif kind == 7:
+            _apply_cntp(details, value)
+        elif kind == 8:
+            _apply_cntp(details, value.replace(",", "/") + "//")
+        elif kind == 9 and value.strip().isdigit():
             details.batch_count = int(value)
         elif value:
             details.extra.append((code, value))
@@ -197,13 +395,13 @@ def _apply_parent_value(details: Details, code: str, value: str) -> None:
 
 def refine_structured(entry: Entry, details: Details) -> bool:
     """Apply code words when the ``:86:`` is structured; ``False`` when it is free text."""
-    text = joined(entry)
+    text = "".join(entry.detail)  # as joined(entry)
     if "/" not in text[:2] and not text.lstrip().startswith("/"):
         return False
-    pairs = split_code_words(text)
-    if not pairs or not is_structured(text):
+    pieces = text.split("/")
+    if len(pieces) < 3 or pieces[1] not in CODE_WORD_SET or pieces[0].strip():  # no code word first
         return False
-    apply_code_words(details, pairs)
+    apply_code_words(details, pieces)
     return True
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from bankbridge.formats.mt940.codewords import find_payment_reference
 from bankbridge.formats.mt940.dialects.base import (
     Details,
+    counterparty_account,
     none_if_empty,
     refine_structured,
     set_counterparty_account,
@@ -49,14 +50,33 @@ class RabobankDialect:
             details.description = none_if_empty(text)
             details.payment_reference = find_payment_reference(text)
             details.payment_reference_type = "CUR" if details.payment_reference else None
-        supplementary = entry.supplementary.split("\n")[0].strip()
-        if supplementary:
-            set_counterparty_account(details, rabo_account(supplementary))
-        head, name = entry.customer_reference[:16].strip(), entry.customer_reference[16:].strip()
-        if head not in _LABELS and _ACCOUNT.match(head):
-            set_counterparty_account(details, rabo_account(head))
-        if name and details.counterparty_name is None:
-            details.counterparty_name = name
+        supplementary = entry.supplementary
+        if supplementary and details.counterparty_iban is None:
+            account = _SUPPLEMENTARY.get(supplementary, "")
+            details.counterparty_iban = _supplementary_account(supplementary) if account == "" else account
+        cref = entry.customer_reference
+        if cref not in _LABELS:  # else: a label and no name
+            head, name = cref[:16].strip(), cref[16:].strip()
+            if head not in _LABELS and _ACCOUNT.match(head):
+                set_counterparty_account(details, rabo_account(head))
+            if name and details.counterparty_name is None:
+                details.counterparty_name = name
         if details.description is None and details.end_to_end_id:
             details.description = details.end_to_end_id
         return details
+
+
+_SUPPLEMENTARY: dict[str, str | None] = {}
+
+
+def _supplementary_account(text: str) -> str | None:
+    """The counter account on the second ``:61:`` line (remembered: counterparties recur)."""
+    known = _SUPPLEMENTARY.get(text, "")
+    if known != "":
+        return known
+    first = rabo_account(text.split("\n", maxsplit=1)[0].strip())
+    account = counterparty_account(first) if first else None
+    if len(_SUPPLEMENTARY) >= 4096:
+        _SUPPLEMENTARY.clear()
+    _SUPPLEMENTARY[text] = account
+    return account
