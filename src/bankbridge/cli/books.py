@@ -44,18 +44,18 @@ def import_(
     read before, and keep the original lines."""
     settings = app_context(ctx).settings()
     clock = bootstrap.SystemClock()
-    if is_terminal() and len(files) > 1:
-        with Progress(console=err, transient=True) as progress:
-            task = progress.add_task("importing", total=len(files))
-            report = bootstrap.import_in_parallel(
-                files, settings, workers=workers, on_file=lambda _f: progress.advance(task)
-            )
-    else:
-        report = bootstrap.import_in_parallel(files, settings, workers=workers)
-    journals = report.journals_to_process(everything=process_now)
-    processed = None
-    if journals:
-        with bootstrap.batch_run():
+    with bootstrap.batch_run():
+        if is_terminal() and len(files) > 1:
+            with Progress(console=err, transient=True) as progress:
+                task = progress.add_task("importing", total=len(files))
+                report = bootstrap.import_in_parallel(
+                    files, settings, workers=workers, on_file=lambda _f: progress.advance(task)
+                )
+        else:
+            report = bootstrap.import_in_parallel(files, settings, workers=workers)
+        journals = report.journals_to_process(everything=process_now)
+        processed = None
+        if journals:
             processed = bootstrap.process_in_parallel(
                 settings, clock, workers=workers, access=Access.everything(), journals=journals
             )

@@ -73,6 +73,9 @@ def _item(li: StatementLine) -> dict[str, Any]:
     }
 
 
+_DETAIL_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+"""Made once: ``json.dumps`` with options builds a new encoder per call."""
+
 _PLAIN_DETAIL = (
     "batch_count",
     "batch_id",
@@ -99,7 +102,7 @@ def line_detail(line: StatementLine) -> str:
         detail["items"] = [_item(li) for li in line.items]
     if line.reversal:
         detail["reversal"] = line.reversal
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else "{}"
+    return _DETAIL_JSON.encode(detail) if detail else "{}"
 
 
 def line_record(identity: str, line: StatementLine, currency: str) -> LineRecord:
