@@ -22,6 +22,7 @@ from bankbridge.ledger.model import (
     Allocation,
     GLAccount,
     Journal,
+    LedgerBundle,
     OpenItem,
     Relation,
     RelationBankAccount,
@@ -150,6 +151,29 @@ class Books:
             batches_by_total=group(((b.administration, b.kind, b.total), b) for b in ordered),
             debtors_gl_account=debtors_gl_account,
             creditors_gl_account=creditors_gl_account,
+        )
+
+    @classmethod
+    def of_bundle(
+        cls,
+        bundle: LedgerBundle,
+        open_items: Sequence[OpenItem],
+        *,
+        in_transit: Sequence[InTransitBatch] = (),
+        neighbour_invoices: Sequence[tuple[str, str]] = (),
+    ) -> Books:
+        """:meth:`build` from a ledger bundle's master data and the open items."""
+        return cls.build(
+            administrations=bundle.administrations,
+            journals=bundle.journals,
+            gl_accounts=bundle.gl_accounts,
+            relations=bundle.relations,
+            relation_bank_accounts=bundle.relation_bank_accounts,
+            open_items=open_items,
+            transaction_codes=bundle.transaction_codes,
+            allocations=bundle.allocations,
+            in_transit=in_transit,
+            neighbour_invoices=neighbour_invoices,
         )
 
     def control_account(self, kind: RelationKind) -> str:

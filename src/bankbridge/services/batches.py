@@ -196,15 +196,7 @@ class _Registrar:
     def _books(self, administration: str) -> Books:
         if administration not in self.books:
             bundle, items, neighbours = self.uow.bookings.books({administration})
-            self.books[administration] = Books.build(
-                administrations=bundle.administrations,
-                journals=bundle.journals,
-                gl_accounts=bundle.gl_accounts,
-                relations=bundle.relations,
-                relation_bank_accounts=bundle.relation_bank_accounts,
-                open_items=items,
-                neighbour_invoices=neighbours,
-            )
+            self.books[administration] = Books.of_bundle(bundle, items, neighbour_invoices=neighbours)
         return self.books[administration]
 
     def _in_transit_account(self, adm: Administration, batch: PaymentBatch) -> str:

@@ -166,18 +166,7 @@ def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[
     ids = [line_id for line_id, _ in pending]
     bundle, items, neighbours = uow.bookings.books({adm for _, adm in pending})
     sent = uow.batches.open_batches({a.code for a in bundle.administrations})
-    books = Books.build(
-        administrations=bundle.administrations,
-        journals=bundle.journals,
-        gl_accounts=bundle.gl_accounts,
-        relations=bundle.relations,
-        relation_bank_accounts=bundle.relation_bank_accounts,
-        open_items=items,
-        transaction_codes=bundle.transaction_codes,
-        allocations=bundle.allocations,
-        in_transit=sent_batches.in_transit(sent),
-        neighbour_invoices=neighbours,
-    )
+    books = Books.of_bundle(bundle, items, in_transit=sent_batches.in_transit(sent), neighbour_invoices=neighbours)
     del items, neighbours
     state = sent_batches.transit_state(sent)
     for start in range(0, len(ids), CHUNK):
