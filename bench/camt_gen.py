@@ -27,8 +27,10 @@ def _tx(i: int, credit: bool, amount: Decimal | None) -> str:
     iban, bic = IBANS[i % 4], BICS[i % 4]
     amt = f'<AmtDtls><TxAmt><Amt Ccy="EUR">{amount}</Amt></TxAmt></AmtDtls>' if amount else ""
     if i % 3 == 0:
-        rmt = ("<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr>"
-               f"</Tp><Ref>{5000000000000000 + i}</Ref></CdtrRefInf></Strd></RmtInf>")
+        rmt = (
+            "<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry><Issr>CUR</Issr>"
+            f"</Tp><Ref>{5000000000000000 + i}</Ref></CdtrRefInf></Strd></RmtInf>"
+        )
     else:
         rmt = f"<RmtInf><Ustrd>Invoice F2026-{i:07d} customer {i % 9973}</Ustrd></RmtInf>"
     mandate = f"<MndtId>MNDT-{i % 5000:05d}</MndtId>" if not credit else ""
@@ -56,8 +58,9 @@ def entry(i: int) -> tuple[str, Decimal]:
     if i % BATCH_EVERY == 0:
         parts = [_amount(i + k) for k in range(3)]
         total = sum(parts, Decimal(0))
-        details = (f"<Btch><PmtInfId>BATCH-{i}</PmtInfId><NbOfTxs>3</NbOfTxs></Btch>"
-                   + "".join(_tx(i + k, credit, parts[k]) for k in range(3)))
+        details = f"<Btch><PmtInfId>BATCH-{i}</PmtInfId><NbOfTxs>3</NbOfTxs></Btch>" + "".join(
+            _tx(i + k, credit, parts[k]) for k in range(3)
+        )
     else:
         total = _amount(i)
         details = _tx(i, credit, None)
@@ -73,8 +76,10 @@ def entry(i: int) -> tuple[str, Decimal]:
 
 def _balance(out: TextIO, code: str, amount: Decimal) -> None:
     sign = "CRDT" if amount >= 0 else "DBIT"
-    out.write(f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{abs(amount)}'
-              f"</Amt><CdtDbtInd>{sign}</CdtDbtInd><Dt><Dt>2026-11-20</Dt></Dt></Bal>\n")
+    out.write(
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{abs(amount)}'
+        f"</Amt><CdtDbtInd>{sign}</CdtDbtInd><Dt><Dt>2026-11-20</Dt></Dt></Bal>\n"
+    )
 
 
 def generate(path: Path, *, entries: int, statements: int = 4) -> int:
@@ -82,13 +87,17 @@ def generate(path: Path, *, entries: int, statements: int = 4) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     per = -(-entries // statements)
     with path.open("w", encoding="utf-8") as out:
-        out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{NS}"><BkToCstmrStmt>'
-                  "<GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2026-11-20T18:00:00</CreDtTm></GrpHdr>\n")
+        out.write(
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<Document xmlns="{NS}"><BkToCstmrStmt>'
+            "<GrpHdr><MsgId>BENCH</MsgId><CreDtTm>2026-11-20T18:00:00</CreDtTm></GrpHdr>\n"
+        )
         for s in range(statements):
             first, last = s * per, min(entries, (s + 1) * per)
-            out.write(f"<Stmt><Id>BENCH-{s}</Id><LglSeqNb>{s + 1}</LglSeqNb>"
-                      "<CreDtTm>2026-11-20T18:00:00</CreDtTm><Acct><Id><IBAN>NL77ABNA0574908765"
-                      "</IBAN></Id><Ccy>EUR</Ccy></Acct>\n")
+            out.write(
+                f"<Stmt><Id>BENCH-{s}</Id><LglSeqNb>{s + 1}</LglSeqNb>"
+                "<CreDtTm>2026-11-20T18:00:00</CreDtTm><Acct><Id><IBAN>NL77ABNA0574908765"
+                "</IBAN></Id><Ccy>EUR</Ccy></Acct>\n"
+            )
             opening = Decimal("1000.00")
             _balance(out, "OPBD", opening)
             moves = sum((signed_amount(i) for i in range(first, last)), Decimal(0))

@@ -26,8 +26,10 @@ from bankbridge.money import parse_decimal
 Element = etree._Element
 Kids = dict[str, Element]
 
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:$|T)")
-_COUNT = re.compile(r"[0-9]{1,15}")
+DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:$|T)")
+"""What a date text starts with (matched, not full-matched: a time may follow)."""
+COUNT = re.compile(r"[0-9]{1,15}")
+"""A count (full-matched)."""
 _UTC_TIME = re.compile(r"T([0-9]{2}):([0-9]{2})[^+-]*(?:Z|[+-]00:?00)$")
 LOCAL_ZONE = "Europe/Amsterdam"
 """A date-time given in UTC is taken as a date in this zone (the banks' day)."""
@@ -151,7 +153,7 @@ class Where:
     def day(self, element: Element | None, field: str) -> date:
         """The date of an ISO date or date-time text (the date as written, no time zone shift)."""
         value = text(element)
-        if value is None or not _DATE.match(value):
+        if value is None or not DATE.match(value):
             raise self.error(f"{value!r} is not a date", element=element, field=field)
         try:
             return calendar_day(value)
@@ -173,6 +175,6 @@ class Where:
         value = text(element)
         if value is None:
             return None
-        if not _COUNT.fullmatch(value):
+        if not COUNT.fullmatch(value):
             raise self.error(f"{value!r} is not a count", element=element, field=field)
         return int(value)

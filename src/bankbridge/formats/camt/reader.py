@@ -1,10 +1,13 @@
 """Safe, streaming reading of CAMT.052/053/054 XML.
 
-:func:`iter_items` walks a file with :func:`lxml.etree.iterparse` and yields each
-entry's line as soon as its ``Ntry`` element is complete, then the record's
+:func:`iter_items` walks a file with :func:`lxml.etree.iterparse` (start events: an
+element has ended when a later one starts outside it) and yields each entry's line as
+soon as its ``Ntry`` element is complete, then the record's
 :class:`~bankbridge.statements.model.Statement` (without lines) when the record ends.
 Finished elements are removed from the tree, so memory stays flat however many
 entries a file holds. :func:`parse` collects the items into a ``ParseResult``.
+Entries are read the fast way (:mod:`~bankbridge.formats.camt.fast`) when it can
+vouch for the result, else element by element (:mod:`~bankbridge.formats.camt.entry`).
 
 Safety: no DTD is loaded, no entity resolved, no network touched, libxml2's size
 limits stay on (``huge_tree`` off); a document type declaration (the carrier of
@@ -24,6 +27,7 @@ from lxml import etree
 
 from bankbridge.errors import ParseError
 from bankbridge.formats.camt.entry import entry
+from bankbridge.formats.camt.fast import Shapes, fast_entry
 from bankbridge.formats.camt.flat import name_of
 from bankbridge.formats.camt.header import RECORDS, Kind, Paging, kind_of, paging, statement
 from bankbridge.formats.camt.nodes import Element, Where, line_of, local
@@ -36,6 +40,10 @@ PROLOG_BYTES = 64 * 1024
 _WATCH = ("{*}GrpHdr", "{*}Ntry", "{*}Stmt", "{*}Rpt", "{*}Ntfctn")
 _DOCTYPE = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+_OPEN_TAG = re.compile(r"(?:in tag|mismatch:) (?:[^\s:]+:)?([^\s:]+) line [0-9]+")
+"""The innermost open element in libxml2's "premature end" and "tag mismatch" errors."""
+_OPEN_TAG_ERRORS = (76, 77)
+"""XML_ERR_TAG_NAME_MISMATCH, XML_ERR_TAG_NOT_FINISHED."""
 Item = StatementLine | Statement | Diagnostic
 
 
@@ -102,6 +110,15 @@ class _State:
     line_currency: str | None = None
     context: Element | None = None
     where: Where | None = None
+    shapes: Shapes = field(default_factory=Shapes)
+    parent_seen: Element | None = None
+    parent_seen_name: str = ""
+
+    def parent_name(self, parent: Element | None) -> str:
+        """The local name of ``parent`` (remembered for the last parent asked about)."""
+        if parent is not self.parent_seen:
+            self.parent_seen, self.parent_seen_name = parent, name_of(parent.tag) if parent is not None else ""
+        return self.parent_seen_name
 
     def start(self, element: Element) -> None:
         """Check the root on the first element seen."""
@@ -140,14 +157,18 @@ def _message(root: Element, source: str) -> tuple[Kind, str]:
 
 def _on_entry(element: Element, state: _State) -> tuple[StatementLine, tuple[Diagnostic, ...]]:
     state.entries += 1
-    where = state.record_where().child(f"Ntry[{state.entries}]", line=line_of(element))
-    try:
-        line, notes = entry(element, where=where)
-    except (ValueError, ArithmeticError) as exc:
-        raise where.error(f"cannot read entry: {exc}", element=element, field="Ntry") from exc
+    record = state.where or state.record_where()
+    line_no: int | None = element.sourceline  # type: ignore[assignment]  # an int, or None when unknown
+    done = fast_entry(element, state.shapes, state.source, f"{record.path}/Ntry[{state.entries}]", line_no)
+    if done is None:
+        where = record.child(f"Ntry[{state.entries}]", line=line_of(element))
+        try:
+            done = entry(element, where=where)
+        except (ValueError, ArithmeticError) as exc:
+            raise where.error(f"cannot read entry: {exc}", element=element, field="Ntry") from exc
     if state.line_currency is None:
-        state.line_currency = line.currency
-    return line, notes
+        state.line_currency = done[0].currency
+    return done
 
 
 def _on_record(element: Element, state: _State) -> Statement:
@@ -167,40 +188,106 @@ def _on_record(element: Element, state: _State) -> Statement:
 
 
 def _walk(events: Iterator[tuple[str, Element]], state: _State) -> Iterator[Item]:
+    """Read the watched elements as they end. The parser reports starts (its cheaper
+    mode: no callback at each element's end), so an element is known to have ended when
+    a later watched element starts outside it, or when the document is complete. On
+    broken XML the elements seen to have ended before the fault are read first."""
+    open_: list[Element] = []  # started, not known to have ended; outermost first
+    parents: list[Element | None] = []  # their parents
+    try:
+        for _event, element in events:
+            parent = element.getparent()
+            while open_:
+                top = open_[-1]
+                if top is parent or (parents[-1] is not parent and _inside(parent, top)):
+                    break
+                open_.pop()
+                yield from _ended(top, parents.pop(), state)
+            open_.append(element)
+            parents.append(parent)
+    except etree.XMLSyntaxError as error:
+        while open_ and _closed(open_[-1], error):
+            yield from _ended(open_.pop(), parents.pop(), state)
+        raise
+    while open_:
+        yield from _ended(open_.pop(), parents.pop(), state)
+
+
+def _walk_ends(events: Iterator[tuple[str, Element]], state: _State) -> Iterator[Item]:
+    """Read the watched elements at their end events (the parser's slower mode, exact
+    about what ended before broken XML)."""
     for _event, element in events:
-        if state.kind is None:
-            state.start(element)
-        name = name_of(element.tag)
-        parent = element.getparent()
-        parent_name = name_of(parent.tag) if parent is not None else ""
-        if name == "Ntry" and parent_name in RECORDS:
-            line, notes = _on_entry(element, state)
-            yield line
-            if notes:
-                yield from notes
-        elif name in RECORDS and kind_of(parent_name) is not None:
-            yield _on_record(element, state)
-        elif name == "GrpHdr":
+        yield from _ended(element, element.getparent(), state)
+
+
+def _closed(element: Element, error: etree.XMLSyntaxError) -> bool:
+    """True when the parser had surely seen ``element``'s end before ``error``: text or an
+    element follows it or an ancestor, or the error names the innermost open element and
+    that is not ``element`` nor inside it (never true for an open element)."""
+    node: Element | None = element
+    while node is not None:
+        if node.tail is not None or node.getnext() is not None:
+            return True
+        node = node.getparent()
+    found = _OPEN_TAG.search(error.msg or "") if getattr(error, "code", None) in _OPEN_TAG_ERRORS else None
+    if found is None:
+        return False
+    node = element
+    while True:  # the open elements inside `element` are on its chain of last children
+        if name_of(node.tag) == found.group(1):
+            return False
+        if not len(node):
+            return True
+        node = node[-1]
+
+
+def _inside(parent: Element | None, other: Element) -> bool:
+    """True when an element with this ``parent`` lies inside ``other``."""
+    return parent is not None and any(ancestor is other for ancestor in parent.iterancestors())
+
+
+def _ended(element: Element, parent: Element | None, state: _State) -> tuple[Item, ...]:
+    """The items of a watched element that has ended (none for most), which is then
+    cleared and removed from its ``parent``."""
+    if state.kind is None:
+        state.start(element)
+    name = name_of(element.tag)
+    parent_name = state.parent_name(parent)
+    items: tuple[Item, ...]
+    if name == "Ntry" and parent_name in RECORDS:
+        line, notes = _on_entry(element, state)
+        items = (line, *notes) if notes else (line,)
+    elif name in RECORDS and kind_of(parent_name) is not None:
+        items = (_on_record(element, state),)
+    else:
+        if name == "GrpHdr":
             state.paging = paging(element)
-            continue
-        else:
-            continue
-        state.context = parent
-        element.clear()
-        if parent is not None:
-            parent.remove(element)
+        return ()
+    state.context = parent
+    element.clear()
+    if parent is not None:
+        parent.remove(element)
+    return items
 
 
 def iter_items(stream: BinaryIO, *, source: str, limit: int = MAX_BYTES) -> Iterator[Item]:
     """Lines, diagnostics and statements of a CAMT file, in file order; each record's
-    lines come before the record's (line-less) ``Statement``."""
+    lines come before the record's (line-less) ``Statement``.
+
+    On broken XML right after the end tag of an entry or record (no text between), that
+    element may not be read before the ``ParseError``; :func:`parse` reads such input
+    again to report exactly what the element-by-element way reports."""
+    return _items(stream, source=source, limit=limit, at_ends=False)
+
+
+def _items(stream: BinaryIO, *, source: str, limit: int, at_ends: bool) -> Iterator[Item]:
     head = stream.read(PROLOG_BYTES)
     refuse_doctype(head, source=source)
     guarded = _Guarded(head, stream, limit=limit, source=source)
     state = _State(source=source)
     events = etree.iterparse(
         guarded,
-        events=("end",),
+        events=("end",) if at_ends else ("start",),
         tag=_WATCH,
         resolve_entities=False,
         no_network=True,
@@ -210,7 +297,7 @@ def iter_items(stream: BinaryIO, *, source: str, limit: int = MAX_BYTES) -> Iter
         remove_pis=True,
     )
     try:
-        yield from _walk(events, state)
+        yield from (_walk_ends if at_ends else _walk)(events, state)
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc, state) from exc
     _finish(events, state)
@@ -265,4 +352,11 @@ def parse(data: bytes, *, source: str) -> ParseResult:
     """Parse a whole CAMT document held in memory."""
     if len(data) > MAX_BYTES:
         raise ParseError(f"file is larger than {MAX_BYTES} bytes; refused", file=source)
-    return collect(iter_items(io.BytesIO(data), source=source))
+    try:
+        return collect(iter_items(io.BytesIO(data), source=source))
+    except ParseError as error:
+        if not isinstance(error.__cause__, etree.XMLSyntaxError):
+            raise
+    # Broken XML: read again at the elements' ends, so that the error reported (or an
+    # error of an element just before the fault) is exactly the element-by-element one.
+    return collect(_items(io.BytesIO(data), source=source, limit=MAX_BYTES, at_ends=True))
