@@ -113,6 +113,11 @@ CHART = (
     ("4900", "Betalingsverschillen", GLAccountType.EXPENSE, ()),
     ("8000", "Omzet", GLAccountType.REVENUE, ()),
 )
+TWINS = (19, 4)
+"""Relations ``n`` with ``n % 19 == 4`` that are debtors get their second open item of
+exactly the amount of the first (an *ambiguous amount*: a payment of that amount naming
+no invoice cannot tell which of the two it pays). About 3.5 % of the relations; the
+random draws are the same as without, so nothing else in the bundle changes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,12 +251,18 @@ def _relations(
         status = BankAccountStatus.UNDER_REVIEW if n % 41 == 0 else BankAccountStatus.APPROVED
         accounts.append(RelationBankAccount(adm.code, number, iban(rng), status))
         count = int(shape.items_per_relation) + (rng.random() < shape.items_per_relation % 1)
-        for _ in range(count):
+        twin = kind is RelationKind.DEBTOR and n % TWINS[0] == TWINS[1]
+        first = Decimal(0)
+        for k in range(count):
             invoice += 1
             inv_date = date(2026, 9, 1) + timedelta(days=rng.randrange(80))
             amount = Decimal(rng.randrange(1500, 250000)).scaleb(-2)
             if rng.random() < 0.04:
                 amount = -amount.quantize(Decimal("1"))
+            if k == 0:
+                first = amount
+            elif k == 1 and twin and first > 0:
+                amount = first
             ref = payment_reference(invoice) if kind is RelationKind.DEBTOR and amount > 0 else None
             number_text = str(invoice) if kind is RelationKind.DEBTOR else f"INK{invoice}"
             items.append(
