@@ -47,9 +47,9 @@ def add(
     """Register sent batches: settle their open items against the in-transit GL account,
     so that the bank's report of them clears it (R-C1, R-C2, R-D8)."""
     settings = app_context(ctx).settings()
-    outcomes = register_files(
-        files, bootstrap.uow_factory(settings, writer=True), bootstrap.SystemClock(), administration=administration
-    )
+    factory = bootstrap.uow_factory(settings, writer=True)
+    with bootstrap.batch_run():
+        outcomes = register_files(files, factory, bootstrap.SystemClock(), administration=administration)
     print_outcomes(outcomes)
     if any(o.error for o in outcomes):
         raise typer.Exit(1)

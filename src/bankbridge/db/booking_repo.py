@@ -191,20 +191,18 @@ class BookingRepository:
         their open items, and ``(administration, invoice number)`` of the open items of
         the environments' other administrations."""
         ledger = LedgerRepository(self.conn)
-        master = ledger.master_data()
-        envs = {a.environment for a in master.administrations if a.code in administrations}
-        adms = {a.code for a in master.administrations if a.environment in envs}
-        accounts = tuple(a for a in ledger.records("relation_bank_accounts.csv") if a.administration in administrations)
-        allocations = tuple(a for a in ledger.records("allocations.csv") if a.environment in envs)
+        all_administrations = tuple(ledger.records("administrations.csv"))
+        envs = {a.environment for a in all_administrations if a.code in administrations}
+        adms = {a.code for a in all_administrations if a.environment in envs}
         bundle = LedgerBundle(
-            environments=master.environments,
-            administrations=tuple(a for a in master.administrations if a.code in adms),
-            gl_accounts=tuple(g for g in master.gl_accounts if g.environment in envs),
-            journals=tuple(j for j in master.journals if j.administration in adms),
-            relations=tuple(r for r in master.relations if r.administration in administrations),
-            relation_bank_accounts=accounts,
-            transaction_codes=tuple(t for t in master.transaction_codes if t.environment in envs),
-            allocations=allocations,
+            environments=tuple(ledger.records("environments.csv")),
+            administrations=tuple(a for a in all_administrations if a.code in adms),
+            gl_accounts=tuple(g for g in ledger.records("gl_accounts.csv") if g.environment in envs),
+            journals=tuple(ledger.records("journals.csv", administrations=adms)),
+            relations=tuple(ledger.records("relations.csv", administrations=administrations)),
+            relation_bank_accounts=tuple(ledger.records("relation_bank_accounts.csv", administrations=administrations)),
+            transaction_codes=tuple(t for t in ledger.records("transaction_codes.csv") if t.environment in envs),
+            allocations=tuple(a for a in ledger.records("allocations.csv") if a.environment in envs),
         )
         neighbours = [
             pair

@@ -123,15 +123,19 @@ class LedgerRepository:
         for start in range(0, len(rows), self.BATCH):
             self.conn.execute(stmt, list(rows[start : start + self.BATCH]))
 
-    def records(self, spec_name: str) -> Iterator[Any]:
-        """All records of one bundle file, in key order."""
+    def records(self, spec_name: str, *, administrations: set[str] | None = None) -> Iterator[Any]:
+        """All records of one bundle file, in key order (optionally only those of some
+        administrations, for the files that have an administration column)."""
         spec = SPECS[spec_name]
         table = TABLES[spec_name]
         # Code-point order on both databases (PostgreSQL's "C" collation = SQLite's BINARY),
         # so a dump is byte-identical whichever database it came from.
         pg = self.conn.dialect.name == "postgresql"
         order = [table.c[name].collate("C") if pg else table.c[name] for name in spec.key]
-        result = self.conn.execute(select(table).order_by(*order).execution_options(yield_per=self.BATCH))
+        query = select(table).order_by(*order)
+        if administrations is not None:
+            query = query.where(table.c.administration.in_(sorted(administrations)))
+        result = self.conn.execute(query.execution_options(yield_per=self.BATCH))
         for row in result:
             yield from_row(spec, row)
 
