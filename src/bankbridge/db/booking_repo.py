@@ -185,7 +185,9 @@ class BookingRepository:
             out.extend(_pending_line(row) for row in select_tuples(self.conn, sql, chunk))
         return out
 
-    def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem], list[tuple[str, str]]]:
+    def books(
+        self, administrations: set[str], *, neighbours: bool = True
+    ) -> tuple[LedgerBundle, list[OpenItem], list[tuple[str, str]]]:
         """What the engine needs to decide lines of ``administrations``: the master data of
         their environments (relations and bank accounts of these administrations only),
         their open items, and ``(administration, invoice number)`` of the open items of
@@ -204,14 +206,14 @@ class BookingRepository:
             transaction_codes=tuple(t for t in ledger.records("transaction_codes.csv") if t.environment in envs),
             allocations=tuple(a for a in ledger.records("allocations.csv") if a.environment in envs),
         )
-        neighbours = [
+        pairs = [
             pair
-            for adm in sorted(adms - administrations)
+            for adm in sorted(adms - administrations if neighbours else ())
             for pair in select_tuples(
                 self.conn, "SELECT administration, invoice_number FROM open_items WHERE administration = ?", (adm,)
             )
         ]
-        return bundle, self._open_items(administrations), neighbours
+        return bundle, self._open_items(administrations), pairs
 
     def _open_items(self, administrations: set[str]) -> list[OpenItem]:
         """The open items (paid ones too: the engine says "already paid") of these

@@ -113,17 +113,20 @@ class Books:
         allocations: Sequence[Allocation] = (),
         in_transit: Sequence[InTransitBatch] = (),
         neighbour_invoices: Sequence[tuple[str, str]] = (),
+        environment_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] | None = None,
         debtors_gl_account: str = "1300",
         creditors_gl_account: str = "1600",
     ) -> Books:
         """Index plain sequences of ledger records (done once per batch of lines).
         ``neighbour_invoices`` are ``(administration, invoice number)`` of open items of
-        other administrations of the environment, whose lines are not being decided."""
+        other administrations of the environment, whose lines are not being decided;
+        ``environment_index`` is an ``items_in_environment`` made before for the same
+        environments (invoice numbers do not change), used instead of making it again."""
         rels = {(r.administration, r.number): r for r in relations}
         items = sorted(open_items, key=lambda i: (i.administration, i.invoice_number))
         envs = {a.code: a.environment for a in administrations}
         by_iban, by_bsn, ibans = _relation_indexes(rels, relation_bank_accounts)
-        item_indexes = _item_indexes(items, envs, neighbour_invoices)
+        item_indexes = _item_indexes(items, envs, neighbour_invoices, environment_index)
         ordered = tuple(sorted(in_transit, key=lambda b: (b.administration, b.batch_id)))
         return cls(
             administrations={a.code: a for a in administrations},
@@ -161,6 +164,7 @@ class Books:
         *,
         in_transit: Sequence[InTransitBatch] = (),
         neighbour_invoices: Sequence[tuple[str, str]] = (),
+        environment_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] | None = None,
     ) -> Books:
         """:meth:`build` from a ledger bundle's master data and the open items."""
         return cls.build(
@@ -174,6 +178,7 @@ class Books:
             allocations=bundle.allocations,
             in_transit=in_transit,
             neighbour_invoices=neighbour_invoices,
+            environment_index=environment_index,
         )
 
     def control_account(self, kind: RelationKind) -> str:
@@ -182,8 +187,11 @@ class Books:
 
 
 def _item_indexes(
-    items: Sequence[OpenItem], envs: Mapping[str, str], neighbours: Sequence[tuple[str, str]]
-) -> dict[str, dict[tuple[str, str], tuple[Any, ...]]]:
+    items: Sequence[OpenItem],
+    envs: Mapping[str, str],
+    neighbours: Sequence[tuple[str, str]],
+    environment_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] | None,
+) -> dict[str, Mapping[tuple[str, str], tuple[Any, ...]]]:
     """The open items by word, stored reference, digits, relation and environment, in one
     pass (this runs over every open item of the environments being processed)."""
     by_word: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
@@ -201,8 +209,9 @@ def _item_indexes(
         if digits:
             by_digits[(adm, digits)].append(item)
         of_relation[(adm, item.relation)].append(item)
-        in_environment[(envs.get(adm, ""), word)].append((adm, item.invoice_number))
-    for adm, number in neighbours:
+        if environment_index is None:
+            in_environment[(envs.get(adm, ""), word)].append((adm, item.invoice_number))
+    for adm, number in neighbours if environment_index is None else ():
         in_environment[(envs.get(adm, ""), number.upper())].append((adm, number))
     indexes: dict[str, dict[tuple[str, str], list[Any]]] = {
         "items_by_word": by_word,
@@ -211,7 +220,12 @@ def _item_indexes(
         "items_of_relation": of_relation,
         "items_in_environment": in_environment,
     }
-    return {name: {key: tuple(values) for key, values in index.items()} for name, index in indexes.items()}
+    made: dict[str, Mapping[tuple[str, str], tuple[Any, ...]]] = {
+        name: {key: tuple(values) for key, values in index.items()} for name, index in indexes.items()
+    }
+    if environment_index is not None:
+        made["items_in_environment"] = environment_index
+    return made
 
 
 def _relation_indexes(

@@ -20,7 +20,7 @@ reopens it when that booking is undone (:func:`reopen`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +49,10 @@ WHOLE = -1
 """The engine's item index for a whole batch."""
 RELATION_RULES = frozenset({"payment_reference", "iban", "invoice_number", "bsn"})
 _EARLIER = re.compile(r"line \d+ of this batch")
+
+
+EnvironmentIndex = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
+"""``Books.items_in_environment``: (environment, INVOICE) → (administration, invoice)."""
 
 
 @dataclass(slots=True)
@@ -93,13 +97,18 @@ def register_batch(
     administration: str | None = None,
     access: Access | None = None,
     actor: str = "bankbridge",
+    environment_indexes: dict[str, EnvironmentIndex] | None = None,
 ) -> RegisterOutcome:
     """Register every batch of a sent message and book it on the in-transit account;
-    raises (and stores nothing) when any batch or instruction cannot be registered."""
+    raises (and stores nothing) when any batch or instruction cannot be registered.
+    ``environment_indexes`` carries the engine's index of each environment's invoice
+    numbers from one message to the next (they do not change while batches are added)."""
     source = message.source.file if message.source else "<message>"
     outcome = RegisterOutcome(source)
     with uow_factory() as uow:
         registrar = _Registrar(uow, clock, access or Access.everything(), administration, outcome)
+        if environment_indexes is not None:
+            registrar.environment_indexes = environment_indexes
         for batch in message.batches:
             registrar.register(message, batch)
         if registrar.audit:
@@ -132,6 +141,7 @@ class _Registrar:
         self.only = administration
         self.state = BatchState()
         self.books: dict[str, Books] = {}
+        self.environment_indexes: dict[str, EnvironmentIndex] = {}
         self.audit: list[tuple[str, str]] = []
         self.counter = 0
         if administration is not None:
@@ -195,8 +205,12 @@ class _Registrar:
 
     def _books(self, administration: str) -> Books:
         if administration not in self.books:
-            bundle, items, neighbours = self.uow.bookings.books({administration})
-            self.books[administration] = Books.of_bundle(bundle, items, neighbour_invoices=neighbours)
+            environment = self.uow.bookings.environment_of(administration)
+            known = self.environment_indexes.get(environment)
+            bundle, items, neighbours = self.uow.bookings.books({administration}, neighbours=known is None)
+            books = Books.of_bundle(bundle, items, neighbour_invoices=neighbours, environment_index=known)
+            self.environment_indexes[environment] = books.items_in_environment
+            self.books[administration] = books
         return self.books[administration]
 
     def _in_transit_account(self, adm: Administration, batch: PaymentBatch) -> str:
@@ -317,10 +331,13 @@ def register_files(
     """Read and register each pain file in its own transaction; a failing file is
     reported and the others go on."""
     outcomes = []
+    indexes: dict[str, EnvironmentIndex] = {}
     for path in paths:
         try:
             message = pain.read(path.read_bytes(), source=str(path))
-            outcomes.append(register_batch(uow_factory, clock, message, administration=administration))
+            outcomes.append(
+                register_batch(uow_factory, clock, message, administration=administration, environment_indexes=indexes)
+            )
         except OSError as exc:
             outcomes.append(RegisterOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
         except BankbridgeError as exc:

@@ -86,6 +86,27 @@ def test_invoice_of_a_neighbour_administration_is_named_without_its_open_item() 
     assert "invoice 20260042 in the description is of administration A2" in d.evidence
 
 
+def test_an_environment_index_made_before_is_used_as_is() -> None:
+    """Batch registration reuses the environment's index from one file to the next."""
+    a2 = Administration(code="A2", environment="E1")
+    base = books((item("20260001", "10002", "100.00"),))
+    first = Books.build(
+        administrations=(*base.administrations.values(), a2),
+        open_items=tuple(base.items.values()),
+        neighbour_invoices=(("A2", "20260042"),),
+    )
+    w = Books.build(
+        administrations=(*base.administrations.values(), a2),
+        journals=tuple(base.journals.values()),
+        relations=tuple(base.relations.values()),
+        open_items=tuple(base.items.values()),
+        environment_index=first.items_in_environment,
+    )
+    assert w.items_in_environment is first.items_in_environment
+    d = one(line("100.00", description="factuur 20260042"), w)
+    assert "invoice 20260042 in the description is of administration A2" in d.evidence
+
+
 def test_paid_invoice_in_the_text_is_not_booked_elsewhere() -> None:
     d = one(
         line("100.00", counterparty_iban=IBAN_10001, description="factuur 20260009"),
