@@ -196,6 +196,10 @@ _DONE = "done"
 def _parallel_decider(url: str, workers: int) -> Decider:
     def decide(pending: list[tuple[int, str]]) -> Iterator[Decided]:
         groups = shares(pending, workers)
+        if len(groups) < 2:  # one administration: a worker process would only add pickling
+            with SqlUnitOfWork(engine_for(url)) as uow:
+                yield from decide_pending(uow, pending)
+            return
         context = multiprocessing.get_context("fork")
         queue: Any = context.Queue(maxsize=2 * len(groups))
         children = [context.Process(target=_decide_child, args=(url, group, queue), daemon=True) for group in groups]

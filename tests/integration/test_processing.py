@@ -342,6 +342,18 @@ def test_two_workers_store_what_one_process_stores(
     assert _decisions(settings) == _decisions(twin)
 
 
+@pytest.mark.postgres
+def test_workers_with_one_administration_store_what_one_process_stores(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str]
+) -> None:
+    twin = Settings(database_url=copy_database(settings.database_url))
+    one = process_in_parallel(settings, SystemClock(), workers=1, access=Access.everything(), administration="A1")
+    two = process_in_parallel(twin, SystemClock(), workers=2, access=Access.everything(), administration="A1")
+    assert (one.booked, one.proposed, one.open) == (two.booked, two.proposed, two.open)
+    assert set(one.booked) == {"A1"}
+    assert _decisions(settings) == _decisions(twin)
+
+
 def test_shares_keep_administrations_whole_and_balance_them() -> None:
     pending = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in range(7, 10)] + [(10, "C"), (11, "C")]
     two = shares(pending, 2)

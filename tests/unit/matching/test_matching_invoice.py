@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal as D
+from typing import Any
 
 from matching_world import IBAN_10001, UNKNOWN_IBAN, admin, books, item, line, one
 
@@ -56,15 +57,20 @@ def test_invoices_of_two_relations_are_not_booked() -> None:
     assert "belong to debtor 10002 and debtor 10001" in d.evidence
 
 
-def test_invoice_of_another_administration_is_not_booked() -> None:
-    a2 = Administration(code="A2", environment="E1")
+def _with_a2(**build: Any) -> Books:
+    """The books of A1 (open item 20260001 of debtor 10002) in an environment that also
+    holds administration A2; ``build`` says what is known of A2's items."""
     base = books((item("20260001", "10002", "100.00"),))
-    w = Books.build(
-        administrations=(*base.administrations.values(), a2),
+    return Books.build(
+        administrations=(*base.administrations.values(), Administration(code="A2", environment="E1")),
         journals=tuple(base.journals.values()),
         relations=tuple(base.relations.values()),
-        open_items=(OpenItem("A2", "20260042", "10002", D("100.00"), "EUR"),),
+        **{"open_items": tuple(base.items.values()), **build},
     )
+
+
+def test_invoice_of_another_administration_is_not_booked() -> None:
+    w = _with_a2(open_items=(OpenItem("A2", "20260042", "10002", D("100.00"), "EUR"),))
     d = one(line("100.00", description="factuur 20260042"), w)
     assert d.status == "open"
     assert "is of administration A2" in d.evidence
@@ -72,15 +78,7 @@ def test_invoice_of_another_administration_is_not_booked() -> None:
 
 def test_invoice_of_a_neighbour_administration_is_named_without_its_open_item() -> None:
     """Processing loads only the (administration, number) of other administrations' items."""
-    a2 = Administration(code="A2", environment="E1")
-    base = books((item("20260001", "10002", "100.00"),))
-    w = Books.build(
-        administrations=(*base.administrations.values(), a2),
-        journals=tuple(base.journals.values()),
-        relations=tuple(base.relations.values()),
-        open_items=tuple(base.items.values()),
-        neighbour_invoices=(("A2", "20260042"),),
-    )
+    w = _with_a2(neighbour_invoices=(("A2", "20260042"),))
     d = one(line("100.00", description="factuur 20260042"), w)
     assert d.status == "open"
     assert "invoice 20260042 in the description is of administration A2" in d.evidence
@@ -88,20 +86,8 @@ def test_invoice_of_a_neighbour_administration_is_named_without_its_open_item() 
 
 def test_an_environment_index_made_before_is_used_as_is() -> None:
     """Batch registration reuses the environment's index from one file to the next."""
-    a2 = Administration(code="A2", environment="E1")
-    base = books((item("20260001", "10002", "100.00"),))
-    first = Books.build(
-        administrations=(*base.administrations.values(), a2),
-        open_items=tuple(base.items.values()),
-        neighbour_invoices=(("A2", "20260042"),),
-    )
-    w = Books.build(
-        administrations=(*base.administrations.values(), a2),
-        journals=tuple(base.journals.values()),
-        relations=tuple(base.relations.values()),
-        open_items=tuple(base.items.values()),
-        environment_index=first.items_in_environment,
-    )
+    first = _with_a2(neighbour_invoices=(("A2", "20260042"),))
+    w = _with_a2(environment_index=first.items_in_environment)
     assert w.items_in_environment is first.items_in_environment
     d = one(line("100.00", description="factuur 20260042"), w)
     assert "invoice 20260042 in the description is of administration A2" in d.evidence
