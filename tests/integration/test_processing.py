@@ -6,7 +6,8 @@ no wrong booking at all."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -31,6 +32,7 @@ from bankbridge.services.export import bookings
 from bankbridge.services.importing import add_transactions
 from bankbridge.services.ledger import load_bundle
 from bankbridge.services.processing import process, undo
+from bankbridge.statements.model import Statement, StatementLine
 
 
 class FixedClock:
@@ -361,3 +363,49 @@ def test_shares_keep_administrations_whole_and_balance_them() -> None:
     assert sorted(pair for share in two for pair in share) == sorted(pending)
     assert all(share == sorted(share) for share in two)
     assert len(shares(pending, 8)) == 3  # never more shares than administrations
+
+
+@pytest.mark.postgres
+def test_lines_read_back_for_the_engine_are_the_lines_imported(settings: Settings) -> None:
+    """Processing rebuilds stored lines (without the dataclass constructor): every field
+    of the model comes back equal, for a plain line and for one that uses them all."""
+    item = StatementLine(Decimal("-12.50"), booking_date=date(2026, 11, 2), counterparty_name="Item one")
+    full = StatementLine(
+        Decimal("-1234.56"),
+        booking_date=date(2026, 11, 2),
+        value_date=date(2026, 11, 3),
+        currency="EUR",
+        counterparty_iban="NL91ABNA0417164300",
+        counterparty_bic="ABNANL2A",
+        counterparty_name="Leverancier B.V.",
+        bank_reference="REF-FULL-1",
+        customer_reference="CUST-1",
+        end_to_end_id="E2E-1",
+        mandate_id="MANDATE-1",
+        creditor_id="NL98ZZZ999999990000",
+        payment_reference="RF18539007547034",
+        payment_reference_type="ISO",
+        description="invoice 2026-001",
+        bank_code="N078",
+        iso_code="PMNT/ICDT/ESCT",
+        return_reason="MS03",
+        batch_id="PAY-1",
+        batch_count=2,
+        charges=Decimal("1.25"),
+        ultimate_debtor="Ultimate D",
+        ultimate_creditor="Ultimate C",
+        reversal=True,
+        items=(item,),
+        detail_lines=("/EREF/E2E-1", "/REMI/invoice 2026-001", "third line"),
+        extra=(("purpose", "SUPP"), ("x", "y")),
+        raw=":61:...\n:86:...",
+    )
+    plain = StatementLine(Decimal("10.00"), booking_date=date(2026, 11, 2), bank_reference="REF-PLAIN-1", raw="r")
+    with unit_of_work(settings) as uow:
+        journal = uow.statements.journals()[0]
+        statement = Statement("mt940", journal.iban, journal.currency, lines=(full, plain))
+        add_transactions(uow.statements, journal, statement, source="t", clock=FixedClock())
+        ids = [i for i, _ in uow.bookings.pending_ids(Access.everything())]
+        got = [p.line for p in uow.bookings.pending(ids)]
+    assert got == [replace(full, currency="EUR"), replace(plain, currency="EUR")]
+    assert all(type(line) is StatementLine for line in got)

@@ -4,6 +4,7 @@ lines and reopened when such a line's booking is undone. The caller owns the tra
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -146,22 +147,39 @@ class BatchRepository:
                 items[r.sent_batch_id].append(_item(dict(r._mapping), currency[r.sent_batch_id]))
         return [_batch(r, tuple(items[r["id"]])) for r in rows]
 
-    def clear(self, line_id: int, administration: str, batch_id: str, position: int | None) -> None:
-        """Mark the whole batch (``position`` ``None``) or one item as cleared by ``line_id``;
-        a batch whose items are all cleared is cleared too."""
-        b, i = schema.sent_batches, schema.sent_batch_items
-        key = self.conn.execute(
-            select(b.c.id).where(b.c.administration == administration, b.c.batch_id == batch_id)
-        ).scalar_one()
-        items = update(i).where(i.c.sent_batch_id == key, i.c.status == "sent")
-        if position is None:
-            self.conn.execute(items.values(status="cleared", cleared_line_id=line_id))
-            self.conn.execute(update(b).where(b.c.id == key).values(status="cleared", cleared_line_id=line_id))
+    def clear_many(self, cleared: Sequence[tuple[int, str, str, int | None]]) -> None:
+        """Mark batches or items as cleared: ``(line id, administration, batch id, position)``,
+        ``position`` ``None`` for the whole batch; a batch whose items are all cleared is
+        cleared too. Bulk statements: processing clears many batches in one chunk."""
+        if not cleared:
             return
-        self.conn.execute(items.where(i.c.position == position).values(status="cleared", cleared_line_id=line_id))
-        left = self.conn.execute(select(i.c.id).where(i.c.sent_batch_id == key, i.c.status == "sent")).first()
-        if left is None:
-            self.conn.execute(update(b).where(b.c.id == key).values(status="cleared"))
+        b, i = schema.sent_batches, schema.sent_batch_items
+        keys: dict[tuple[str, str], int] = {}
+        wanted = sorted({(adm, batch_id) for _, adm, batch_id, _ in cleared})
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            query = select(b.c.id, b.c.administration, b.c.batch_id).where(
+                b.c.administration.in_(sorted({a for a, _ in chunk})), b.c.batch_id.in_(sorted({x for _, x in chunk}))
+            )
+            keys.update(((r.administration, r.batch_id), r.id) for r in self.conn.execute(query))
+        whole = [{"b_key": keys[(adm, bid)], "b_line": line} for line, adm, bid, pos in cleared if pos is None]
+        items = [
+            {"b_key": keys[(adm, bid)], "b_line": line, "b_pos": pos}
+            for line, adm, bid, pos in cleared
+            if pos is not None
+        ]
+        sent_items = update(i).where(i.c.sent_batch_id == bindparam("b_key"), i.c.status == "sent")
+        cleared_values = {"status": "cleared", "cleared_line_id": bindparam("b_line")}
+        if whole:
+            self.conn.execute(sent_items.values(cleared_values), whole)
+            self.conn.execute(update(b).where(b.c.id == bindparam("b_key")).values(cleared_values), whole)
+        if items:
+            self.conn.execute(sent_items.where(i.c.position == bindparam("b_pos")).values(cleared_values), items)
+            touched = sorted({row["b_key"] for row in items})
+            left = select(i.c.id).where(i.c.sent_batch_id == b.c.id, i.c.status == "sent").exists()
+            for start in range(0, len(touched), 500):
+                keys_chunk = touched[start : start + 500]
+                self.conn.execute(update(b).where(b.c.id.in_(keys_chunk), ~left).values(status="cleared"))
 
     def reopen(self, line_id: int) -> list[str]:
         """Reopen what ``line_id`` cleared (its booking was undone); the batch ids touched."""

@@ -21,6 +21,7 @@ from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount,
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
 from bankbridge.money import from_minor
 from bankbridge.statements.model import StatementLine
+from bankbridge.statements.twin import twin_of
 
 
 def _date(value: Any) -> date | None:
@@ -44,24 +45,38 @@ def _item(data: dict[str, Any]) -> StatementLine:
     )
 
 
+_NO_DETAIL: dict[str, Any] = {}
+
+
+_PLAIN_DETAIL = frozenset(
+    (
+        "customer_reference",
+        "creditor_id",
+        "payment_reference_type",
+        "return_reason",
+        "batch_id",
+        "batch_count",
+        "ultimate_debtor",
+        "ultimate_creditor",
+    )
+)
+
+
 def _from_detail(detail: dict[str, Any]) -> dict[str, Any]:
-    """The line fields kept in the detail JSON (``bankbridge.ledger.lines.line_detail``)."""
-    charges = detail.get("charges")
-    return {
-        "customer_reference": detail.get("customer_reference"),
-        "creditor_id": detail.get("creditor_id"),
-        "payment_reference_type": detail.get("payment_reference_type"),
-        "return_reason": detail.get("return_reason"),
-        "batch_id": detail.get("batch_id"),
-        "batch_count": detail.get("batch_count"),
-        "charges": None if charges is None else Decimal(charges),
-        "ultimate_debtor": detail.get("ultimate_debtor"),
-        "ultimate_creditor": detail.get("ultimate_creditor"),
-        "reversal": bool(detail.get("reversal")),
-        "items": tuple(_item(i) for i in detail.get("items") or ()),
-        "detail_lines": tuple(detail.get("detail_lines") or ()),
-        "extra": tuple((detail.get("extra") or {}).items()),
-    }
+    """The line fields kept in the detail JSON (``bankbridge.ledger.lines.line_detail``,
+    which leaves absent fields out: they keep the model's defaults)."""
+    out = {name: value for name, value in detail.items() if name in _PLAIN_DETAIL}
+    if (charges := detail.get("charges")) is not None:
+        out["charges"] = Decimal(charges)
+    if detail.get("reversal"):
+        out["reversal"] = True
+    if items := detail.get("items"):
+        out["items"] = tuple(_item(i) for i in items)
+    if detail_lines := detail.get("detail_lines"):
+        out["detail_lines"] = tuple(detail_lines)
+    if extra := detail.get("extra"):
+        out["extra"] = tuple(extra.items())
+    return out
 
 
 _ENTRY_COLUMNS = (
@@ -113,10 +128,16 @@ _PENDING_SQL = (
 )
 
 
+_LINE = twin_of(StatementLine)
+_PENDING = twin_of(PendingLine)
+"""Lines rebuilt without the frozen dataclasses' ``__init__`` (processing rebuilds every line)."""
+
+
 def _pending_line(r: tuple[Any, ...]) -> PendingLine:
     currency = r[6]
-    detail = json.loads(r[22]) if r[22] and r[22] != "{}" else {}
-    line = StatementLine(
+    detail = r[22]
+    extra = _from_detail(json.loads(detail)) if detail and detail != "{}" else _NO_DETAIL
+    line = _LINE.make(
         amount=from_minor(r[9], currency),
         booking_date=_date(r[10]),
         value_date=_date(r[11]),
@@ -132,9 +153,9 @@ def _pending_line(r: tuple[Any, ...]) -> PendingLine:
         bank_code=r[20],
         iso_code=r[21],
         raw=r[23],
-        **_from_detail(detail) if detail else {},
+        **extra,
     )
-    return PendingLine(
+    return _PENDING.make(
         line_id=r[0],
         statement_id=r[1],
         administration=r[2],

@@ -389,10 +389,13 @@ def transit_state(batches: Sequence[SentBatch]) -> BatchState:
 
 def record_clearing(uow: UnitOfWork, cleared: Sequence[tuple[int, tuple[tuple[str, str, int], ...]]]) -> None:
     """Store what booked lines cleared: ``(line id, decision.transit_used)``."""
-    for line_id, used in cleared:
-        for administration, batch_id, index in used:
-            position = None if index == WHOLE else index + 1
-            uow.batches.clear(line_id, administration, batch_id, position)
+    uow.batches.clear_many(
+        [
+            (line_id, administration, batch_id, None if index == WHOLE else index + 1)
+            for line_id, used in cleared
+            for administration, batch_id, index in used
+        ]
+    )
 
 
 def reopen(uow: UnitOfWork, line_id: int) -> list[str]:

@@ -118,8 +118,9 @@ class BatchStore(Protocol):
     def open_batches(self, administrations: set[str]) -> list[SentBatch]:
         """Batches not cleared yet (items in position order, cleared ones marked)."""
 
-    def clear(self, line_id: int, administration: str, batch_id: str, position: int | None) -> None:
-        """Mark a whole batch (``position`` ``None``) or one item cleared by a statement line."""
+    def clear_many(self, cleared: Sequence[tuple[int, str, str, int | None]]) -> None:
+        """Mark whole batches (``position`` ``None``) or single items cleared by statement
+        lines: ``(line id, administration, batch id, position)``."""
 
     def reopen(self, line_id: int) -> list[str]:
         """Undo what ``line_id`` cleared; returns the batch ids reopened."""

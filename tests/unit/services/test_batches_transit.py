@@ -64,8 +64,8 @@ class FakeBatches:
     def __init__(self) -> None:
         self.cleared: list[tuple[int, str, str, int | None]] = []
 
-    def clear(self, line_id: int, administration: str, batch_id: str, position: int | None) -> None:
-        self.cleared.append((line_id, administration, batch_id, position))
+    def clear_many(self, cleared: list[tuple[int, str, str, int | None]]) -> None:
+        self.cleared.extend(cleared)
 
 
 class FakeUow:

@@ -23,9 +23,9 @@ from lxml import etree
 from bankbridge.formats.camt.details import NOT_PROVIDED, reference_type
 from bankbridge.formats.camt.nodes import COUNT
 from bankbridge.formats.camt.shape import ENTRY_PATHS, ENTRY_SLOTS, TX_PATHS, TX_SLOTS, Plan
-from bankbridge.formats.camt.twin import Twin
 from bankbridge.money import format_amount
 from bankbridge.statements.model import Diagnostic, Source, StatementLine
+from bankbridge.statements.twin import Twin
 
 _REFS = ("MsgId", "AcctSvcrRef", "PmtInfId", "InstrId", "TxId", "UETR", "ChqNb", "ClrSysRef")
 _NAMES = ("Nm", "Pty/Nm", "Agt/FinInstnId/Nm", "Agt/FinInstnId/NmAndAdr/Nm")

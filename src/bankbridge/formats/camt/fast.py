@@ -23,8 +23,8 @@ from lxml import etree
 from bankbridge.formats.camt.compiled import compile_line
 from bankbridge.formats.camt.nodes import DATE, Element, calendar_day
 from bankbridge.formats.camt.shape import MAX_PLANS, MAX_TAGS, Plan, plan, shape_key, unescape
-from bankbridge.formats.camt.twin import twin_of
 from bankbridge.statements.model import Diagnostic, Source, StatementLine
+from bankbridge.statements.twin import twin_of
 
 _AMOUNT = re.compile(r"[0-9]+(?:\.[0-9]*)?")
 """Amounts taken as they are (others, such as ``+1`` or ``.5``, go the element way)."""

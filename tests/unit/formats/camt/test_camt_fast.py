@@ -22,8 +22,8 @@ from bankbridge.errors import ParseError
 from bankbridge.formats.camt import FORMAT, fast, iter_items, reader
 from bankbridge.formats.camt.compiled import source
 from bankbridge.formats.camt.shape import MAX_TAGS, MAX_TXS, plan, shape_key
-from bankbridge.formats.camt.twin import twin_of
 from bankbridge.statements.model import ParseResult, Source, StatementLine
+from bankbridge.statements.twin import twin_of
 
 ROOT = Path(__file__).resolve().parents[4]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
