@@ -180,14 +180,15 @@ def process_in_parallel(
 
 def shares(pending: Sequence[tuple[int, str]], workers: int) -> list[list[tuple[int, str]]]:
     """Split pending ``(line id, administration)`` pairs into at most ``workers`` shares
-    of whole administrations, the largest administrations first into the lightest share."""
+    of whole administrations, the largest administrations first into the lightest share;
+    each administration's lines keep their order (the order they are decided in)."""
     per_administration: dict[str, list[tuple[int, str]]] = {}
     for pair in pending:
         per_administration.setdefault(pair[1], []).append(pair)
     out: list[list[tuple[int, str]]] = [[] for _ in range(min(workers, len(per_administration)))]
     for lines in sorted(per_administration.values(), key=len, reverse=True):
         min(out, key=len).extend(lines)
-    return [sorted(share) for share in out if share]
+    return [share for share in out if share]
 
 
 _DONE = "done"

@@ -357,11 +357,12 @@ def test_workers_with_one_administration_store_what_one_process_stores(
 
 
 def test_shares_keep_administrations_whole_and_balance_them() -> None:
-    pending = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in range(7, 10)] + [(10, "C"), (11, "C")]
+    pending = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in (9, 7, 8)] + [(11, "C"), (10, "C")]
     two = shares(pending, 2)
     assert [sorted({adm for _, adm in share}) for share in two] == [["A"], ["B", "C"]]
     assert sorted(pair for share in two for pair in share) == sorted(pending)
-    assert all(share == sorted(share) for share in two)
+    # each administration's lines keep the order they are decided in (by date, not by id)
+    assert two[1] == [(9, "B"), (7, "B"), (8, "B"), (11, "C"), (10, "C")]
     assert len(shares(pending, 8)) == 3  # never more shares than administrations
 
 
@@ -409,3 +410,36 @@ def test_lines_read_back_for_the_engine_are_the_lines_imported(settings: Setting
         got = [p.line for p in uow.bookings.pending(ids)]
     assert got == [replace(full, currency="EUR"), replace(plain, currency="EUR")]
     assert all(type(line) is StatementLine for line in got)
+
+
+@pytest.mark.postgres
+def test_an_invoice_paid_twice_is_booked_on_the_earlier_payment_whichever_was_imported_first(
+    settings: Settings,
+) -> None:
+    o = schema.open_items
+    with engine_for(settings.database_url).connect() as conn:
+        row = conn.execute(
+            select(o.c.administration, o.c.invoice_number, o.c.amount_minor, o.c.payment_reference)
+            .where(o.c.payment_reference.is_not(None), o.c.amount_minor > 0)
+            .order_by(o.c.administration, o.c.invoice_number)
+        ).first()
+    assert row is not None
+    with unit_of_work(settings) as uow:
+        journal = next(j for j in uow.statements.journals() if j.administration == row.administration)
+        amount = Decimal(row.amount_minor).scaleb(-2)
+        for day, ref in ((date(2026, 11, 20), "LATER"), (date(2026, 11, 3), "EARLIER")):  # the later one read first
+            line = StatementLine(amount, booking_date=day, payment_reference=row.payment_reference, bank_reference=ref)
+            add_transactions(
+                uow.statements,
+                journal,
+                Statement("mt940", journal.iban, journal.currency, lines=(line,)),
+                source=ref,
+                clock=FixedClock(),
+            )
+        uow.commit()
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    records = {r["bank_reference"]: r for r in _records(settings)}
+    assert records["EARLIER"]["status"] == "booked"
+    assert [s["invoice_number"] for s in records["EARLIER"]["settlements"]] == [row.invoice_number]
+    assert records["LATER"]["status"] != "booked"
+    assert "already paid" in records["LATER"]["evidence"]

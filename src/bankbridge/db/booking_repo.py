@@ -124,7 +124,7 @@ _PENDING_SQL = (
     " li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail, li.raw"
     " FROM statement_lines li JOIN statements s ON s.id = li.statement_id"
     " JOIN journals j ON j.administration = s.administration AND j.code = s.journal"
-    " WHERE li.id IN ({marks}) ORDER BY li.id"
+    " WHERE li.id IN ({marks})"
 )
 
 
@@ -179,13 +179,14 @@ class BookingRepository:
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
     ) -> list[tuple[int, str]]:
         """``(id, administration)`` of lines not booked yet, of statements in progress the
-        caller may see (optionally only of some ``(administration, journal)`` pairs), in id order."""
+        caller may see (optionally only of some ``(administration, journal)`` pairs), in the
+        order they are decided: by date (the daily statement's), then in the order read."""
         s, li = schema.statements, schema.statement_lines
         query = (
             select(li.c.id)
             .join(s, s.c.id == li.c.statement_id)
             .where(li.c.status != "booked", s.c.status == "in_progress", access_clause(access, s.c.administration))
-            .order_by(li.c.id)
+            .order_by(s.c.statement_date, li.c.id)
         )
         if administration is not None:
             access.require(administration)
@@ -197,14 +198,14 @@ class BookingRepository:
         return ids
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]:
-        """The lines with these ids, rebuilt for the engine (in id order; driver level,
-        as this reads every line processing decides on)."""
-        out: list[PendingLine] = []
+        """The lines with these ids, rebuilt for the engine, in the order of ``line_ids``
+        (driver level, as this reads every line processing decides on)."""
+        found: dict[int, PendingLine] = {}
         for start in range(0, len(line_ids), PENDING_CHUNK):
             chunk = list(line_ids[start : start + PENDING_CHUNK])
             sql = _PENDING_SQL.format(marks=", ".join("?" for _ in chunk))
-            out.extend(_pending_line(row) for row in select_tuples(self.conn, sql, chunk))
-        return out
+            found.update((row[0], _pending_line(row)) for row in select_tuples(self.conn, sql, chunk))
+        return [found[i] for i in line_ids if i in found]
 
     def books(
         self, administrations: set[str], *, neighbours: bool = True

@@ -59,7 +59,8 @@ class Books:
     items: dict[str, list[OpenItem]] = field(default_factory=dict)
     bsn: dict[str, list[Relation]] = field(default_factory=dict)
     queues: dict[tuple[str, RelationKind], list[OpenItem]] = field(default_factory=dict)
-    paid: dict[str, list[OpenItem]] = field(default_factory=dict)
+    paid: dict[str, list[tuple[date, OpenItem]]] = field(default_factory=dict)
+    """Per administration: items paid in full by a reference, with the date of that line."""
     by_relation: dict[tuple[str, str], list[OpenItem]] = field(default_factory=dict)
     administrations: dict[str, Administration] = field(default_factory=dict)
     twins: dict[str, list[tuple[OpenItem, OpenItem]]] = field(default_factory=dict)
@@ -202,8 +203,9 @@ class _Day:
 
     @property
     def paid(self) -> list[OpenItem]:
-        """Items paid in full by a reference earlier in this run."""
-        return self.books.paid.get(self.journal.administration, [])
+        """Items paid in full by a reference on an earlier date (journals are written one
+        after the other: a later journal's early days come before an earlier one's late days)."""
+        return [item for day, item in self.books.paid.get(self.journal.administration, []) if day < self.day]
 
     def payer(self, item: OpenItem) -> tuple[str, str]:
         rel = self.books.relations[(item.administration, item.relation)]
@@ -222,7 +224,7 @@ def _debtor_lines(d: _Day) -> None:
             payment_reference_type="CUR",
             description=f"Betaling {item.payment_reference}",
         )
-        d.books.paid.setdefault(item.administration, []).append(item)
+        d.books.paid.setdefault(item.administration, []).append((d.day, item))
     if item := d.take(RelationKind.DEBTOR):
         acc, name = d.payer(item)
         d.add(
@@ -293,8 +295,8 @@ def _hard_lines(d: _Day) -> None:
         )
         d.release(mine)
         d.release(other)
-    if d.paid:
-        item = d.rng.choice(d.paid)
+    if paid := d.paid:
+        item = d.rng.choice(paid)
         d.add(
             Truth("already_paid", "open", None, ()),
             item.amount,

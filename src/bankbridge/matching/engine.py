@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 
 from bankbridge.errors import InputError, UnbalancedEntry
 from bankbridge.identifiers import iban as iban_id
@@ -27,18 +28,23 @@ from bankbridge.matching.steps.iban import match_iban
 from bankbridge.matching.steps.invoice import match_invoice_numbers
 from bankbridge.matching.steps.reference import match_reference
 from bankbridge.matching.steps.transit import match_in_transit
+from bankbridge.statements.identity import line_date
 
 Step = Callable[[LineContext], Verdict | Note]
 RELATION_STEPS: tuple[Step, ...] = (match_bsn, match_reference, match_iban, match_invoice_numbers)
 
 
 def decide(lines: Sequence[LineInput], books: Books) -> list[Decision]:
-    """Decide every line; pure, deterministic, independent of the order of ``lines``."""
+    """Decide every line; pure, deterministic, independent of the order of ``lines``:
+    they are decided by date (booking date, else value date), then by line id; the
+    decisions come back in line id order."""
     dupes = [i for i, n in Counter(e.line_id for e in lines).items() if n > 1]
     if dupes:
         raise InputError(f"line ids must be unique in a batch; repeated: {sorted(dupes)[:5]}")
     state = BatchState()
-    return [decide_line(entry, books, state) for entry in sorted(lines, key=lambda e: e.line_id)]
+    order = sorted(lines, key=lambda e: (line_date(e.line) or date.min, e.line_id))
+    decisions = [decide_line(entry, books, state) for entry in order]
+    return sorted(decisions, key=lambda d: d.line_id)
 
 
 def decide_line(entry: LineInput, books: Books, state: BatchState) -> Decision:

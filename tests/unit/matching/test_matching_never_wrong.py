@@ -4,6 +4,7 @@ the line is proposed with scored candidates or left open — and says why not.""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from matching_world import IBAN_10001, IBAN_10002, RELATIONS, UNKNOWN_IBAN, books, item, line, one, ref
@@ -20,6 +21,18 @@ def test_already_paid_invoice_by_reference() -> None:
         f"payment reference {stored} (check digit valid) identifies invoice F2026-0012 of debtor 10002, "
         "but invoice F2026-0012 is already paid"
     )
+
+
+def test_an_invoice_paid_twice_is_booked_on_the_earlier_payment_whatever_the_line_ids() -> None:
+    stored = ref("12")
+    w = books((item("F2026-0012", "10002", "125.00", reference=stored),))
+    later = line("125.00", 1, payment_reference=stored, booking_date=date(2026, 11, 20), counterparty_iban=UNKNOWN_IBAN)
+    earlier = line("125.00", 2, payment_reference=stored, booking_date=date(2026, 11, 3), counterparty_iban=IBAN_10002)
+    for lines in ([later, earlier], [earlier, later]):
+        first, second = decide(lines, w)
+        assert (first.line_id, second.line_id) == (1, 2)  # decisions come back by line id
+        assert (first.status, second.status) == ("open", "booked")
+        assert first.evidence.endswith("but invoice F2026-0012 is already paid by line 2 of this batch"), first.evidence
 
 
 def test_iban_of_one_debtor_invoice_of_another() -> None:
