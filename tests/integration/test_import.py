@@ -16,7 +16,9 @@ from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_fa
 from bankbridge.config import Settings
 from bankbridge.db import schema
 from bankbridge.db.migrate import alembic_config, upgrade
+from bankbridge.errors import InputError
 from bankbridge.formats.registry import read
+from bankbridge.services import importing
 from bankbridge.services.importing import ImportReport, import_bytes, import_files
 from bankbridge.services.ledger import load_bundle
 from bankbridge.statements.identity import basis
@@ -372,3 +374,107 @@ def _identities_of_revision_0002(statement_lines: tuple[StatementLine, ...]) -> 
         seen[b] = seen.get(b, 0) + 1
         out.append(hashlib.sha256(f"{basis(ACCOUNT, line)}|{seen[b]}".encode()).hexdigest())
     return out
+
+
+def _tables(settings: Settings) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of the tables import writes, in id order."""
+    names = ("statements", "statement_lines", "raw_records", "journals")
+    with engine_for(settings.database_url).connect() as conn:
+        return {
+            name: [
+                tuple(r)
+                for r in conn.execute(
+                    select(schema.metadata.tables[name]).order_by(*schema.metadata.tables[name].primary_key)
+                )
+            ]
+            for name in names
+        }
+
+
+# A file that comes back to days it already had: the second statement repeats day 2 with
+# one more line, then day 3 (continuing) and the first statement's day 2 balance again.
+REVISITS = mt940(
+    [
+        ("1", "261102", "100.00", [tx("261102", "-2.50"), tx("261102", "-2.50"), tx("261102", "500.00", name="KLANT")]),
+        ("2", "261103", "595.00", [tx("261103", "-10.00", text="lunch")]),
+        (
+            "3",
+            "261102",
+            "100.00",
+            [tx("261102", "-2.50"), tx("261102", "-2.50"), tx("261102", "500.00", name="KLANT"), tx("261102", "7.00")],
+        ),
+        ("4", "261104", "592.00", [tx("261104", "-1.00"), tx("261104", "-1.00")]),
+    ]
+)
+
+
+@pytest.mark.postgres
+def test_a_batch_sees_its_own_lines_as_stored(settings: Settings) -> None:
+    """Statements of one batch are written together at the end, yet a later statement of
+    the batch sees an earlier one's lines: as duplicates, and by positions."""
+    report = run(settings, REVISITS)
+    assert not report.failed, report.failed[0].error
+    assert (sum(f.lines for f in report.files), sum(f.duplicates for f in report.files)) == (7, 3)
+    day2 = [row for row in lines(settings) if row["statement_date"] == date(2026, 11, 2)]
+    assert [row["position"] for row in day2] == [1, 2, 3, 4]
+    assert [row["amount_minor"] for row in day2] == [-250, -250, 50000, 700]
+    assert len({row["statement_id"] for row in day2}) == 1
+    assert [s["closing_minor"] for s in statements(settings)] == [60200, 58500, 59000]
+
+
+@pytest.mark.postgres
+def test_stored_whole_or_statement_by_statement_the_database_is_the_same(
+    settings: Settings, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch path (one write at the end) and the statement-by-statement path (a
+    savepoint each) leave exactly the same rows, ids included."""
+    files = [REVISITS, TWO_DAYS, mt940([("9", "261105", "590.00", [tx("261105", "3.00")])])]
+    journals_before = _tables(settings)["journals"]
+    for data in files:
+        run(settings, data)
+    whole = _tables(settings)
+    other = Settings(database_url=f"sqlite:///{tmp_path / 'other.db'}") if database_url.startswith("sqlite") else None
+    if other is None:  # PostgreSQL: start again on the same database
+        with engine_for(settings.database_url).begin() as conn:
+            for table in ("raw_records", "statement_lines", "statements"):
+                conn.execute(schema.metadata.tables[table].delete())
+            conn.execute(schema.journals.delete())
+            conn.execute(
+                schema.journals.insert(),
+                [dict(zip(schema.journals.c.keys(), row, strict=True)) for row in journals_before],
+            )
+            for table in ("raw_records", "statement_lines", "statements"):
+                conn.exec_driver_sql(f"ALTER SEQUENCE {table}_id_seq RESTART WITH 1")
+        other = settings
+    else:
+        init_database(other)
+        bundle = tmp_path / "bundle"
+        load_bundle(bundle, unit_of_work(other))
+
+    def refuse(*_args: object, **_kw: object) -> None:
+        raise InputError("batch path refused for this test")
+
+    monkeypatch.setattr(importing, "_store_whole", refuse)
+    for data in files:
+        run(other, data)
+    assert _tables(other) == whole
+
+
+@pytest.mark.postgres
+def test_a_statement_that_fails_while_stored_is_reported_and_the_others_go_in(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = importing._create
+
+    def create(store: object, journal: object, statement: object, day: object, *args: object, **kw: object) -> int:
+        if getattr(day, "date", None) == date(2026, 11, 3):
+            raise InputError("statement refused for this test")
+        return real(store, journal, statement, day, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "_create", create)
+    report = run(settings, TWO_DAYS)
+    (outcome,) = report.files
+    assert outcome.error == "file.sta: statement refused for this test"
+    assert (outcome.statements, outcome.lines) == (1, 3)
+    assert [s["statement_date"] for s in statements(settings)] == [date(2026, 11, 2)]
+    assert len(lines(settings)) == 3

@@ -35,6 +35,14 @@ _LAST_POSITION = select(func.coalesce(func.max(_L.c.position), 0)).where(_L.c.st
 _DAILY = select(
     _S.c.id, _S.c.status, _S.c.closing_minor, _S.c.warnings, _LAST_POSITION.scalar_subquery().label("last")
 ).where(*_OF_JOURNAL, _S.c.statement_date == bindparam("day"))
+_DAYS = select(
+    _S.c.id,
+    _S.c.statement_date,
+    _S.c.status,
+    _S.c.closing_minor,
+    _S.c.warnings,
+    _LAST_POSITION.scalar_subquery().label("last"),
+).where(*_OF_JOURNAL, _S.c.statement_date.between(bindparam("first"), bindparam("last_day")))
 _PREVIOUS = (
     select(_S.c.statement_date, _S.c.closing_minor)
     .where(*_OF_JOURNAL, _S.c.statement_date < bindparam("day"))
@@ -49,7 +57,6 @@ _NEXT_VOUCHER = (
 )
 _CREATE = _S.insert().returning(_S.c.id)
 _UPDATE = update(_S).where(_S.c.id == bindparam("statement_id_"))
-_ADD_RAW = schema.raw_records.insert()
 
 
 class StatementRepository:
@@ -86,6 +93,23 @@ class StatementRepository:
             row.id, journal.administration, journal.code, day, row.status, row.closing_minor, row.last, row.warnings
         )
 
+    def daily_statements(self, journal: Journal, first: date, last: date) -> list[StoredStatement]:
+        """The journal's daily statements dated ``first`` … ``last``."""
+        rows = self.conn.execute(_DAYS, {**_journal_key(journal), "first": first, "last_day": last})
+        return [
+            StoredStatement(
+                r.id,
+                journal.administration,
+                journal.code,
+                r.statement_date,
+                r.status,
+                r.closing_minor,
+                r.last,
+                r.warnings,
+            )
+            for r in rows
+        ]
+
     def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None:
         """Date and closing balance of the journal's last statement before ``day``."""
         row = self.conn.execute(_PREVIOUS, {**_journal_key(journal), "day": day}).first()
@@ -98,8 +122,13 @@ class StatementRepository:
         self.conn.execute(_UPDATE, {**values, "statement_id_": statement_id})
 
     def add_raw(self, statement_id: int, source_file: str, text: str, source_line: int | None) -> None:
-        values = {"statement_id": statement_id, "source_file": source_file, "text": text, "source_line": source_line}
-        self.conn.execute(_ADD_RAW, values)
+        self.add_raws([(statement_id, source_file, text, source_line)])
+
+    def add_raws(self, rows: Sequence[tuple[int, str, str, int | None]]) -> None:
+        """Raw records ``(statement id, source file, text, source line)`` in bulk."""
+        if rows:
+            columns = ("statement_id", "source_file", "text", "source_line")
+            insert_tuples(self.conn, schema.raw_records.name, columns, rows)
 
     # --- lines ---------------------------------------------------------------------
 
@@ -118,11 +147,17 @@ class StatementRepository:
     def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
         """Insert the prepared ``records`` at positions ``first_position + 1 …`` in bulk
         (driver level: ``executemany`` or ``COPY``; no ORM objects, no per-row SQLAlchemy)."""
-        if not records:
-            return
-        head = (target.statement_id, target.account_iban, target.source_file, "open", "[]")
-        rows = [(*head, position, *record) for position, record in enumerate(records, start=first_position + 1)]
-        insert_tuples(self.conn, schema.statement_lines.name, _LINE_INSERT_COLUMNS, rows)
+        self.add_line_groups([(target, first_position, records)])
+
+    def add_line_groups(self, groups: Sequence[tuple[NewLines, int, Sequence[LineRecord]]]) -> None:
+        """:meth:`add_lines` for many statements in one insert (one ``COPY`` on PostgreSQL)."""
+        rows = [
+            (target.statement_id, target.account_iban, target.source_file, "open", "[]", position, *record)
+            for target, first_position, records in groups
+            for position, record in enumerate(records, start=first_position + 1)
+        ]
+        if rows:
+            insert_tuples(self.conn, schema.statement_lines.name, _LINE_INSERT_COLUMNS, rows)
 
     # --- reads with access control (R-F2) ----------------------------------------
 

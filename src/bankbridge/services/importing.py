@@ -12,9 +12,11 @@ stored whole or not at all.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from bankbridge.errors import BankbridgeError, InputError, ParseError, UnknownAccount
 from bankbridge.formats.registry import read
@@ -410,13 +412,139 @@ def _prepare_statement(statement: Statement, outcome: FileOutcome, router: Journ
 def _store_batch(
     batch: Sequence[tuple[PreparedStatement, FileOutcome]], uow_factory: Callable[[], UnitOfWork], clock: Clock
 ) -> None:
-    """Store prepared statements in one transaction, each inside its own savepoint."""
+    """Store prepared statements in one transaction: all at once when none of them fails
+    (:class:`BatchStore`), else — after rolling that attempt back — each inside its own
+    savepoint, so a failing statement is reported and the others still go in."""
     if not batch:
         return
     with uow_factory() as uow:
-        for prepared, outcome in batch:
-            _store_statement(prepared, outcome, uow=uow, clock=clock)
+        try:
+            stored = _store_whole(batch, uow=uow, clock=clock)
+        except BankbridgeError:
+            uow.rollback()
+            stored = None
+        if stored is None:
+            for prepared, outcome in batch:
+                _store_statement(prepared, outcome, uow=uow, clock=clock)
+        else:
+            for (_prepared, outcome), day_outcomes in zip(batch, stored, strict=True):
+                _count(outcome, day_outcomes)
         uow.commit()
+
+
+def _store_whole(
+    batch: Sequence[tuple[PreparedStatement, FileOutcome]], *, uow: UnitOfWork, clock: Clock
+) -> list[list[DayOutcome]]:
+    """Every statement of ``batch`` through one :class:`BatchStore` (no savepoints; the
+    journals locked once each, in one order)."""
+    journals = {(p.journal.administration, p.journal.code): p.journal for p, _ in batch}
+    for key in sorted(journals):
+        uow.statements.lock_journal(journals[key])
+    store = BatchStore(uow.statements, [p for p, _ in batch])
+    stored = [add_prepared(store, prepared, source=outcome.source, clock=clock) for prepared, outcome in batch]
+    store.flush()
+    return stored
+
+
+class BatchStore:
+    """The statement store as one batch of prepared statements sees it: each journal's
+    daily statements in the batch's date range read once, lines and raw records written
+    once at the end (one ``executemany`` / ``COPY``). Lines held back are still seen as
+    stored: as duplicates (identities) and by positions. Meant for a batch that goes in
+    whole; when anything fails the caller rolls back and stores statement by statement.
+    """
+
+    def __init__(self, store: StatementStore, batch: Sequence[PreparedStatement]) -> None:
+        self.store = store
+        self.ranges: dict[tuple[str, str], tuple[date, date]] = {}
+        for prepared in batch:
+            key = (prepared.journal.administration, prepared.journal.code)
+            for pday in prepared.days:
+                first, last = self.ranges.get(key, (pday.day.date, pday.day.date))
+                self.ranges[key] = (min(first, pday.day.date), max(last, pday.day.date))
+        self.days: dict[tuple[str, str], dict[date, StoredStatement]] = {}
+        self.before: dict[tuple[str, str], tuple[date, int | None] | None] = {}
+        self.where: dict[int, tuple[tuple[str, str], date]] = {}
+        self.lines: list[tuple[NewLines, int, Sequence[LineRecord]]] = []
+        self.raws: list[tuple[int, str, str, int | None]] = []
+        self.held: dict[str, set[str]] = {}
+        """Identities of the lines held back, per account."""
+
+    def _of(self, journal: Journal) -> tuple[tuple[str, str], dict[date, StoredStatement]]:
+        key = (journal.administration, journal.code)
+        if key not in self.days:
+            first, last = self.ranges[key]
+            stored = self.store.daily_statements(journal, first, last)
+            self.days[key] = {s.statement_date: s for s in stored}
+            self.where.update((s.id, (key, s.statement_date)) for s in stored)
+            self.before[key] = self.store.previous_closing(journal, first)
+        return key, self.days[key]
+
+    def journals(self) -> list[Journal]:
+        return self.store.journals()
+
+    def lock_journal(self, journal: Journal) -> None:
+        self.store.lock_journal(journal)
+
+    def daily_statement(self, journal: Journal, day: date) -> StoredStatement | None:
+        return self._of(journal)[1].get(day)
+
+    def daily_statements(self, journal: Journal, first: date, last: date) -> list[StoredStatement]:
+        return [s for d, s in sorted(self._of(journal)[1].items()) if first <= d <= last]
+
+    def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None:
+        key, days = self._of(journal)
+        earlier = max((d for d in days if d < day), default=None)
+        return self.before[key] if earlier is None else (earlier, days[earlier].closing_minor)
+
+    def next_voucher(self, journal: Journal) -> int:
+        return self.store.next_voucher(journal)
+
+    def create_statement(self, values: dict[str, Any]) -> int:
+        statement_id = self.store.create_statement(values)
+        day: date = values["statement_date"]
+        key = (values["administration"], values["journal"])
+        self.days[key][day] = StoredStatement(
+            statement_id, key[0], key[1], day, values["status"], values["closing_minor"], 0, values["warnings"]
+        )
+        self.where[statement_id] = (key, day)
+        return statement_id
+
+    def update_statement(self, statement_id: int, values: dict[str, Any]) -> None:
+        self.store.update_statement(statement_id, values)
+        key, day = self.where[statement_id]
+        known = self.days[key][day]
+        self.days[key][day] = replace(
+            known,
+            status=values.get("status", known.status),
+            closing_minor=values.get("closing_minor", known.closing_minor),
+        )
+
+    def add_raw(self, statement_id: int, source_file: str, text: str, source_line: int | None) -> None:
+        self.raws.append((statement_id, source_file, text, source_line))
+
+    def add_raws(self, rows: Sequence[tuple[int, str, str, int | None]]) -> None:
+        self.raws.extend(rows)
+
+    def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]:
+        held = self.held.get(account_iban, set())
+        return self.store.existing_identities(account_iban, identities) | {i for i in identities if i in held}
+
+    def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
+        self.lines.append((target, first_position, records))
+        self.held.setdefault(target.account_iban, set()).update(r[0] for r in records)
+        key, day = self.where[target.statement_id]
+        self.days[key][day] = replace(self.days[key][day], last_position=first_position + len(records))
+
+    def add_line_groups(self, groups: Sequence[tuple[NewLines, int, Sequence[LineRecord]]]) -> None:
+        for group in groups:
+            self.add_lines(*group)
+
+    def flush(self) -> None:
+        """Write what was held back."""
+        self.store.add_line_groups(self.lines)
+        self.store.add_raws(self.raws)
+        self.lines, self.raws, self.held = [], [], {}
 
 
 def _store_statement(prepared: PreparedStatement, outcome: FileOutcome, *, uow: UnitOfWork, clock: Clock) -> None:
@@ -427,6 +555,10 @@ def _store_statement(prepared: PreparedStatement, outcome: FileOutcome, *, uow: 
     except BankbridgeError as exc:
         _report_error(outcome, exc)
         return
+    _count(outcome, day_outcomes)
+
+
+def _count(outcome: FileOutcome, day_outcomes: list[DayOutcome]) -> None:
     outcome.statements += 1
     outcome.days.extend(day_outcomes)
     outcome.lines += sum(d.added for d in day_outcomes)

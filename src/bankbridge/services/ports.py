@@ -48,6 +48,8 @@ class StatementStore(Protocol):
 
     def daily_statement(self, journal: Journal, day: date) -> StoredStatement | None: ...
 
+    def daily_statements(self, journal: Journal, first: date, last: date) -> list[StoredStatement]: ...
+
     def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None: ...
 
     def create_statement(self, values: dict[str, Any]) -> int: ...
@@ -56,10 +58,15 @@ class StatementStore(Protocol):
 
     def add_raw(self, statement_id: int, source_file: str, text: str, source_line: int | None) -> None: ...
 
+    def add_raws(self, rows: Sequence[tuple[int, str, str, int | None]]) -> None: ...
+
     def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]: ...
 
     def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
         """Store prepared line records at positions ``first_position + 1 …``."""
+
+    def add_line_groups(self, groups: Sequence[tuple[NewLines, int, Sequence[LineRecord]]]) -> None:
+        """:meth:`add_lines` for many statements at once."""
 
 
 class BookingReader(Protocol):
