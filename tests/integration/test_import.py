@@ -428,7 +428,14 @@ def test_stored_whole_or_statement_by_statement_the_database_is_the_same(
 ) -> None:
     """The batch path (one write at the end) and the statement-by-statement path (a
     savepoint each) leave exactly the same rows, ids included."""
-    files = [REVISITS, TWO_DAYS, mt940([("9", "261105", "590.00", [tx("261105", "3.00")])])]
+    files = [
+        REVISITS,
+        TWO_DAYS,
+        mt940([("9", "261105", "590.00", [tx("261105", "3.00")])]),
+        # journal A2 numbers its vouchers from its counter
+        REVISITS.replace(ACCOUNT.encode(), OTHER.encode()),
+        mt940([("7", "261106", "1.00", [tx("261106", "1.00")])], account=OTHER),
+    ]
     journals_before = _tables(settings)["journals"]
     for data in files:
         run(settings, data)
@@ -458,6 +465,7 @@ def test_stored_whole_or_statement_by_statement_the_database_is_the_same(
     for data in files:
         run(other, data)
     assert _tables(other) == whole
+    assert [row[8] for row in whole["journals"]] == [100, 4]  # A2's counter went up once per statement
 
 
 @pytest.mark.postgres

@@ -56,6 +56,10 @@ _NEXT_VOUCHER = (
     .returning(_J.c.voucher_counter)
 )
 _CREATE = _S.insert().returning(_S.c.id)
+_CREATE_MANY = _S.insert().returning(_S.c.id, sort_by_parameter_order=True)
+_OF_COUNTER = (_J.c.administration == bindparam("administration_"), _J.c.code == bindparam("journal_"))
+_COUNTER = select(_J.c.voucher_counter).where(*_OF_COUNTER)
+_SET_COUNTER = update(_J).where(*_OF_COUNTER).values(voucher_counter=bindparam("counter_"))
 _UPDATE = update(_S).where(_S.c.id == bindparam("statement_id_"))
 
 
@@ -117,6 +121,19 @@ class StatementRepository:
 
     def create_statement(self, values: dict[str, Any]) -> int:
         return int(self.conn.execute(_CREATE, values).scalar_one())
+
+    def create_statements(self, values: Sequence[dict[str, Any]]) -> list[int]:
+        """Insert statements in one go; their ids in the order given."""
+        if not values:
+            return []
+        return [int(i) for i in self.conn.execute(_CREATE_MANY, list(values)).scalars()]
+
+    def voucher_counter(self, journal: Journal) -> int:
+        """The journal's voucher counter as it is now (the caller holds the journal's lock)."""
+        return int(self.conn.execute(_COUNTER, _journal_key(journal)).scalar_one())
+
+    def set_voucher_counter(self, journal: Journal, value: int) -> None:
+        self.conn.execute(_SET_COUNTER, {**_journal_key(journal), "counter_": value})
 
     def update_statement(self, statement_id: int, values: dict[str, Any]) -> None:
         self.conn.execute(_UPDATE, {**values, "statement_id_": statement_id})

@@ -448,10 +448,13 @@ def _store_whole(
 
 class BatchStore:
     """The statement store as one batch of prepared statements sees it: each journal's
-    daily statements in the batch's date range read once, lines and raw records written
-    once at the end (one ``executemany`` / ``COPY``). Lines held back are still seen as
-    stored: as duplicates (identities) and by positions. Meant for a batch that goes in
-    whole; when anything fails the caller rolls back and stores statement by statement.
+    daily statements in the batch's date range and its voucher counter read once; new
+    statements, lines and raw records written once at the end (one multi-row insert, one
+    ``executemany`` / ``COPY``). Until then a new statement has a provisional id (below
+    zero), and what is held back is still seen as stored: statements, lines as duplicates
+    (identities) and by positions, balances. Meant for a batch that goes in whole, with
+    its journals locked; when anything fails the caller rolls back and stores statement by
+    statement.
     """
 
     def __init__(self, store: StatementStore, batch: Sequence[PreparedStatement]) -> None:
@@ -465,6 +468,9 @@ class BatchStore:
         self.days: dict[tuple[str, str], dict[date, StoredStatement]] = {}
         self.before: dict[tuple[str, str], tuple[date, int | None] | None] = {}
         self.where: dict[int, tuple[tuple[str, str], date]] = {}
+        self.new: list[dict[str, Any]] = []
+        """Values of the statements created, in order; provisional id ``-1 - index``."""
+        self.counters: dict[tuple[str, str], tuple[Journal, int]] = {}
         self.lines: list[tuple[NewLines, int, Sequence[LineRecord]]] = []
         self.raws: list[tuple[int, str, str, int | None]] = []
         self.held: dict[str, set[str]] = {}
@@ -497,11 +503,23 @@ class BatchStore:
         earlier = max((d for d in days if d < day), default=None)
         return self.before[key] if earlier is None else (earlier, days[earlier].closing_minor)
 
+    def voucher_counter(self, journal: Journal) -> int:
+        key = (journal.administration, journal.code)
+        if key not in self.counters:
+            self.counters[key] = (journal, self.store.voucher_counter(journal))
+        return self.counters[key][1]
+
+    def set_voucher_counter(self, journal: Journal, value: int) -> None:
+        self.counters[(journal.administration, journal.code)] = (journal, value)
+
     def next_voucher(self, journal: Journal) -> int:
-        return self.store.next_voucher(journal)
+        value = self.voucher_counter(journal) + 1
+        self.set_voucher_counter(journal, value)
+        return value
 
     def create_statement(self, values: dict[str, Any]) -> int:
-        statement_id = self.store.create_statement(values)
+        statement_id = -1 - len(self.new)
+        self.new.append(dict(values))
         day: date = values["statement_date"]
         key = (values["administration"], values["journal"])
         self.days[key][day] = StoredStatement(
@@ -510,8 +528,14 @@ class BatchStore:
         self.where[statement_id] = (key, day)
         return statement_id
 
+    def create_statements(self, values: Sequence[dict[str, Any]]) -> list[int]:
+        return [self.create_statement(v) for v in values]
+
     def update_statement(self, statement_id: int, values: dict[str, Any]) -> None:
-        self.store.update_statement(statement_id, values)
+        if statement_id < 0:
+            self.new[-1 - statement_id].update(values)
+        else:
+            self.store.update_statement(statement_id, values)
         key, day = self.where[statement_id]
         known = self.days[key][day]
         self.days[key][day] = replace(
@@ -541,10 +565,23 @@ class BatchStore:
             self.add_lines(*group)
 
     def flush(self) -> None:
-        """Write what was held back."""
-        self.store.add_line_groups(self.lines)
-        self.store.add_raws(self.raws)
-        self.lines, self.raws, self.held = [], [], {}
+        """Write what was held back: new statements first (their real ids replace the
+        provisional ones), then lines, raw records and voucher counters."""
+        ids = self.store.create_statements(self.new)
+
+        def real(statement_id: int) -> int:
+            return ids[-1 - statement_id] if statement_id < 0 else statement_id
+
+        self.store.add_line_groups(
+            [
+                (replace(target, statement_id=real(target.statement_id)), first, records)
+                for target, first, records in self.lines
+            ]
+        )
+        self.store.add_raws([(real(raw[0]), raw[1], raw[2], raw[3]) for raw in self.raws])
+        for journal, value in self.counters.values():
+            self.store.set_voucher_counter(journal, value)
+        self.new, self.lines, self.raws, self.held, self.counters = [], [], [], {}, {}
 
 
 def _store_statement(prepared: PreparedStatement, outcome: FileOutcome, *, uow: UnitOfWork, clock: Clock) -> None:
