@@ -155,3 +155,75 @@ def schema_errors(data: bytes) -> list[str]:
     if schema.validate(root):
         return []
     return [f"line {e.line}: {e.message}" for e in schema.error_log]
+
+
+@dataclass(frozen=True)
+class TxSts:
+    """One ``TxInfAndSts`` of a pain.002 report."""
+
+    end_to_end_id: str
+    status: str = "RJCT"
+    reason: str | None = "AC04"
+    text: str | None = None
+    amount: str | None = None
+
+
+@dataclass(frozen=True)
+class PmtSts:
+    """One ``OrgnlPmtInfAndSts`` of a pain.002 report."""
+
+    batch_id: str
+    status: str | None = None
+    txs: tuple[TxSts, ...] = ()
+    reason: str | None = None
+
+
+def _reason(parent: etree._Element, code: str | None, text: str | None = None) -> None:
+    if code is None and text is None:
+        return
+    info = _sub(parent, "StsRsnInf")
+    if code is not None:
+        _sub(info, "Rsn/Cd" if len(code) == 4 else "Rsn/Prtry", code)
+    if text is not None:
+        _sub(info, "AddtlInf", text)
+
+
+def pain002(
+    original: str,
+    batches: tuple[PmtSts, ...] = (),
+    *,
+    group_status: str | None = None,
+    group_reason: str | None = None,
+    msg_id: str = "STS-1",
+    created: str = "2026-11-21T09:00:00",
+    version: str = "pain.002.001.03",
+    original_name: str = "pain.001.001.03",
+) -> bytes:
+    """A customer payment status report about message ``original`` (``.03`` or ``.10``)."""
+    root = etree.Element(f"{{{PREFIX}{version}}}Document", nsmap={None: f"{PREFIX}{version}"})
+    body = _sub(root, "CstmrPmtStsRpt")
+    header = _sub(body, "GrpHdr")
+    _sub(header, "MsgId", msg_id)
+    _sub(header, "CreDtTm", created)
+    _sub(header, "InitgPty/Id/OrgId/BICOrBEI" if version.endswith("03") else "DbtrAgt/FinInstnId/BICFI", OUR_BIC)
+    group = _sub(body, "OrgnlGrpInfAndSts")
+    _sub(group, "OrgnlMsgId", original)
+    _sub(group, "OrgnlMsgNmId", original_name)
+    if group_status:
+        _sub(group, "GrpSts", group_status)
+    _reason(group, group_reason)
+    for b in batches:
+        block = _sub(body, "OrgnlPmtInfAndSts")
+        _sub(block, "OrgnlPmtInfId", b.batch_id)
+        if b.status:
+            _sub(block, "PmtInfSts", b.status)
+        _reason(block, b.reason)
+        for n, t in enumerate(b.txs, start=1):
+            tx = _sub(block, "TxInfAndSts")
+            _sub(tx, "StsId", f"{msg_id}-{n}")
+            _sub(tx, "OrgnlEndToEndId", t.end_to_end_id)
+            _sub(tx, "TxSts", t.status)
+            _reason(tx, t.reason, t.text)
+            if t.amount:
+                _sub(tx, "OrgnlTxRef/Amt/InstdAmt", t.amount, Ccy="EUR")
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bankbridge.formats.camt.writer import write as write_camt
 from bankbridge.statements.model import Balance, Statement, StatementLine
-from pain_samples import Pmt, pain001, pain008
+from pain_samples import Pmt, PmtSts, TxSts, pain001, pain002, pain008
 from transit_books import ACCOUNT, DAY, DD, PAY, SENT, bundle
 
 BANKBRIDGE = str(Path(sys.executable).with_name("bankbridge"))
@@ -84,7 +84,7 @@ def test_batches_add_then_import_process_and_export(tmp_path: Path) -> None:
     ]
     listed = run("batches", "list", "--status", "cleared", cwd=tmp_path)
     assert listed.returncode == 0
-    assert ["A1", "BNK1", "DD-2026-11", "direct", "debit", SENT.isoformat(), "2/2", "350.00", "cleared"] in [
+    assert ["A1", "BNK1", "DD-2026-11", "direct", "debit", SENT.isoformat(), "2/2", "-", "350.00", "-", "cleared"] in [
         line.split() for line in listed.stdout.splitlines()
     ]
     assert "DD-2026-11" not in run("batches", "list", "--status", "sent", cwd=tmp_path).stdout
@@ -107,3 +107,50 @@ def test_a_refused_file_exits_1_with_one_sentence_and_stores_nothing(tmp_path: P
     assert "broken XML" in errors[1]
     listed = run("batches", "list", cwd=tmp_path)
     assert "PAY-2026-11" not in listed.stdout
+
+
+def test_batches_status_takes_a_rejected_item_out_of_transit(tmp_path: Path) -> None:
+    setup_books(tmp_path)
+    (tmp_path / "pay.xml").write_bytes(pain001([PAY]))
+    assert run("batches", "add", "pay.xml", cwd=tmp_path).returncode == 0
+    report = pain002(
+        "MSG-PAY-1",
+        (PmtSts("PAY-2026-11", "PART", (TxSts("E2E-PAY-2", "RJCT", "AC04", "Rekening opgeheven"),)),),
+        group_status="PART",
+    )
+    (tmp_path / "sts.xml").write_bytes(report)
+    applied = run("batches", "status", "sts.xml", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    rows = [line.split() for line in applied.stdout.splitlines()]
+    assert ["sts.xml", "PAY-2026-11", "A1", "payment", "PART", "1", "(45.50)", "sent"] in rows
+    assert [
+        "PAY-2026-11",
+        "2",
+        "E2E-PAY-2",
+        "20002",
+        "INK-7002",
+        "45.50",
+        "AC04",
+        "closed",
+        "account",
+        "(Rekening",
+        "opgeheven)",
+    ] in rows
+    listed = run("batches", "list", cwd=tmp_path)
+    assert ["A1", "BNK1", "PAY-2026-11", "payment", SENT.isoformat(), "0/2", "1", "345.50", "PART", "sent"] in [
+        line.split() for line in listed.stdout.splitlines()
+    ]
+    again = run("batches", "status", "sts.xml", cwd=tmp_path)
+    assert again.returncode == 0
+    assert "warning: sts.xml: report STS-1 changes nothing (applied before?)" in again.stderr
+    (tmp_path / "unknown.xml").write_bytes(pain002("MSG-NOPE", group_status="RJCT"))
+    (tmp_path / "garbage.xml").write_bytes(b"\x00\xffnot xml")
+    refused = run("batches", "status", "unknown.xml", "garbage.xml", cwd=tmp_path)
+    assert refused.returncode == 1
+    assert "Traceback" not in refused.stderr
+    errors = [line for line in refused.stderr.splitlines() if line.startswith("error: ")]
+    assert errors[0] == (
+        "error: unknown.xml:15: Document/CstmrPmtStsRpt/OrgnlGrpInfAndSts: OrgnlMsgId: no registered batch comes "
+        "from message MSG-NOPE; register the sent file with `bankbridge batches add` first"
+    )
+    assert errors[1].startswith("error: garbage.xml:")

@@ -1,8 +1,9 @@
-"""``bankbridge batches``: register sent pain.001/pain.008 batches (payments in transit)
-and list them."""
+"""``bankbridge batches``: register sent pain.001/pain.008 batches (payments in transit),
+apply the bank's pain.002 status reports about them, and list them."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +16,7 @@ from bankbridge import bootstrap
 from bankbridge.cli.context import app_context
 from bankbridge.ledger.access import Access
 from bankbridge.money import format_amount
+from bankbridge.services.batch_status import StatusOutcome, status_files
 from bankbridge.services.batches import RegisterOutcome, list_batches, register_files
 
 out = Console(soft_wrap=True)
@@ -47,6 +49,7 @@ app = typer.Typer(help="Payment and direct-debit batches sent to the bank (payme
 class Status(StrEnum):
     sent = "sent"
     cleared = "cleared"
+    rejected = "rejected"
 
 
 @app.command("add")
@@ -86,11 +89,60 @@ def print_outcomes(outcomes: list[RegisterOutcome]) -> None:
             err.print(f"error: {o.error}", markup=False, highlight=False)
 
 
+@app.command("status")
+def status_(
+    ctx: typer.Context,
+    files: Annotated[list[Path], typer.Argument(help="pain.002 payment status reports from the bank.")],
+    administration: Annotated[
+        str | None, typer.Option("--administration", help="Refuse reports about batches of any other administration.")
+    ] = None,
+) -> None:
+    """Apply the bank's status reports: rejected batches or items are reversed off the
+    in-transit account and their open items are open again."""
+    settings = app_context(ctx).settings()
+    factory = bootstrap.uow_factory(settings, writer=True)
+    outcomes = status_files(files, factory, bootstrap.SystemClock(), administration=administration)
+    print_status(outcomes)
+    if any(o.error for o in outcomes):
+        raise typer.Exit(1)
+
+
+def print_status(outcomes: list[StatusOutcome]) -> None:
+    """One row per batch, then one per item rejected now; warnings and errors on stderr."""
+    batches = Table("file", "batch", "administration", "kind", "bank status", "rejected now", "status", box=None)
+    items = Table("batch", "item", "end-to-end id", "relation", "invoice", "amount", "reason", box=None)
+    for o in outcomes:
+        for w in o.warnings:
+            err.print(f"warning: {w}", markup=False, highlight=False)
+        for b in o.batches:
+            now = format_amount(sum((r.amount for r in b.rejected), Decimal(0))) if b.rejected else "-"
+            count = f"{len(b.rejected)} ({now})" if b.rejected else "-"
+            kind = b.kind.replace("_", " ")
+            batches.add_row(o.source, b.batch_id, b.administration, kind, b.bank_status or "-", count, b.status)
+            for r in b.rejected:
+                items.add_row(
+                    b.batch_id,
+                    str(r.position),
+                    r.end_to_end_id or "-",
+                    r.relation or "-",
+                    r.invoice_number or "-",
+                    format_amount(r.amount),
+                    r.reason,
+                )
+    show(batches)
+    if items.row_count:
+        out.print()
+        show(items)
+    for o in outcomes:
+        if o.error:
+            err.print(f"error: {o.error}", markup=False, highlight=False)
+
+
 @app.command("list")
 def list_(
     ctx: typer.Context,
     administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
-    status: Annotated[Status | None, typer.Option("--status", help="sent (in transit) or cleared.")] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="sent (in transit), cleared or rejected.")] = None,
 ) -> None:
     """Registered batches: how many items are cleared, and the batch status."""
     settings = app_context(ctx).settings()
@@ -100,9 +152,22 @@ def list_(
         administration=administration,
         status=None if status is None else status.value,
     )
-    table = Table("administration", "journal", "batch", "kind", "date", "items cleared", "total", "status", box=None)
+    table = Table(
+        "administration",
+        "journal",
+        "batch",
+        "kind",
+        "date",
+        "items cleared",
+        "rejected",
+        "total",
+        "bank status",
+        "status",
+        box=None,
+    )
     for b in batches:
         cleared = sum(1 for i in b.items if i.status == "cleared")
+        rejected = sum(1 for i in b.items if i.status == "rejected")
         table.add_row(
             b.administration,
             b.journal,
@@ -110,7 +175,9 @@ def list_(
             b.kind.replace("_", " "),
             b.date.isoformat(),
             f"{cleared}/{len(b.items)}",
+            str(rejected) if rejected else "-",
             format_amount(b.total),
+            b.bank_status or "-",
             b.status,
         )
     show(table)

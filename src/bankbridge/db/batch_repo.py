@@ -4,6 +4,7 @@ lines and reopened when such a line's booking is undone. The caller owns the tra
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,7 +14,7 @@ from sqlalchemy import Connection, and_, bindparam, or_, select, update
 from bankbridge.db import schema
 from bankbridge.db.statement_repo import access_clause
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.model import JournalEntry
+from bankbridge.ledger.model import JournalEntry, Posting, Settlement
 from bankbridge.money import from_minor, to_minor
 from bankbridge.payments.model import BatchStatus, SentBatch, SentItem
 
@@ -33,7 +34,7 @@ class BatchRepository:
 
     def add(self, batch: SentBatch, entry: JournalEntry, *, now: datetime) -> int:
         """Store the batch, its items and its journal entry; settlements lower open amounts."""
-        entry_id = self._entry(entry)
+        entry_id = self._entry(entry, rule="in_transit")
         b = schema.sent_batches
         row = {
             "administration": batch.administration,
@@ -60,7 +61,7 @@ class BatchRepository:
         assert key is not None
         return int(key[0])
 
-    def _entry(self, entry: JournalEntry) -> int:
+    def _entry(self, entry: JournalEntry, *, rule: str) -> int:
         e = schema.journal_entries
         values = {
             "administration": entry.administration,
@@ -71,7 +72,7 @@ class BatchRepository:
             "statement_line_id": None,
             "description": entry.description,
             "reversed_at": None,
-            "rule": "in_transit",
+            "rule": rule,
         }
         entry_id = self._insert(e, values)
         cur = entry.currency
@@ -81,7 +82,7 @@ class BatchRepository:
                 "gl_account": p.gl_account,
                 "relation": p.relation,
                 "amount_minor": to_minor(p.amount, cur),
-                "allocations": "|".join(f"{a}={c}" for a, c in p.allocations),
+                "allocations": _allocations(p),
             }
             for p in entry.postings
         ]
@@ -113,6 +114,73 @@ class BatchRepository:
                 ],
             )
         return entry_id
+
+    def of_message(self, message_id: str) -> list[SentBatch]:
+        """The batches registered from message ``message_id`` (any administration)."""
+        return self._load(schema.sent_batches.c.message_id == message_id)
+
+    def in_transit_account(self, batch_key: int) -> str:
+        """The in-transit GL account the batch's journal entry posted to (its last leg)."""
+        p, b = schema.postings, schema.sent_batches
+        entry = select(b.c.entry_id).where(b.c.id == batch_key).scalar_subquery()
+        query = select(p.c.gl_account).where(p.c.entry_id == entry).order_by(p.c.id.desc()).limit(1)
+        return str(self.conn.execute(query).scalar_one())
+
+    def reject(self, batch: SentBatch, rejected: Sequence[tuple[SentItem, str]], entry: JournalEntry) -> None:
+        """The bank rejected ``rejected`` items of ``batch`` (with the reason): store the
+        reversing ``entry``, reopen the items' settlements of the batch's entry (their open
+        amounts go up again) and mark them rejected; the batch is rejected when no item is
+        left, cleared when all that are left are cleared."""
+        assert batch.id is not None
+        entry_id = self._entry(entry, rule="in_transit_rejected")
+        st, i = schema.settlements, schema.sent_batch_items
+        rows = self.conn.execute(
+            select(st.c.id, st.c.invoice_number, st.c.relation, st.c.amount_minor).where(
+                st.c.entry_id
+                == select(schema.sent_batches.c.entry_id).where(schema.sent_batches.c.id == batch.id).scalar_subquery(),
+                st.c.reopened.is_(False),
+            )
+        ).all()
+        free = {r.id: (r.invoice_number, r.relation, r.amount_minor) for r in rows}
+        reopen: list[int] = []
+        for item, _ in rejected:
+            for s in item.settlements:
+                wanted = (s.invoice_number, s.relation, to_minor(s.amount, batch.currency))
+                key = next((k for k, v in free.items() if v == wanted), None)
+                if key is not None:
+                    reopen.append(key)
+                    del free[key]
+        if reopen:
+            raised = self.conn.execute(
+                select(st.c.administration, st.c.invoice_number, st.c.amount_minor).where(st.c.id.in_(reopen))
+            ).all()
+            o = schema.open_items
+            self.conn.execute(
+                update(o)
+                .where(o.c.administration == bindparam("b_adm"), o.c.invoice_number == bindparam("b_inv"))
+                .values(amount_minor=o.c.amount_minor + bindparam("b_amount")),
+                [{"b_adm": r.administration, "b_inv": r.invoice_number, "b_amount": r.amount_minor} for r in raised],
+            )
+            self.conn.execute(update(st).where(st.c.id.in_(reopen)).values(reopened=True))
+        self.conn.execute(
+            update(i)
+            .where(i.c.sent_batch_id == batch.id, i.c.position == bindparam("b_pos"))
+            .values(status="rejected", reject_reason=bindparam("b_reason"), rejected_entry_id=entry_id),
+            [{"b_pos": item.position, "b_reason": reason} for item, reason in rejected],
+        )
+        statuses = {
+            str(x) for x in self.conn.execute(select(i.c.status).where(i.c.sent_batch_id == batch.id)).scalars()
+        }
+        b = schema.sent_batches
+        if statuses == {"rejected"}:
+            self.conn.execute(update(b).where(b.c.id == batch.id).values(status="rejected"))
+        elif "sent" not in statuses:
+            self.conn.execute(update(b).where(b.c.id == batch.id).values(status="cleared"))
+
+    def set_bank_status(self, batch_key: int, status: str) -> None:
+        """Keep the last status the bank reported for a batch."""
+        b = schema.sent_batches
+        self.conn.execute(update(b).where(b.c.id == batch_key).values(bank_status=status))
 
     def open_batches(self, administrations: set[str]) -> list[SentBatch]:
         """Batches of ``administrations`` not cleared yet, with all their items."""
@@ -209,10 +277,41 @@ def _item_row(batch_key: int, currency: str, item: SentItem) -> dict[str, Any]:
         "evidence": item.evidence,
         "status": item.status,
         "cleared_line_id": item.cleared_line,
+        "booking": None if item.postings is None else _booking(item, currency),
+        "reject_reason": item.reject_reason,
     }
 
 
+def _booking(item: SentItem, currency: str) -> str:
+    """An item's legs and settlements as JSON (amounts in minor units)."""
+    postings = [[p.gl_account, p.relation, to_minor(p.amount, currency), _allocations(p)] for p in item.postings or ()]
+    settlements = [[s.invoice_number, s.relation, to_minor(s.amount, currency)] for s in item.settlements]
+    return json.dumps({"postings": postings, "settlements": settlements})
+
+
+def _allocations(posting: Posting) -> str:
+    return "|".join(f"{a}={c}" for a, c in posting.allocations)
+
+
+def _unbooking(text: str | None, currency: str) -> tuple[tuple[Posting, ...] | None, tuple[Settlement, ...]]:
+    """The legs and settlements :func:`_booking` wrote (``None``, ``()`` when not kept)."""
+    if text is None:
+        return None, ()
+    data = json.loads(text)
+    postings = tuple(
+        Posting(gl, from_minor(minor, currency), relation, _split(allocations))
+        for gl, relation, minor, allocations in data["postings"]
+    )
+    settlements = tuple(Settlement(inv, rel, from_minor(minor, currency)) for inv, rel, minor in data["settlements"])
+    return postings, settlements
+
+
+def _split(allocations: str) -> tuple[tuple[str, str], ...]:
+    return tuple((a, c) for a, _, c in (part.partition("=") for part in allocations.split("|") if part))
+
+
 def _item(row: dict[str, Any], currency: str) -> SentItem:
+    postings, settlements = _unbooking(row["booking"], currency)
     return SentItem(
         position=row["position"],
         end_to_end_id=row["end_to_end_id"],
@@ -225,6 +324,9 @@ def _item(row: dict[str, Any], currency: str) -> SentItem:
         evidence=row["evidence"],
         status=row["status"],
         cleared_line=row["cleared_line_id"],
+        postings=postings,
+        settlements=settlements,
+        reject_reason=row["reject_reason"],
     )
 
 
@@ -243,4 +345,5 @@ def _batch(row: dict[str, Any], items: tuple[SentItem, ...]) -> SentBatch:
         cleared_line=row["cleared_line_id"],
         source_file=row["source_file"],
         id=row["id"],
+        bank_status=row["bank_status"],
     )

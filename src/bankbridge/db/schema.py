@@ -317,7 +317,9 @@ audit_log = Table(
 # --- payments in transit (R-C1, R-C2, R-D8) --------------------------------------------
 # A sent pain.001/pain.008 batch (one PmtInf) and its instructions. When registered, its
 # open items are settled against the in-transit GL account by ``entry_id``; a statement
-# line clears it whole (``sent_batches.cleared_line_id``) or item by item.
+# line clears it whole (``sent_batches.cleared_line_id``) or item by item. An item keeps
+# its own legs and settlements of that entry (``booking``, JSON) so that a rejection by
+# the bank (pain.002) can reverse exactly it (``rejected_entry_id``).
 
 sent_batches = Table(
     "sent_batches",
@@ -336,11 +338,13 @@ sent_batches = Table(
     Column("cleared_line_id", Integer, ForeignKey("statement_lines.id")),
     Column("source_file", Text, nullable=False, default=""),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("bank_status", String(4)),
     ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
     UniqueConstraint("administration", "batch_id", name="uq_sent_batches_administration_batch_id"),
     CheckConstraint("kind IN ('payment','direct_debit')", name="kind"),
-    CheckConstraint("status IN ('sent','cleared')", name="status"),
+    CheckConstraint("status IN ('sent','cleared','rejected')", name="status"),
     Index("ix_sent_batches_status", "administration", "status"),
+    Index("ix_sent_batches_message", "message_id"),
 )
 
 sent_batch_items = Table(
@@ -359,7 +363,10 @@ sent_batch_items = Table(
     Column("evidence", Text, nullable=False, default=""),
     Column("status", String(16), nullable=False, default="sent"),
     Column("cleared_line_id", Integer, ForeignKey("statement_lines.id")),
+    Column("booking", Text),
+    Column("reject_reason", Text),
+    Column("rejected_entry_id", Integer, ForeignKey("journal_entries.id")),
     UniqueConstraint("sent_batch_id", "position", name="uq_sent_batch_items_batch_position"),
-    CheckConstraint("status IN ('sent','cleared')", name="status"),
+    CheckConstraint("status IN ('sent','cleared','rejected')", name="status"),
     Index("ix_sent_batch_items_cleared_line", "cleared_line_id"),
 )

@@ -11,6 +11,11 @@ problem found while registering points back into the file.
 
 A registered batch is a :class:`SentBatch` with :class:`SentItem` records: the relation
 and the open item each instruction settled, and which statement line cleared it.
+
+The bank's answer to a sent message, a pain.002 customer payment status report, is a
+:class:`StatusReport`: the status of the message as a whole, of its batches
+(:class:`BatchStatusReport`) and of single instructions (:class:`TransactionStatus`),
+each with the ISO reason (:class:`StatusReason`) when one is given.
 """
 
 from __future__ import annotations
@@ -20,10 +25,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+from bankbridge.ledger.model import Posting, Settlement
 from bankbridge.statements.model import Source
 
 BatchKind = Literal["payment", "direct_debit"]
-BatchStatus = Literal["sent", "cleared"]
+BatchStatus = Literal["sent", "cleared", "rejected"]
+NOT_EXECUTED = frozenset({"RJCT", "CANC"})
+"""pain.002 statuses of an instruction the bank will not carry out (rejected, cancelled)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +98,13 @@ class SentItem:
     evidence: str = ""
     status: BatchStatus = "sent"
     cleared_line: int | None = None
+    postings: tuple[Posting, ...] | None = ()
+    """This instruction's legs of the batch's journal entry (``None``: registered before
+    they were kept, revision 0004)."""
+    settlements: tuple[Settlement, ...] = ()
+    """The open items this instruction settled."""
+    reject_reason: str | None = None
+    """Why the bank rejected it (pain.002), as ``AC04 closed account``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,3 +125,56 @@ class SentBatch:
     cleared_line: int | None = None
     source_file: str = ""
     id: int | None = None
+    bank_status: str | None = None
+    """The last status the bank reported (pain.002: ``ACSC``, ``PART``, ``RJCT`` …)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReason:
+    """One ``StsRsnInf``: an ISO reason code (``Rsn/Cd``) or the bank's own (``Rsn/Prtry``),
+    and its additional information."""
+
+    code: str | None
+    text: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionStatus:
+    """One ``TxInfAndSts``: the status of one instruction, found by its end-to-end id."""
+
+    end_to_end_id: str | None
+    status: str | None
+    reasons: tuple[StatusReason, ...] = ()
+    instruction_id: str | None = None
+    amount: Decimal | None = None
+    """``OrgnlTxRef/Amt/InstdAmt`` when the bank repeats it."""
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchStatusReport:
+    """One ``OrgnlPmtInfAndSts``: the status of a batch and of single instructions in it."""
+
+    batch_id: str
+    status: str | None
+    reasons: tuple[StatusReason, ...] = ()
+    transactions: tuple[TransactionStatus, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusReport:
+    """A pain.002 customer payment status report about one message we sent."""
+
+    message_id: str
+    created: date
+    version: str
+    """The namespace's message version, e.g. ``pain.002.001.03``."""
+    original_message_id: str
+    original_message_name: str | None
+    group_status: str | None
+    group_reasons: tuple[StatusReason, ...] = ()
+    batches: tuple[BatchStatusReport, ...] = ()
+    source: Source | None = None
+    original_source: Source | None = None
+    """Where ``OrgnlGrpInfAndSts`` is (for errors about the original message)."""

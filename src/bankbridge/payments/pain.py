@@ -42,7 +42,7 @@ def read(data: bytes, *, source: str) -> PaymentMessage:
     """Parse a whole pain.001 or pain.008 document."""
     if len(data) > MAX_BYTES:
         raise ParseError(f"file is larger than {MAX_BYTES} bytes; refused", file=source)
-    root = _parse(data, source)
+    root = parse_xml(data, source)
     message, name, kind, tx_name = _message(root, source)
     prefix = f"Document/{local(message.tag)}"
     header = kids(message).get("GrpHdr")
@@ -60,12 +60,13 @@ def read(data: bytes, *, source: str) -> PaymentMessage:
     return PaymentMessage(message_id, kind, name, batches, Source(source, line_of(message), prefix))
 
 
-def _parse(data: bytes, source: str) -> Element:
+def parse_xml(data: bytes, source: str, *, what: str = "pain file") -> Element:
+    """The document's root, parsed safely (no DOCTYPE, entities, DTD or network)."""
     try:
         refuse_doctype(data[:PROLOG_BYTES], source=source)
     except ParseError as exc:
         raise ParseError(
-            "a document type declaration (DOCTYPE/ENTITY) is not allowed in a pain file",
+            f"a document type declaration (DOCTYPE/ENTITY) is not allowed in a {what}",
             file=source,
             line=exc.line,
             hint="payment files never need one; this may be an XML entity attack",
@@ -86,7 +87,7 @@ def _parse(data: bytes, source: str) -> Element:
         raise ParseError(f"broken XML: {message}", file=source, line=line or None, column=column or None) from None
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.doctype:
-        raise ParseError("a document type declaration (DOCTYPE/ENTITY) is not allowed in a pain file", file=source)
+        raise ParseError(f"a document type declaration (DOCTYPE/ENTITY) is not allowed in a {what}", file=source)
     return root
 
 

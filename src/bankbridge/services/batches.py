@@ -306,6 +306,8 @@ def _outcome(batch: PaymentBatch, journal: Journal, *, registered: bool) -> Batc
 
 
 def _sent_item(position: int, instruction: PaymentInstruction, decision: Decision) -> SentItem:
+    """The instruction as kept: with its own legs and settlements of the batch's entry,
+    so that a rejection by the bank can reverse exactly it."""
     numbers = [s.invoice_number for s in decision.settlements]
     joined = ", ".join(numbers)
     return SentItem(
@@ -318,6 +320,8 @@ def _sent_item(position: int, instruction: PaymentInstruction, decision: Decisio
         counterparty_name=instruction.counterparty_name,
         remittance=instruction.remittance or instruction.reference or "",
         evidence=decision.evidence,
+        postings=tuple(decision.postings[1:]),
+        settlements=tuple(decision.settlements),
     )
 
 
@@ -362,13 +366,14 @@ def list_batches(
 
 
 def in_transit(batches: Sequence[SentBatch]) -> tuple[InTransitBatch, ...]:
-    """The open batches as the engine takes them (item index = position - 1)."""
+    """The open batches as the engine takes them (item index = position - 1); the total
+    leaves out items the bank rejected (it books only what it carried out)."""
     return tuple(
         InTransitBatch(
             b.batch_id,
             b.administration,
             b.kind,
-            b.total,
+            sum((i.amount for i in b.items if i.status != "rejected"), Decimal(0)),
             tuple(InTransitItem(i.end_to_end_id, i.relation or "", i.invoice_number, i.amount) for i in b.items),
         )
         for b in batches
@@ -377,11 +382,13 @@ def in_transit(batches: Sequence[SentBatch]) -> tuple[InTransitBatch, ...]:
 
 def transit_state(batches: Sequence[SentBatch]) -> BatchState:
     """A fresh engine state that knows the items cleared by earlier runs: they are not
-    cleared again, and their batch's total no longer clears as a whole."""
+    cleared again, and their batch's total no longer clears as a whole. Items the bank
+    rejected are never cleared (but the rest of their batch still clears as one total)."""
     state = BatchState()
     for b in batches:
         done = {(b.administration, b.batch_id, i.position - 1) for i in b.items if i.status == "cleared"}
-        state.transit_used.update(done)
+        rejected = {(b.administration, b.batch_id, i.position - 1) for i in b.items if i.status == "rejected"}
+        state.transit_used.update(done | rejected)
         if done:
             state.transit_touched.add((b.administration, b.batch_id))
     return state

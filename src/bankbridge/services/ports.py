@@ -22,7 +22,7 @@ from bankbridge.ledger.model import (
     TransactionCode,
 )
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows
-from bankbridge.payments.model import BatchStatus, SentBatch
+from bankbridge.payments.model import BatchStatus, SentBatch, SentItem
 
 
 class LedgerStore(Protocol):
@@ -130,6 +130,18 @@ class BatchStore(Protocol):
 
     def open_batches(self, administrations: set[str]) -> list[SentBatch]:
         """Batches not cleared yet (items in position order, cleared ones marked)."""
+
+    def of_message(self, message_id: str) -> list[SentBatch]:
+        """The batches registered from one sent message, in any administration."""
+
+    def in_transit_account(self, batch_key: int) -> str:
+        """The in-transit GL account a batch's journal entry posted to."""
+
+    def reject(self, batch: SentBatch, rejected: Sequence[tuple[SentItem, str]], entry: JournalEntry) -> None:
+        """Store the reversal of items the bank rejected (with the reason); reopen their settlements."""
+
+    def set_bank_status(self, batch_key: int, status: str) -> None:
+        """Keep the last status the bank reported for a batch."""
 
     def clear_many(self, cleared: Sequence[tuple[int, str, str, int | None]]) -> None:
         """Mark whole batches (``position`` ``None``) or single items cleared by statement
