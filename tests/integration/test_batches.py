@@ -21,7 +21,7 @@ from bankbridge.formats.camt.writer import write as write_camt
 from bankbridge.formats.mt940.writer import write_statements as write_mt940
 from bankbridge.ledger.access import Access
 from bankbridge.payments import pain
-from bankbridge.services.batches import RegisterOutcome, list_batches, register_batch
+from bankbridge.services.batches import RegisterOutcome, list_batches, register_batch, register_files
 from bankbridge.services.importing import import_bytes
 from bankbridge.services.ledger import load_bundle
 from bankbridge.services.processing import process, undo
@@ -378,3 +378,27 @@ def test_a_returned_direct_debit_is_never_booked_automatically(per_item: Setting
 def test_unknown_file_errors_are_parse_errors() -> None:
     with pytest.raises(ParseError):
         pain.read(b"<Document/>", source="x.xml")
+
+
+@pytest.mark.postgres
+def test_files_of_one_run_share_the_books_and_a_failed_file_leaves_nothing_behind(
+    one_total: Settings, tmp_path: Path
+) -> None:
+    """``register_files`` reads the books once for all files: what an earlier file settled
+    is known to later ones (and named), what a refused file settled is forgotten."""
+    dd = tmp_path / "dd.xml"
+    dd.write_bytes(pain008([DD]))
+    stranger = Tx("E2E-X", "12.00", "Onbekend", "NL91ABNA0417164300", text="geen factuur")
+    broken = tmp_path / "broken.xml"
+    broken.write_bytes(pain001([Pmt("PAY-B", ACCOUNT, SENT, (PAY.txs[0], stranger))], msg_id="MSG-B"))
+    pay = tmp_path / "pay.xml"
+    pay.write_bytes(pain001([PAY]))
+    again = tmp_path / "again.xml"
+    again.write_bytes(pain008([Pmt("DD-AGAIN", ACCOUNT, SENT, DD.txs[:1])], msg_id="MSG-DD-2"))
+    outcomes = register_files([dd, again, broken, pay], uow_factory(one_total, writer=True), CLOCK)
+    assert [o.error is None for o in outcomes] == [True, False, False, True]
+    assert f"invoice 20260001 is already paid by instruction 1 of batch DD-2026-11 in {dd}" in str(outcomes[1].error)
+    assert "cannot tell which open item this payment settles" in str(outcomes[2].error)
+    assert [b.batch_id for b in outcomes[3].batches] == ["PAY-2026-11"], "INK-7001 was not consumed by broken.xml"
+    assert open_amounts(one_total) == {"20260001": 0, "20260002": 0, "INK-7001": 0, "INK-7002": 0}
+    assert set(batch_rows(one_total)) == {"DD-2026-11", "PAY-2026-11"}

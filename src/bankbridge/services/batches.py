@@ -48,11 +48,37 @@ from bankbridge.statements.model import Source, StatementLine
 WHOLE = -1
 """The engine's item index for a whole batch."""
 RELATION_RULES = frozenset({"payment_reference", "iban", "invoice_number", "bsn"})
-_EARLIER = re.compile(r"line \d+ of this batch")
+_EARLIER = re.compile(r"line (\d+) of this batch")
 
 
 EnvironmentIndex = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
 """``Books.items_in_environment``: (environment, INVOICE) → (administration, invoice)."""
+
+
+@dataclass(slots=True)
+class RegistrationCache:
+    """What registering keeps from one message (file) to the next within one run: each
+    administration's books as the engine indexed them, and one engine state that knows
+    what the messages registered so far settled (their open amounts were lowered in the
+    database too, so the books need not be read again). A message that fails is rolled
+    back: :meth:`forget` drops what it touched, to be read afresh."""
+
+    books: dict[str, Books] = field(default_factory=dict)
+    state: BatchState = field(default_factory=BatchState)
+    environment_indexes: dict[str, EnvironmentIndex] = field(default_factory=dict)
+    counter: int = 0
+    origin: dict[int, tuple[str, str, int]] = field(default_factory=dict)
+    """The engine's line id of each instruction → (file, batch id, position)."""
+
+    def forget(self, administrations: set[str]) -> None:
+        """Drop the books and the consumption of ``administrations``."""
+        state = self.state
+        for adm in administrations:
+            self.books.pop(adm, None)
+        for consumed in (state.remaining, state.paid_by):
+            for key in [k for k in consumed if k[0] in administrations]:
+                del consumed[key]
+        state.added_ibans = {k for k in state.added_ibans if k[0] not in administrations}
 
 
 @dataclass(slots=True)
@@ -97,20 +123,23 @@ def register_batch(
     administration: str | None = None,
     access: Access | None = None,
     actor: str = "bankbridge",
-    environment_indexes: dict[str, EnvironmentIndex] | None = None,
+    cache: RegistrationCache | None = None,
 ) -> RegisterOutcome:
     """Register every batch of a sent message and book it on the in-transit account;
     raises (and stores nothing) when any batch or instruction cannot be registered.
-    ``environment_indexes`` carries the engine's index of each environment's invoice
-    numbers from one message to the next (they do not change while batches are added)."""
+    ``cache`` carries the indexed books from one message to the next of a run (nothing
+    else may change the books meanwhile)."""
     source = message.source.file if message.source else "<message>"
     outcome = RegisterOutcome(source)
+    cache = cache if cache is not None else RegistrationCache()
     with uow_factory() as uow:
-        registrar = _Registrar(uow, clock, access or Access.everything(), administration, outcome)
-        if environment_indexes is not None:
-            registrar.environment_indexes = environment_indexes
-        for batch in message.batches:
-            registrar.register(message, batch)
+        registrar = _Registrar(uow, clock, access or Access.everything(), administration, outcome, cache=cache)
+        try:
+            for batch in message.batches:
+                registrar.register(message, batch)
+        except BaseException:
+            cache.forget(registrar.touched)
+            raise
         if registrar.audit:
             uow.bookings.audit(
                 [
@@ -133,17 +162,21 @@ class _Registrar:
     """Registers the batches of one message inside one unit of work."""
 
     def __init__(
-        self, uow: UnitOfWork, clock: Clock, access: Access, administration: str | None, outcome: RegisterOutcome
+        self,
+        uow: UnitOfWork,
+        clock: Clock,
+        access: Access,
+        administration: str | None,
+        outcome: RegisterOutcome,
+        *,
+        cache: RegistrationCache,
     ) -> None:
-        self.uow, self.clock, self.access, self.outcome = uow, clock, access, outcome
+        self.uow, self.clock, self.access, self.outcome, self.cache = uow, clock, access, outcome, cache
         self.journals = uow.statements.journals()
         self.router = JournalRouter(self.journals)
         self.only = administration
-        self.state = BatchState()
-        self.books: dict[str, Books] = {}
-        self.environment_indexes: dict[str, EnvironmentIndex] = {}
+        self.touched: set[str] = set()
         self.audit: list[tuple[str, str]] = []
-        self.counter = 0
         if administration is not None:
             access.require(administration)
             if administration not in {j.administration for j in self.journals}:
@@ -204,14 +237,16 @@ class _Registrar:
         return journal
 
     def _books(self, administration: str) -> Books:
-        if administration not in self.books:
+        cache = self.cache
+        self.touched.add(administration)
+        if administration not in cache.books:
             environment = self.uow.bookings.environment_of(administration)
-            known = self.environment_indexes.get(environment)
+            known = cache.environment_indexes.get(environment)
             bundle, items, neighbours = self.uow.bookings.books({administration}, neighbours=known is None)
             books = Books.of_bundle(bundle, items, neighbour_invoices=neighbours, environment_index=known)
-            self.environment_indexes[environment] = books.items_in_environment
-            self.books[administration] = books
-        return self.books[administration]
+            cache.environment_indexes[environment] = books.items_in_environment
+            cache.books[administration] = books
+        return cache.books[administration]
 
     def _in_transit_account(self, adm: Administration, batch: PaymentBatch) -> str:
         gl = adm.in_transit_gl_account
@@ -234,7 +269,7 @@ class _Registrar:
         legs: list[Posting] = []
         settlements: list[Settlement] = []
         for position, instruction in enumerate(batch.items, start=1):
-            decision = self._identify(batch, instruction, journal, books)
+            decision = self._identify(batch, position, instruction, journal, books)
             legs.extend(decision.postings[1:])
             settlements.extend(decision.settlements)
             items.append(_sent_item(position, instruction, decision))
@@ -254,7 +289,7 @@ class _Registrar:
         return tuple(items), entry
 
     def _identify(
-        self, batch: PaymentBatch, instruction: PaymentInstruction, journal: Journal, books: Books
+        self, batch: PaymentBatch, position: int, instruction: PaymentInstruction, journal: Journal, books: Books
     ) -> Decision:
         """The engine's decision for the instruction as if the bank had reported it."""
         if instruction.currency != journal.currency:
@@ -263,7 +298,9 @@ class _Registrar:
                 instruction.source,
                 field="InstdAmt",
             )
-        self.counter += 1
+        cache = self.cache
+        cache.counter += 1
+        cache.origin[cache.counter] = (self.outcome.source, batch.batch_id, position)
         amount = instruction.amount if batch.kind == "direct_debit" else -instruction.amount
         line = StatementLine(
             amount=amount,
@@ -277,17 +314,24 @@ class _Registrar:
             description=instruction.remittance,
         )
         entry = LineInput(
-            self.counter, journal.administration, journal.code, journal.bic, journal.iban, journal.currency, line
+            cache.counter, journal.administration, journal.code, journal.bic, journal.iban, journal.currency, line
         )
-        decision = decide_line(entry, books, self.state)
+        decision = decide_line(entry, books, cache.state)
         if decision.status != "booked" or decision.rule not in RELATION_RULES or not decision.settlements:
             raise _located(
                 f"cannot tell which open item this {'collection' if amount > 0 else 'payment'} settles: "
-                f"{_EARLIER.sub('an earlier instruction of this file', decision.evidence)}",
+                f"{_EARLIER.sub(self._earlier, decision.evidence)}",
                 instruction.source,
                 field="RmtInf",
             )
         return decision
+
+    def _earlier(self, found: re.Match[str]) -> str:
+        """The engine's ``line N of this batch`` as the instruction it was."""
+        file, batch_id, position = self.cache.origin[int(found.group(1))]
+        if file == self.outcome.source:
+            return "an earlier instruction of this file"
+        return f"instruction {position} of batch {batch_id} in {file}"
 
     def _warn_mode(self, adm: Administration, batch: PaymentBatch) -> None:
         per_item = adm.direct_debit_in_transit if batch.kind == "direct_debit" else adm.payments_in_transit
@@ -335,13 +379,11 @@ def register_files(
     """Read and register each pain file in its own transaction; a failing file is
     reported and the others go on."""
     outcomes = []
-    indexes: dict[str, EnvironmentIndex] = {}
+    cache = RegistrationCache()
     for path in paths:
         try:
             message = pain.read(path.read_bytes(), source=str(path))
-            outcomes.append(
-                register_batch(uow_factory, clock, message, administration=administration, environment_indexes=indexes)
-            )
+            outcomes.append(register_batch(uow_factory, clock, message, administration=administration, cache=cache))
         except OSError as exc:
             outcomes.append(RegisterOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
         except BankbridgeError as exc:
