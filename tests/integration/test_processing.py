@@ -234,6 +234,19 @@ def test_book_by_hand_split_over_an_open_item_and_a_gl_account(settings: Setting
                 Part(Decimal("-1000000"), gl_account="8000"),
             ],
         )
+    open_amount = Decimal(item.amount_minor) / 100
+    with pytest.raises(InputError, match="is open after the earlier parts"):
+        book_by_hand(
+            factory,
+            FixedClock(),
+            access=Access.everything(),
+            line_id=line["id"],
+            parts=[
+                Part(open_amount, invoice_number=item.invoice_number),
+                Part(open_amount, invoice_number=item.invoice_number),
+                Part(amount - 2 * open_amount, gl_account="8000"),
+            ],
+        )
     part = Decimal("10.00")
     evidence = book_by_hand(
         factory,

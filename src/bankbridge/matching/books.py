@@ -59,6 +59,16 @@ def digit_key(text: str) -> str:
     return _NOT_DIGITS.sub("", text).lstrip("0")
 
 
+def number_digits(invoice_number: str) -> str:
+    """The key an invoice number is found by when a payment reference carries it (R-C3):
+    its digits without leading zeros (``2026-0012`` → ``20260012``), but nothing for a
+    number with letters — ``CR20260001`` is another series than ``20260001``, and a
+    reference's digits cannot tell which one is meant."""
+    if any(c.isalpha() for c in invoice_number):
+        return ""
+    return digit_key(invoice_number)
+
+
 def reference_key(text: str) -> str:
     """A stored payment reference in the compact form ``references.parse`` gives."""
     if text.isalnum() and text.isascii() and text == text.upper():
@@ -205,7 +215,7 @@ def _item_indexes(
         by_word[(adm, word)].append(item)
         if item.payment_reference:
             by_reference[(adm, reference_key(item.payment_reference))].append(item)
-        digits = digit_key(item.invoice_number)
+        digits = number_digits(item.invoice_number)
         if digits:
             by_digits[(adm, digits)].append(item)
         of_relation[(adm, item.relation)].append(item)

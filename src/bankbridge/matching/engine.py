@@ -107,8 +107,8 @@ def pick(ctx: LineContext, found: Verdict | None, transit: Verdict | None, notes
             candidates=(*found.candidates, *as_candidates(ctx, code, 40)),
         )
     elif found is None or found.status == "open" or code.status == "booked":
-        return code
-    if found is not None:
+        return transit if code.status == "open" and transit is not None else code
+    if found is not None and (found.status != "open" or transit is None):
         return found
     if transit is not None:
         return transit

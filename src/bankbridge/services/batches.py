@@ -55,6 +55,12 @@ EnvironmentIndex = Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
 """``Books.items_in_environment``: (environment, INVOICE) → (administration, invoice)."""
 
 
+CACHED_ADMINISTRATIONS = 8
+"""How many administrations' books a run of ``batches add`` keeps (the most recently used):
+files usually come per administration, and books of a million open items take ~20 MiB
+per administration of 10,000."""
+
+
 @dataclass(slots=True)
 class RegistrationCache:
     """What registering keeps from one message (file) to the next within one run: each
@@ -239,7 +245,11 @@ class _Registrar:
     def _books(self, administration: str) -> Books:
         cache = self.cache
         self.touched.add(administration)
-        if administration not in cache.books:
+        if administration in cache.books:
+            cache.books[administration] = cache.books.pop(administration)  # the most recent last
+        else:
+            while cache.books and len(cache.books) >= CACHED_ADMINISTRATIONS:
+                cache.forget({next(iter(cache.books))})
             environment = self.uow.bookings.environment_of(administration)
             known = cache.environment_indexes.get(environment)
             bundle, items, neighbours = self.uow.bookings.books({administration}, neighbours=known is None)

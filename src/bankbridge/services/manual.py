@@ -47,6 +47,7 @@ def _booking_parts(uow: UnitOfWork, line: PendingLine, parts: Sequence[Part]) ->
     bank_gl = uow.bookings.journal_gl_account(line.administration, line.journal)
     postings = [Posting(bank_gl, line.line.amount)]
     settlements: list[Settlement] = []
+    taken: dict[str, Decimal] = {}
     for part in parts:
         if (part.invoice_number is None) == (part.gl_account is None):
             raise InputError("each part names either an invoice number or a GL account")
@@ -55,12 +56,17 @@ def _booking_parts(uow: UnitOfWork, line: PendingLine, parts: Sequence[Part]) ->
             postings.append(Posting(part.gl_account, -part.amount))
             continue
         item, kind = uow.bookings.open_item(line.administration, str(part.invoice_number))
+        if item.currency != line.currency:
+            raise InputError(f"invoice {item.invoice_number} is in {item.currency}, the line in {line.currency}")
         settle = part.amount if kind is RelationKind.DEBTOR else -part.amount
-        if settle <= 0 or settle > item.amount:
+        left = item.amount - taken.get(item.invoice_number, Decimal(0))
+        if settle <= 0 or settle > left:
+            earlier = " after the earlier parts" if item.invoice_number in taken else ""
             raise InputError(
                 f"{format_amount(part.amount)} cannot settle invoice {item.invoice_number}: "
-                f"{format_amount(item.amount)} is open"
+                f"{format_amount(left)} is open{earlier}"
             )
+        taken[item.invoice_number] = taken.get(item.invoice_number, Decimal(0)) + settle
         control = DEBTORS_GL if kind is RelationKind.DEBTOR else CREDITORS_GL
         postings.append(Posting(control, -part.amount, relation=item.relation))
         settlements.append(Settlement(item.invoice_number, item.relation, settle))

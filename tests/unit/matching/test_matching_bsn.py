@@ -41,6 +41,14 @@ def test_smaller_amount_is_a_partial_payment() -> None:
     assert "300.00 stays open" in d.evidence
 
 
+def test_a_small_difference_is_not_written_off_but_stays_open() -> None:
+    """The world's tolerance is 0.05; the seed's BSN rule knows only equal or smaller."""
+    d = one(tax_line("499.97"), books((item("20260001", "10001", "500.00"),)))
+    assert d.settlements == (Settlement("20260001", "10001", D("499.97")),)
+    assert d.postings == (Posting("1100", D("499.97")), Posting("1300", D("-499.97"), relation="10001"))
+    assert "0.03 stays open" in d.evidence
+
+
 def test_eight_digit_bsn_is_zero_padded() -> None:
     rels = (*RELATIONS, Relation("A1", "10009", RelationKind.DEBTOR, "Jan", bsn="012345672"))
     d = one(

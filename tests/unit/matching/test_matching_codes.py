@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
-from matching_world import IBAN_10001, JOURNAL, balanced, books, item, line, one
+from matching_world import ACCOUNTS, ADMIN, IBAN_10001, JOURNAL, RELATIONS, balanced, books, item, line, one
 
 from bankbridge.formats.mt940.format import Mt940Format
-from bankbridge.ledger.model import Allocation, Posting, TransactionCode
-from bankbridge.matching import LineInput, decide
+from bankbridge.ledger.model import Allocation, GLAccount, Posting, TransactionCode
+from bankbridge.matching import Books, LineInput, decide
 
 PIN = TransactionCode("E1", "RABONL2U", "N121", "1010", description="Pin-ontvangsten")
 ALLOCATIONS = (
@@ -132,3 +132,21 @@ def test_closest_items_of_the_iban_relation_do_not_block_a_code() -> None:
     w = books((item("20260001", "10001", "100.00"),), codes=(PIN,))
     d = one(pin(counterparty_iban=IBAN_10001), w)
     assert (d.status, d.rule) == ("booked", "transaction_code")
+
+
+def test_a_code_whose_account_belongs_to_another_administration_is_only_proposed() -> None:
+    restricted = (GLAccount("E1", "1010", "Kruisposten pin A2", administration="A2"), GLAccount("E1", "1100", "Bank"))
+    world = Books.build(
+        administrations=(ADMIN,),
+        journals=(JOURNAL,),
+        gl_accounts=restricted,
+        relations=RELATIONS,
+        relation_bank_accounts=ACCOUNTS,
+        transaction_codes=(PIN,),
+    )
+    d = one(line("393.91", bank_code="N121", description="PIN"), world)
+    assert (d.status, d.rule) == ("proposed", "transaction_code")
+    assert d.evidence == "transaction code N121 books on 1010, but GL account 1010 is of administration A2 only"
+    allowed = replace(restricted[0], administration="A1")
+    world = replace(world, gl_accounts={("E1", "1010"): allowed})
+    assert one(line("393.91", bank_code="N121", description="PIN"), world).status == "booked"

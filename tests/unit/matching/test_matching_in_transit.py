@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
-from matching_world import IBAN_10001, IBAN_20001, admin, books, item, line, one
+from matching_world import IBAN_10001, IBAN_20001, admin, books, item, line, one, ref
 
 from bankbridge.ledger.model import Posting
 from bankbridge.matching import BatchState, InTransitBatch, InTransitItem, decide, decide_line
@@ -64,9 +64,19 @@ def test_item_by_end_to_end_id() -> None:
     )
 
 
-def test_item_by_amount_and_relation() -> None:
+def test_item_by_amount_and_relation_is_only_proposed() -> None:
     d = one(line("-50.00", counterparty_iban=IBAN_20001), books(admin=PER_ITEM, in_transit=(PAY,)))
-    assert d.status == "booked" and "relation 20001" in d.evidence
+    assert (d.status, d.rule) == ("proposed", "in_transit")
+    assert "amount 50.00 and relation 20001 fit an item of payment batch PAY-7" in d.evidence
+    assert "but the line does not carry its end-to-end id" in d.evidence
+
+
+def test_an_ordinary_transfer_of_the_same_relation_and_amount_is_not_taken_for_a_batch_item() -> None:
+    """The debtor of a collected item pays another invoice of the same amount by hand."""
+    w = books((item("20260009", "10001", "100.00", reference=ref("20260009")),), admin=PER_ITEM, in_transit=(DD,))
+    d = one(line("100.00", counterparty_iban=IBAN_10001, payment_reference=ref("20260009")), w)
+    assert (d.status, d.rule) == ("booked", "payment_reference")
+    assert [s.invoice_number for s in d.settlements] == ["20260009"]
 
 
 def test_items_are_not_cleared_twice_and_not_after_their_total() -> None:

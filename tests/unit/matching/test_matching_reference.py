@@ -141,3 +141,14 @@ def test_a_free_reference_typed_other_is_no_typo() -> None:
         line("125.00", payment_reference="1234567890", payment_reference_type="OTHER", counterparty_iban=IBAN_10001), w
     )
     assert (d.status, d.rule) == ("booked", "iban")
+
+
+def test_the_number_a_reference_carries_is_not_found_in_another_series() -> None:
+    """20260001 (paid, so not open) and CR20260001 share their digits: a reference carrying
+    20260001 must not settle the credit note series' item."""
+    w = books((item("CR20260001", "10002", "100.00"),))
+    d = one(line("100.00", counterparty_iban=UNKNOWN_IBAN, payment_reference=ref("20260001")), w)
+    assert d.status == "open"
+    assert "matches no open item" in d.evidence
+    dashed = one(line("100.00", payment_reference=ref("20260001")), books((item("2026-0001", "10001", "100.00"),)))
+    assert (dashed.status, [s.invoice_number for s in dashed.settlements]) == ("booked", ["2026-0001"])

@@ -10,6 +10,8 @@ the normal matching goes on.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bankbridge.identifiers import bsn as bsn_id
 from bankbridge.identifiers import iban as iban_id
 from bankbridge.ledger.model import Posting, Relation, RelationKind
@@ -61,7 +63,9 @@ def settle_debtor(ctx: LineContext, debtor: Relation, bsn: str) -> Verdict:
     elif not 0 < ctx.amount <= views[0].bank_value:
         why = f"the amount exceeds the {money(views[0].bank_value)} open on invoice {views[0].item.invoice_number}"
     else:
-        fit = settle_identified(ctx.amount, views, tolerance=ctx.tolerance)
+        # The seed: an amount equal to the open item, or smaller (the rest stays open) —
+        # no small-difference write-off here.
+        fit = settle_identified(ctx.amount, views, tolerance=Decimal(0))
         if isinstance(fit, Fit):
             return booked(ctx, "bsn", f"{found}; {describe_items(views)}, {fit.case}", fit)
         why = fit.reason

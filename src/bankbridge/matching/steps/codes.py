@@ -69,6 +69,9 @@ def tie(ctx: LineContext, code: str, rows: tuple[TransactionCode, ...]) -> Verdi
 
 def book_code(ctx: LineContext, row: TransactionCode) -> Verdict:
     """The postings of one code row: clearing account, commission, allocation."""
+    foreign = foreign_account(ctx, (row.gl_account, row.commission_gl_account))
+    if foreign:
+        return propose_row(ctx, row, foreign)
     axes = allocation(ctx, row)
     if isinstance(axes, str):
         return propose_row(ctx, row, axes)
@@ -80,6 +83,17 @@ def book_code(ctx: LineContext, row: TransactionCode) -> Verdict:
     if commission and row.commission_gl_account:
         legs.append(Posting(row.commission_gl_account, commission, allocations=pairs))
     return Verdict("booked", "transaction_code", evidence(ctx, row, commission, axes), 100, tuple(legs))
+
+
+def foreign_account(ctx: LineContext, numbers: tuple[str | None, ...]) -> str | None:
+    """Why a code of the environment may not book here: one of its GL accounts belongs to
+    another administration (``gl_accounts.csv``'s ``administration``)."""
+    env = ctx.administration.environment
+    for number in numbers:
+        account = ctx.books.gl_accounts.get((env, number)) if number else None
+        if account is not None and account.administration and account.administration != ctx.adm:
+            return f"GL account {number} is of administration {account.administration} only"
+    return None
 
 
 def propose_row(ctx: LineContext, row: TransactionCode, why: str) -> Verdict:

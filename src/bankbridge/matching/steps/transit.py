@@ -4,8 +4,8 @@ A sent batch's open items were settled when it was made; its amount waits on the
 administration's in-transit GL account. A line clears it: in *one total* mode (setting
 off) the line is the batch total, found by its batch id (by amount alone it is only
 proposed); in *item by item* mode (setting on) the line is one item, found by its
-end-to-end id, else by amount and the relation of the counter IBAN, or still the whole
-batch by its id. Direct debits come in (credit), payments and refunds go out (debit).
+end-to-end id (by amount and the relation of the counter IBAN it is only proposed), or
+still the whole batch by its id. Direct debits come in (credit), payments and refunds go out (debit).
 A returned or reversed direct debit is never booked automatically.
 """
 
@@ -99,17 +99,26 @@ def by_total(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
 
 
 def by_item(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
-    """Item-by-item mode: the item by end-to-end id, else by amount and relation."""
+    """Item-by-item mode: the item by end-to-end id (booked); else by amount and the
+    relation of the counter IBAN, which is only proposed — an ordinary transfer of the
+    same relation and amount (another invoice, paid by hand) looks just the same."""
     e2e = ctx.entry.line.end_to_end_id
     pairs = ctx.books.transit_by_e2e.get((ctx.adm, e2e), ()) if e2e else ()
     hits = [h for h in pairs if h[0].kind == kind and free(ctx, h[0], h[1])]
-    how = f"end-to-end id {e2e}"
     if not hits:
         hits = by_relation(ctx, kind)
-        how = f"amount {money(ctx.amount)} and relation {hits[0][2].relation}" if hits else ""
+        if not hits:
+            return None
+        batch, _, item = hits[0]
+        how = f"amount {money(ctx.amount)} and relation {item.relation} fit"
+        if len(hits) == 1:
+            why = f"{how} an item of {kind_words(batch)}, but the line does not carry its end-to-end id"
+            return ambiguous(ctx, hits, gl, why)
+        return ambiguous(ctx, hits, gl)
     if len(hits) != 1:
         return ambiguous(ctx, hits, gl)
     batch, index, item = hits[0]
+    how = f"end-to-end id {e2e}"
     if item.amount != abs(ctx.amount):
         why = f"{how} is in {kind_words(batch)} for {money(item.amount)}, not {money(ctx.amount)}"
         return ambiguous(ctx, hits, gl, why)
