@@ -5,7 +5,19 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal as D
 
-from matching_world import ACCOUNTS, ADMIN, IBAN_10001, JOURNAL, RELATIONS, balanced, books, item, line, one
+from matching_world import (
+    ACCOUNTS,
+    ADMIN,
+    GL_ACCOUNTS,
+    IBAN_10001,
+    JOURNAL,
+    RELATIONS,
+    balanced,
+    books,
+    item,
+    line,
+    one,
+)
 
 from bankbridge.formats.mt940.format import Mt940Format
 from bankbridge.ledger.model import Allocation, GLAccount, Posting, TransactionCode
@@ -150,3 +162,34 @@ def test_a_code_whose_account_belongs_to_another_administration_is_only_proposed
     allowed = replace(restricted[0], administration="A1")
     world = replace(world, gl_accounts={("E1", "1010"): allowed})
     assert one(line("393.91", bank_code="N121", description="PIN"), world).status == "booked"
+
+
+def test_the_allocation_carries_through_to_an_unallocated_commission_account_only() -> None:
+    """Seed: 'Indien je de grootboekrekening uit kader Algemeen wel verbijzondert en de
+    grootboekrekening uit kader Afhandeling commissie creditcard niet, dan werkt de eerste
+    verbijzondering door. In andere gevallen kun je verbijzonderingscodes invoeren.'"""
+    code = replace(PIN, commission_gl_account="4510")
+    detail = ("LIN-O-LUX", "AFREKENING PIN-TRANSACTIES BRUTO 400,00 COMMISSIE 6,09", "Verk.punt PT5101 periode 049")
+    entry = line("393.91", bank_code="N121", detail_lines=detail, description=" ".join(detail))
+    world = Books.build(
+        administrations=(ADMIN,),
+        journals=(JOURNAL,),
+        gl_accounts=(*GL_ACCOUNTS, GLAccount("E1", "4510", "Commissie")),
+        relations=RELATIONS,
+        relation_bank_accounts=ACCOUNTS,
+        transaction_codes=(code,),
+        allocations=ALLOCATIONS,
+    )
+    d = one(entry, world)
+    pairs = (("1", "100"), ("2", "1000"))
+    assert d.postings == (
+        Posting("1100", D("393.91")),
+        Posting("1010", D("-400.00"), allocations=pairs),
+        Posting("4510", D("6.09"), allocations=pairs),
+    )
+    allocated = replace(
+        world, gl_accounts={**world.gl_accounts, ("E1", "4510"): GLAccount("E1", "4510", "C", axes=("1",))}
+    )
+    d = one(entry, allocated)
+    assert (d.status, d.rule) == ("proposed", "transaction_code")
+    assert "the commission account 4510 is allocated itself: enter its codes by hand" in d.evidence

@@ -78,6 +78,13 @@ def book_code(ctx: LineContext, row: TransactionCode) -> Verdict:
     commission = commission_of(ctx, row)
     if isinstance(commission, str):
         return propose_row(ctx, row, commission)
+    if axes and commission and row.commission_gl_account:
+        # The seed: the allocation carries through to the commission account only when
+        # that account is not allocated itself; otherwise its codes are entered by hand.
+        cost = ctx.books.gl_accounts.get((ctx.administration.environment, row.commission_gl_account))
+        if cost is not None and cost.axes:
+            why = f"the commission account {row.commission_gl_account} is allocated itself: enter its codes by hand"
+            return propose_row(ctx, row, why)
     pairs = axes.axis_codes if axes else ()
     legs = [Posting(row.gl_account, -(ctx.amount + commission), allocations=pairs)]
     if commission and row.commission_gl_account:
