@@ -318,7 +318,24 @@ def test_unknown_iban_of_a_matched_line_is_added_for_review(settings: Settings, 
     with engine_for(settings.database_url).connect() as conn:
         rba = schema.relation_bank_accounts
         rows = conn.execute(select(rba.c.relation, rba.c.status).where(rba.c.iban == third["counterparty_iban"])).all()
-    assert [(r.relation, r.status) for r in rows] == [(third["settlements"][0]["relation"], "under_review")]
+    relation = third["settlements"][0]["relation"]
+    assert [(r.relation, r.status) for r in rows] == [(relation, "under_review")]
+    with engine_for(settings.database_url).connect() as conn:
+        li = schema.statement_lines
+        line_id = conn.execute(select(li.c.id).where(li.c.bank_reference == third["bank_reference"])).scalar_one()
+        log = schema.audit_log
+        added = conn.execute(select(log.c.subject, log.c.detail).where(log.c.action == "add_bank_account")).all()
+    assert (f"{third['counterparty_iban']} to relation {relation} (under_review)", f"line {line_id}") in [
+        tuple(r) for r in added
+    ]
+    # R-G3: undoing the booking that added the account removes it again
+    undo(uow_factory(settings), FixedClock(), access=Access.everything(), line_id=line_id)
+    with engine_for(settings.database_url).connect() as conn:
+        left = conn.execute(select(rba.c.relation).where(rba.c.iban == third["counterparty_iban"])).all()
+        log = schema.audit_log
+        undone = conn.execute(select(log.c.detail).where(log.c.action == "undo")).scalars().all()
+    assert left == []
+    assert f"bank account {third['counterparty_iban']} removed from relation {relation}" in undone
 
 
 def _decisions(settings: Settings) -> list[tuple[object, ...]]:

@@ -10,7 +10,9 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, select, update
+from sqlalchemy import Connection, and_, delete, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bankbridge.db import schema
 from bankbridge.db.ledger_repo import LedgerRepository
@@ -304,10 +306,35 @@ class BookingRepository:
             [(sign * amount, adm, invoice) for adm, invoice, amount in settled],
         )
 
-    def add_bank_accounts(self, accounts: Sequence[RelationBankAccount]) -> None:
-        """R-C6: bank accounts added to relations automatically (ignored when already there)."""
-        if accounts:
-            LedgerRepository(self.conn).upsert("relation_bank_accounts.csv", accounts, lambda _a: None)
+    def add_bank_accounts(self, accounts: Sequence[tuple[int, RelationBankAccount]]) -> None:
+        """R-C6: bank accounts added to relations automatically, with the line whose booking
+        added them (an account already there is left as it is)."""
+        if not accounts:
+            return
+        rows = [
+            {
+                "administration": a.administration,
+                "relation": a.relation,
+                "iban": a.iban,
+                "status": a.status.value,
+                "added_by_line": line_id,
+            }
+            for line_id, a in accounts
+        ]
+        table = schema.relation_bank_accounts
+        insert = pg_insert(table) if self.conn.dialect.name == "postgresql" else sqlite_insert(table)
+        stmt = insert.on_conflict_do_nothing(index_elements=["administration", "relation", "iban"])
+        self.conn.execute(stmt, rows)
+
+    def remove_added_bank_accounts(self, line_id: int) -> list[tuple[str, str]]:
+        """R-G3 with R-C6: the accounts the booking of ``line_id`` added go with it."""
+        rba = schema.relation_bank_accounts
+        found = self.conn.execute(
+            select(rba.c.relation, rba.c.iban).where(rba.c.added_by_line == line_id).order_by(rba.c.iban)
+        ).all()
+        if found:
+            self.conn.execute(delete(rba).where(rba.c.added_by_line == line_id))
+        return [(str(r.relation), str(r.iban)) for r in found]
 
     def close_statements(self, statement_ids: set[int], *, now: datetime) -> list[int]:
         """Set statements with every line booked to processed; returns those ids."""

@@ -88,6 +88,7 @@ def from_row(spec: FileSpec, row: Any) -> Any:
         data["kind"] = RelationKind(data["kind"])
     elif spec.name == "relation_bank_accounts.csv":
         data["status"] = BankAccountStatus(data["status"])
+        data.pop("added_by_line", None)  # bookkeeping of processing, not master data
     return spec.record(**data)
 
 

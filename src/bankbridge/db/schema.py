@@ -122,9 +122,11 @@ relation_bank_accounts = Table(
     Column("relation", Code, primary_key=True),
     Column("iban", String(34), primary_key=True),
     Column("status", String(16), nullable=False, default="approved"),
+    Column("added_by_line", Integer),  # R-C6: the statement line whose booking added it (undo removes it)
     ForeignKeyConstraint(["administration", "relation"], ["relations.administration", "relations.number"]),
     CheckConstraint("status IN ('approved','under_review')", name="status"),
     Index("ix_relation_bank_accounts_iban", "iban"),
+    Index("ix_relation_bank_accounts_added_by_line", "added_by_line"),
 )
 
 open_items = Table(

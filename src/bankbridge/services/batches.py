@@ -75,12 +75,15 @@ class RegistrationCache:
     counter: int = 0
     origin: dict[int, tuple[str, str, int]] = field(default_factory=dict)
     """The engine's line id of each instruction → (file, batch id, position)."""
+    accounts: set[tuple[str, str]] = field(default_factory=set)
+    """(administration, in-transit GL account) pairs found to exist."""
 
     def forget(self, administrations: set[str]) -> None:
         """Drop the books and the consumption of ``administrations``."""
         state = self.state
         for adm in administrations:
             self.books.pop(adm, None)
+        self.accounts = {k for k in self.accounts if k[0] not in administrations}
         for consumed in (state.remaining, state.paid_by):
             for key in [k for k in consumed if k[0] in administrations]:
                 del consumed[key]
@@ -265,10 +268,13 @@ class _Registrar:
                 f"administration {adm.code} has no in_transit_gl_account; set it in administrations.csv first",
                 batch.source,
             )
+        if (adm.code, gl) in self.cache.accounts:
+            return gl
         try:
             self.uow.bookings.require_gl_account(adm.code, gl)
         except UnknownAccount as exc:
             raise _located(f"in_transit_gl_account: {exc}", batch.source) from None
+        self.cache.accounts.add((adm.code, gl))
         return gl
 
     def _book(

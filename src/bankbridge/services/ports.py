@@ -100,11 +100,15 @@ class BookingStore(Protocol):
 
     def save_rows(self, rows: SaveRows, *, now: datetime) -> None: ...
 
-    def add_bank_accounts(self, accounts: Sequence[RelationBankAccount]) -> None: ...
+    def add_bank_accounts(self, accounts: Sequence[tuple[int, RelationBankAccount]]) -> None:
+        """R-C6: accounts added by the booking of ``(line id, account)`` (kept when already there)."""
 
     def close_statements(self, statement_ids: set[int], *, now: datetime) -> list[int]: ...
 
     def undo_line(self, access: Access, line_id: int, *, now: datetime) -> tuple[str, int]: ...
+
+    def remove_added_bank_accounts(self, line_id: int) -> list[tuple[str, str]]:
+        """Remove the bank accounts the booking of ``line_id`` added; ``(relation, iban)`` removed."""
 
     def audit(self, rows: Sequence[dict[str, Any]]) -> None: ...
 

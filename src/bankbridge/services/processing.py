@@ -103,7 +103,8 @@ class Decided:
     processing hands these to the write side (also across processes: plain tuples only)."""
 
     rows: SaveRows
-    accounts: list[RelationBankAccount] = field(default_factory=list)
+    accounts: list[tuple[int, RelationBankAccount]] = field(default_factory=list)
+    """Bank accounts added (R-C6), with the line whose booking added them."""
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = field(default_factory=list)
     statements: set[int] = field(default_factory=set)
     report: ProcessReport = field(default_factory=ProcessReport)
@@ -135,10 +136,12 @@ def process(
             return report
         chunks = decider(pending) if decider else decide_pending(uow, pending)
         statements: set[int] = set()
+        added: list[tuple[int, RelationBankAccount]] = []
         for decided in chunks:
             store(uow, decided, clock=clock)
             report.merge(decided.report)
             statements |= decided.statements
+            added.extend(decided.accounts)
         closed = uow.bookings.close_statements(statements, now=clock.now())
         if len(pending) >= BULK:
             uow.refresh_statistics()
@@ -154,6 +157,17 @@ def process(
                     "detail": "",
                 }
                 for adm, n in sorted(report.booked.items())
+            ]
+            + [
+                {
+                    "at": clock.now(),
+                    "actor": actor,
+                    "administration": account.administration,
+                    "action": "add_bank_account",
+                    "subject": f"{account.iban} to relation {account.relation} ({account.status.value})",
+                    "detail": f"line {line_id}",
+                }
+                for line_id, account in added
             ]
         )
         uow.commit()
@@ -177,7 +191,7 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
     """Decide lines (pure: no database)."""
     outcomes: list[LineOutcome] = []
     bookings: list[Booking] = []
-    accounts: list[RelationBankAccount] = []
+    accounts: list[tuple[int, RelationBankAccount]] = []
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = []
     report = ProcessReport()
     for p in pending:
@@ -188,7 +202,7 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
         if booking is not None:
             bookings.append(booking)
         if decision.new_bank_account is not None:
-            accounts.append(decision.new_bank_account)
+            accounts.append((p.line_id, decision.new_bank_account))
         if decision.transit_used:
             cleared.append((p.line_id, decision.transit_used))
         report.count(p.administration, decision)
@@ -210,6 +224,7 @@ def undo(
     with uow_factory() as uow:
         administration, statement_id = uow.bookings.undo_line(access, line_id, now=clock.now())
         sent_batches.reopen(uow, line_id)
+        removed = uow.bookings.remove_added_bank_accounts(line_id)
         uow.bookings.audit(
             [
                 {
@@ -218,7 +233,7 @@ def undo(
                     "administration": administration,
                     "action": "undo",
                     "subject": f"line {line_id} of statement {statement_id}",
-                    "detail": "",
+                    "detail": "; ".join(f"bank account {iban} removed from relation {rel}" for rel, iban in removed),
                 }
             ]
         )
