@@ -399,6 +399,12 @@ def test_files_of_one_run_share_the_books_and_a_failed_file_leaves_nothing_behin
     assert [o.error is None for o in outcomes] == [True, False, False, True]
     assert f"invoice 20260001 is already paid by instruction 1 of batch DD-2026-11 in {dd}" in str(outcomes[1].error)
     assert "cannot tell which open item this payment settles" in str(outcomes[2].error)
+    assert str(outcomes[2].error).endswith(
+        "(only batches whose every instruction pays open items are registered; "
+        "a file that also pays other things (salaries, one-off payments) is left out, and its statement line "
+        "booked by hand)"
+    )
+    assert "salaries" not in str(outcomes[1].error), "an invoice paid twice is no such case"
     assert [b.batch_id for b in outcomes[3].batches] == ["PAY-2026-11"], "INK-7001 was not consumed by broken.xml"
     assert open_amounts(one_total) == {"20260001": 0, "20260002": 0, "INK-7001": 0, "INK-7002": 0}
     assert set(batch_rows(one_total)) == {"DD-2026-11", "PAY-2026-11"}

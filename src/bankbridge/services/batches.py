@@ -118,10 +118,16 @@ def kind_words(kind: str) -> str:
     return "direct-debit batch" if kind == "direct_debit" else "payment batch"
 
 
-def _located(message: str, source: Source | None, *, field: str | None = None) -> ParseError:
+def _located(message: str, source: Source | None, *, field: str | None = None, hint: str | None = None) -> ParseError:
     """An error pointing into the message (file, line, XML path, field)."""
     src = source or Source("<message>")
-    return ParseError(message, file=src.file, line=src.line, path=src.path, field=field)
+    return ParseError(message, file=src.file, line=src.line, path=src.path, field=field, hint=hint)
+
+
+NO_OPEN_ITEM_HINT = (
+    "only batches whose every instruction pays open items are registered; a file that also pays "
+    "other things (salaries, one-off payments) is left out, and its statement line booked by hand"
+)
 
 
 def register_batch(
@@ -339,6 +345,7 @@ class _Registrar:
                 f"{_EARLIER.sub(self._earlier, decision.evidence)}",
                 instruction.source,
                 field="RmtInf",
+                hint=NO_OPEN_ITEM_HINT if _pays_no_open_item(decision) else None,
             )
         return decision
 
@@ -357,6 +364,12 @@ class _Registrar:
                 f"{self.outcome.source}: {kind_words(batch.kind)} {batch.batch_id} asks the bank to book item by "
                 f"item (BtchBookg false), but {setting} is off for {adm.code}: its items will only be proposed"
             )
+
+
+def _pays_no_open_item(decision: Decision) -> bool:
+    """The engine found no open item at all (not: one it cannot choose, or one paid already)."""
+    evidence = decision.evidence
+    return decision.status == "open" and (evidence.startswith("no rule") or "who has no open items" in evidence)
 
 
 def _outcome(batch: PaymentBatch, journal: Journal, *, registered: bool) -> BatchOutcome:
