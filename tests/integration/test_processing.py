@@ -473,3 +473,41 @@ def test_an_invoice_paid_twice_is_booked_on_the_earlier_payment_whichever_was_im
     assert [s["invoice_number"] for s in records["EARLIER"]["settlements"]] == [row.invoice_number]
     assert records["LATER"]["status"] != "booked"
     assert "already paid" in records["LATER"]["evidence"]
+
+
+@pytest.mark.postgres
+def test_the_work_list_and_undoing_a_whole_statement(settings: Settings, truth: dict) -> None:
+    """``lines``: what is left, with ids, why and the best candidate; ``undo_statement``
+    undoes every booked line of one statement in one go (R-G3)."""
+    from bankbridge.services.worklist import lines, undo_statement
+
+    factory = uow_factory(settings)
+    process(factory, FixedClock(), access=Access.everything())
+    left = lines(factory, access=Access.everything())
+    every = _lines(settings)
+    assert {x.line_id for x in left} == {li["id"] for li in every if li["status"] != "booked"}
+    assert all(x.status in ("open", "proposed") and x.evidence for x in left)
+    proposed = next(x for x in left if x.status == "proposed")
+    assert proposed.candidate, "a proposal names its best candidate"
+    assert [x.line_id for x in lines(factory, access=Access.everything(), limit=3)] == [x.line_id for x in left[:3]]
+    assert lines(factory, access=Access.to({"NOPE"})) == []
+    statement_id = proposed.statement_id
+    booked = [x for x in lines(factory, access=Access.everything(), statement_id=statement_id, statuses=("booked",))]
+    assert booked and all(x.statement_id == statement_id for x in booked)
+    before = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    with pytest.raises(PermissionDenied):
+        undo_statement(factory, FixedClock(), access=Access.to({"NOPE"}), statement_id=statement_id)
+    undone = undo_statement(factory, FixedClock(), access=Access.everything(), statement_id=statement_id)
+    assert undone == sorted(x.line_id for x in booked)
+    assert lines(factory, access=Access.everything(), statement_id=statement_id, statuses=("booked",)) == []
+    after = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    assert after != before, "the statement's settlements are reopened"
+    assert undo_statement(factory, FixedClock(), access=Access.everything(), statement_id=statement_id) == []
+    again = process(factory, FixedClock(), access=Access.everything())
+    assert sum(again.booked.values()) == len(undone), "processing books them again"
+    assert {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)} == before
+
+
+def _open_items(settings: Settings) -> list[dict[str, object]]:
+    with engine_for(settings.database_url).connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(select(schema.open_items))]

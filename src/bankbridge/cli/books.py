@@ -14,14 +14,16 @@ from rich.progress import Progress
 from rich.table import Table
 
 from bankbridge import bootstrap
+from bankbridge.cli.batches import show
 from bankbridge.cli.context import app_context, is_terminal
 from bankbridge.errors import InputError
 from bankbridge.ledger.access import Access
-from bankbridge.money import parse_decimal
-from bankbridge.services import export
+from bankbridge.money import format_amount, parse_decimal
+from bankbridge.services import export, worklist
 from bankbridge.services.importing import FileOutcome, ImportReport
 from bankbridge.services.manual import Part, book_by_hand, code_from_line
 from bankbridge.services.processing import ProcessReport, undo
+from bankbridge.services.worklist import undo_statement
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -139,12 +141,84 @@ def process_(
 
 def undo_(
     ctx: typer.Context,
-    line: Annotated[int, typer.Argument(help="The statement line id (see export bookings).")],
+    line: Annotated[int | None, typer.Argument(help="The statement line id (see `bankbridge lines`).")] = None,
+    statement: Annotated[
+        int | None, typer.Option("--statement", help="Undo every booked line of this statement instead.")
+    ] = None,
 ) -> None:
-    """Undo the processing of one line: its booking reversed, settled open items reopened (R-G3)."""
+    """Undo the processing of one line, or of a whole statement: bookings reversed, settled
+    open items reopened, batches back in transit, added bank accounts removed (R-G3)."""
+    if (line is None) == (statement is None):
+        raise InputError("name either a line id or --statement ID")
     settings = app_context(ctx).settings()
-    undo(bootstrap.uow_factory(settings), bootstrap.SystemClock(), access=Access.everything(), line_id=line)
-    err.print(f"line {line} is open again")
+    factory, clock = bootstrap.uow_factory(settings, writer=True), bootstrap.SystemClock()
+    if line is not None:
+        undo(factory, clock, access=Access.everything(), line_id=line)
+        err.print(f"line {line} is open again")
+        return
+    assert statement is not None
+    undone = undo_statement(factory, clock, access=Access.everything(), statement_id=statement)
+    err.print(
+        f"statement {statement}: {len(undone)} booked lines open again"
+        if undone
+        else f"statement {statement}: no booked line"
+    )
+
+
+class LineStatus(StrEnum):
+    open = "open"
+    proposed = "proposed"
+    booked = "booked"
+
+
+def lines_(
+    ctx: typer.Context,
+    status: Annotated[
+        list[LineStatus] | None, typer.Option("--status", help="Only these (repeatable); default open and proposed.")
+    ] = None,
+    administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
+    statement: Annotated[int | None, typer.Option("--statement", help="Only this statement (id).")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", help="At most this many lines.", min=1)] = None,
+) -> None:
+    """The work list: statement lines with their ids (for `book`, `code-from-line`, `undo`),
+    the outcome of processing, why, and the best candidate."""
+    settings = app_context(ctx).settings()
+    found = worklist.lines(
+        bootstrap.uow_factory(settings),
+        access=Access.everything(),
+        administration=administration,
+        statement_id=statement,
+        statuses=tuple(s.value for s in status) if status else worklist.NOT_BOOKED,
+        limit=limit,
+    )
+    table = Table(
+        "line",
+        "statement",
+        "administration",
+        "journal",
+        "date",
+        "amount",
+        "counterparty",
+        "status",
+        "why",
+        "candidate",
+        box=None,
+    )
+    for x in found:
+        table.add_row(
+            str(x.line_id),
+            str(x.statement_id),
+            x.administration,
+            x.journal,
+            x.date.isoformat() if x.date else "-",
+            format_amount(x.amount),
+            x.counterparty or "-",
+            x.status,
+            x.evidence,
+            x.candidate or "-",
+        )
+    show(table)
+    err.print(f"{len(found)} lines")
 
 
 def _parts(invoices: list[str], gl_accounts: list[str]) -> list[tuple[str, str, str | None]]:

@@ -326,6 +326,57 @@ class BookingRepository:
         stmt = insert.on_conflict_do_nothing(index_elements=["administration", "relation", "iban"])
         self.conn.execute(stmt, rows)
 
+    def line_list(
+        self,
+        access: Access,
+        *,
+        administration: str | None,
+        statement_id: int | None,
+        statuses: tuple[str, ...],
+        limit: int | None,
+    ) -> list[dict[str, Any]]:
+        """Lines for the work list, by administration, journal, date and id."""
+        li, s = schema.statement_lines, schema.statements
+        where = and_(access_clause(access, s.c.administration), li.c.status.in_(statuses))
+        if administration is not None:
+            access.require(administration)
+            where = and_(where, s.c.administration == administration)
+        if statement_id is not None:
+            where = and_(where, li.c.statement_id == statement_id)
+        query = (
+            select(
+                li.c.id,
+                li.c.statement_id,
+                s.c.administration,
+                s.c.journal,
+                li.c.booking_date,
+                li.c.value_date,
+                li.c.amount_minor,
+                li.c.currency,
+                li.c.counterparty_name,
+                li.c.counterparty_iban,
+                li.c.description,
+                li.c.status,
+                li.c.rule,
+                li.c.evidence,
+                li.c.candidates,
+            )
+            .join(s, s.c.id == li.c.statement_id)
+            .where(where)
+            .order_by(s.c.administration, s.c.journal, s.c.statement_date, li.c.id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in self.conn.execute(query)]
+
+    def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
+        """The statement's administration and its booked lines, in id order."""
+        li, s = schema.statement_lines, schema.statements
+        adm = self.conn.execute(select(s.c.administration).where(s.c.id == statement_id)).scalar_one_or_none()
+        if adm is None or not access.allows(adm):
+            raise PermissionDenied(f"no statement {statement_id}")
+        query = select(li.c.id).where(li.c.statement_id == statement_id, li.c.status == "booked").order_by(li.c.id)
+        return str(adm), [int(x) for x in self.conn.execute(query).scalars()]
+
     def remove_added_bank_accounts(self, line_id: int) -> list[tuple[str, str]]:
         """R-G3 with R-C6: the accounts the booking of ``line_id`` added go with it."""
         rba = schema.relation_bank_accounts

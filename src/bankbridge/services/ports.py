@@ -107,6 +107,20 @@ class BookingStore(Protocol):
 
     def undo_line(self, access: Access, line_id: int, *, now: datetime) -> tuple[str, int]: ...
 
+    def line_list(
+        self,
+        access: Access,
+        *,
+        administration: str | None,
+        statement_id: int | None,
+        statuses: tuple[str, ...],
+        limit: int | None,
+    ) -> list[dict[str, Any]]:
+        """Lines with their statement's administration and journal, for the work list."""
+
+    def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
+        """The administration of a statement and its booked lines (an error when not visible)."""
+
     def remove_added_bank_accounts(self, line_id: int) -> list[tuple[str, str]]:
         """Remove the bank accounts the booking of ``line_id`` added; ``(relation, iban)`` removed."""
 
