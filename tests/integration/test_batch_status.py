@@ -222,6 +222,17 @@ def test_reports_about_unknown_or_cleared_batches_are_refused_whole(one_total: S
 
 
 @pytest.mark.postgres
+def test_partly_accepted_without_naming_what_was_rejected_is_a_warning(one_total: Settings) -> None:
+    register(one_total, pain001([PAY]), "pay.xml")
+    done = report(one_total, pain002("MSG-PAY-1", (PmtSts("PAY-2026-11", "PART"),), group_status="PART"))
+    assert done.warnings == [
+        "sts.xml: the bank says batch PAY-2026-11 was partly accepted (PART) but names no rejected instruction; "
+        "nothing was taken out of transit"
+    ]
+    assert batch_rows(one_total)["PAY-2026-11"]["bank_status"] == "PART"
+
+
+@pytest.mark.postgres
 def test_accepted_statuses_are_only_recorded(one_total: Settings) -> None:
     register(one_total, pain001([PAY]), "pay.xml")
     before = (open_amounts(one_total), item_rows(one_total), in_transit_balance(one_total))

@@ -145,10 +145,12 @@ def apply_status(
         uow.commit()
     if not audit:
         outcome.warnings.append(f"{source}: report {report.message_id} changes nothing (applied before?)")
-    if report.group_status == "PART" and not any(b.rejected or b.already_rejected for b in outcome.batches):
+    silent = [b.batch_id for b in outcome.batches if b.bank_status == "PART" and not (b.rejected or b.already_rejected)]
+    if silent or (report.group_status == "PART" and not any(b.rejected or b.already_rejected for b in outcome.batches)):
+        what = f"batch {', '.join(silent)}" if silent else f"message {report.original_message_id}"
         outcome.warnings.append(
-            f"{source}: the bank says message {report.original_message_id} was partly accepted (PART) "
-            "but names no rejected instruction; nothing was taken out of transit"
+            f"{source}: the bank says {what} was partly accepted (PART) but names no rejected instruction; "
+            "nothing was taken out of transit"
         )
     return outcome
 
