@@ -64,14 +64,16 @@ class Entry:
     raw: str
 
 
-_DATES: dict[str, date] = {}
-_ENTRY_DATES: dict[str, date] = {}
+DATES: dict[str, date] = {}
+"""Value dates by their ``YYMMDD`` text, each as :func:`parse_yymmdd` made it without clamping."""
+ENTRY_DATES: dict[str, date] = {}
+"""Entry dates by ``YYMMDD`` + ``MMDD``, each as made without clamping."""
 
 
 def parse_yymmdd(text: str, *, clamped: list[str] | None = None) -> date:
     """``YYMMDD`` → date in 20YY. A day past the month's end (30 February) is clamped
     to the last day and noted in ``clamped``; anything else invalid raises."""
-    known = _DATES.get(text)
+    known = DATES.get(text)
     if known is not None:
         return known
     if not _DATE6.match(text):
@@ -80,9 +82,9 @@ def parse_yymmdd(text: str, *, clamped: list[str] | None = None) -> date:
     before = len(clamped) if clamped is not None else 0
     value = make_date(year, month, day, clamped=clamped, text=text)
     if (len(clamped) if clamped is not None else 0) == before:
-        if len(_DATES) > 10_000:
-            _DATES.clear()
-        _DATES[text] = value
+        if len(DATES) > 10_000:
+            DATES.clear()
+        DATES[text] = value
     return value
 
 
@@ -194,8 +196,8 @@ def new_entry(  # noqa: PLR0917 - the sub-fields of a :61: line, positional for 
     groups them); ``rest`` is its further lines joined by ``\\n`` (``None``: no further line),
     ``detail`` the lines of its ``:86:`` as far as known."""
     try:
-        value = _DATES.get(vdate) or parse_yymmdd(vdate, clamped=clamped)
-        booking = _booking_date(value, vdate, edate, clamped) if edate and edate != "    " else None
+        value = DATES.get(vdate) or parse_yymmdd(vdate, clamped=clamped)
+        booking = booking_date(value, vdate, edate, clamped) if edate and edate != "    " else None
     except FieldError as exc:
         part = "value date" if exc.text == vdate else "entry date"
         raise FieldError(part, exc.message) from None
@@ -232,15 +234,16 @@ def new_entry(  # noqa: PLR0917 - the sub-fields of a :61: line, positional for 
     )
 
 
-def _booking_date(value: date, vdate: str, edate: str, clamped: list[str]) -> date:
+def booking_date(value: date, vdate: str, edate: str, clamped: list[str]) -> date:
+    """The entry date ``edate`` (``MMDD``) of the value date ``value`` (``vdate``), remembered."""
     key = vdate + edate
-    booking = _ENTRY_DATES.get(key)
+    booking = ENTRY_DATES.get(key)
     if booking is None:
         booking = entry_date(value, edate, clamped=clamped)
         if not clamped:
-            if len(_ENTRY_DATES) > 10_000:
-                _ENTRY_DATES.clear()
-            _ENTRY_DATES[key] = booking
+            if len(ENTRY_DATES) > 10_000:
+                ENTRY_DATES.clear()
+            ENTRY_DATES[key] = booking
     return booking
 
 

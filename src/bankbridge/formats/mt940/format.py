@@ -5,11 +5,11 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Iterator, Sequence
+from io import IncrementalNewlineDecoder
 from pathlib import Path
 
 from bankbridge.errors import ParseError
 from bankbridge.formats.mt940.reader import Reader
-from bankbridge.formats.mt940.writer import write_statements
 from bankbridge.formats.text import decode
 from bankbridge.statements.model import Diagnostic, ParseResult, Statement
 
@@ -18,9 +18,10 @@ _FIRST_TAG = re.compile(r"\A\s*:(20|21|25|28C?|60[FM]|61|62[FM]|64|65|86|34F|13D
 
 
 def normalise(text: str) -> str:
-    """``text`` with CRLF and CR line endings turned into LF."""
+    """``text`` with CRLF and CR line endings turned into LF (as
+    ``text.replace("\\r\\n", "\\n").replace("\\r", "\\n")``, in one pass)."""
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = IncrementalNewlineDecoder(None, translate=True).decode(text, final=True)
     return text
 
 
@@ -128,6 +129,8 @@ class Mt940Format:
 
     def write(self, statements: Sequence[Statement]) -> bytes:
         """MT940 in the Rabobank layout (structured ``:86:`` with code words), UTF-8, CRLF."""
+        from bankbridge.formats.mt940.writer import write_statements
+
         return write_statements(statements)
 
     @staticmethod

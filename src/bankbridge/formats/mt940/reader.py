@@ -17,6 +17,8 @@ from datetime import date
 
 from bankbridge.errors import ParseError
 from bankbridge.formats.mt940.dialects import Dialect, choose
+from bankbridge.formats.mt940.dialects.rabobank import RabobankDialect
+from bankbridge.formats.mt940.fastline import RUN, rabobank_line
 from bankbridge.formats.mt940.fields import (
     DIGITS,
     Entry,
@@ -119,6 +121,8 @@ class Reader:
                         if draft is not None and self._fast_entry(draft, match, block[pos : end - 1], number + 1):
                             number += block.count("\n", pos, end)
                             pos = end
+                            if type(draft.dialect) is RabobankDialect:
+                                pos, number = self._rabobank_entries(draft, block, pos, number)
                             continue
                 end = block.find("\n", pos)
                 if end < 0:
@@ -157,6 +161,29 @@ class Reader:
             self._end_entry(draft)
         return draft, statement
 
+    def _rabobank_entries(self, draft: _Draft, block: str, pos: int, number: int) -> tuple[int, int]:
+        """Read the run of regular Rabobank entries at ``pos`` of ``block`` (``number``: the
+        lines read so far) with the run reader of :mod:`~bankbridge.formats.mt940.fastline`,
+        those it does not take as :meth:`_fast_entry` does; (position, lines read) after them."""
+        common, lines, currency, file = COMMON_ENTRY.match, draft.lines, draft.currency, self.source
+        digits = DIGITS.get(currency)
+        if digits is None:
+            digits = decimals(currency)
+        append, run = lines.append, RUN
+        while True:
+            pos, number, match = run[0](block, pos, number, common, append, currency, digits, file)
+            if match is None:
+                break
+            end = match.end()  # an entry the run reader does not take (it may learn its layout)
+            made = rabobank_line(match.groups(), block[pos : end - 1], currency, digits, file, number + 1)
+            if made is not None:
+                append(made)
+            elif not self._fast_entry(draft, match, block[pos : end - 1], number + 1):
+                break
+            number += block.count("\n", pos, end)
+            pos = end
+        return pos, number
+
     def _fast_entry(self, draft: _Draft, match: re.Match[str], raw: str, line: int) -> bool:
         """Read an entry matched by :data:`ENTRY` (``line``: the line of its ``:61:``) as
         the tokenizer path would; ``False`` (nothing read) when a sub-field is invalid, so
@@ -164,6 +191,14 @@ class Reader:
         if draft.entry is not None:
             self._end_entry(draft)
         groups = match.groups()
+        digits = DIGITS.get(draft.currency)
+        if digits is None:
+            digits = decimals(draft.currency)
+        if len(groups) == 9 and type(draft.dialect or self._dialect(draft)) is RabobankDialect:
+            made = rabobank_line(groups, raw, draft.currency, digits, self.source, line)
+            if made is not None:
+                draft.lines.append(made)
+                return True
         if len(groups) == 9:  # COMMON_ENTRY: no funds code
             vdate, edate, mark, amount, code, cref, bref, rest, info = groups
             funds = None
@@ -184,7 +219,7 @@ class Reader:
                 line,
                 raw,
                 self._clamped,
-                digits if (digits := DIGITS.get(draft.currency)) is not None else decimals(draft.currency),
+                digits,
             )
         except FieldError:
             self._clamped.clear()

@@ -45,18 +45,28 @@ _HEADER = re.compile(r"^(?::?94[02]:?|94[02] ?\d*|0000 \d\d[A-Z0-9]{8,}|[A-Z]{6}
 _CONTROL = "\x00\x01\x02\x03\x04\x1a\ufeff"
 
 _CTL = "\x00-\x04\x1a\ufeff"  # _CONTROL as a character-class range
-_PLAIN = (
+_PLAIN_START = (
     # a line the tokenizer appends to the current field as written: not blank; not
     # starting with a control code, a soft hyphen, "{", a "-" that may end a message
     # (only "-" + digit, a wrapped date, and no "{4:"), or ":" + something that may be
     # a tag; not ending with a control code
-    rf"(?:[^\s:\-{{\xad{_CTL}]|[^\S\n]+\S|-(?=\d)(?![^\n]*\{{4:)|:(?![0-9A-Z]{{2,3}}:))[^\n]*(?<![{_CTL}])\n"
+    rf"(?:[^\s:\-{{\xad{_CTL}]|[^\S\n]+\S|-(?=\d)(?![^\n]*\{{4:)|:(?![0-9A-Z]{{2,3}}:))"
 )
+_PLAIN = _PLAIN_START + rf"[^\n]*(?<![{_CTL}])\n"
+BLANKS = r"\t\n\x0b-\x0d\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+"""What ``\\s`` (``str.isspace``) matches but ``" "``, as a character-class range."""
+_NOT_SPACE_END = rf"(?<![{BLANKS}{_CTL}])\n"  # a line end after no blank but " ", no control code
+_TRIMMED = _PLAIN_START + r"[^\n]*" + _NOT_SPACE_END  # a plain line that may end in " " but no other blank
+_ENDS = "(?=:(?:61|60F|60M|62F|62M|64|65|34F|90C|90D|20):)"  # a field that ends the entry
 _REST = (
     rf"(?<![\s{_CTL}])\n"  # as the :61: line is matched after rstrip()
     + rf"((?:{_PLAIN})*)"  # the further :61: lines
     + rf"(?::86:([^\n]*(?<![{_CTL}])\n(?:{_PLAIN})*))?"  # the :86: field
-    + "(?=:(?:61|60F|60M|62F|62M|64|65|34F|90C|90D|20):)"  # a field that ends the entry
+    + _ENDS
+)
+_COMMON_REST = (  # _REST with :86: lines that end in no blank but " " (see fastline.py); as no
+    # plain line starts like a tag, the lines need no backtracking ("*+")
+    rf"(?<![\s{_CTL}])\n((?:{_PLAIN})*+)(?::86:([^\n]*{_NOT_SPACE_END}(?:{_TRIMMED})*+))?" + _ENDS
 )
 ENTRY = re.compile(":61:" + LINE_61.replace("$", r"(?=\n)").removesuffix(r"(?=\n)") + _REST)
 """A regular entry in text with LF line endings: the ``:61:`` line (its sub-fields as
@@ -64,9 +74,13 @@ ENTRY = re.compile(":61:" + LINE_61.replace("$", r"(?=\n)").removesuffix(r"(?=\n
 and a ``:86:`` field, all lines the tokenizer would read as plain text, and right after
 them a field that makes the reader end the entry. What does not match (an invalid
 ``:61:``, a wrapper line, a repeated ``:86:``, a block boundary) is read line by line."""
-COMMON_ENTRY = re.compile(r":61:(\d{6})(\d{4})?([CD])(\d+,\d*)(N[A-Z0-9]{3})([^/\n]*)//([^\n]*)" + _REST)
-"""The commonest form of :data:`ENTRY`, a third cheaper to match: mark ``C``/``D``, no
-funds code, ``,`` decimals, type ``N…``, a bank reference; its groups are those of
+COMMON_ENTRY = re.compile(
+    r":61:([0-9]{6})([0-9]{4})?([CD])([0-9]+,[0-9]*)(N[A-Z0-9]{3})([^/\n]*)//([^\n]*)" + _COMMON_REST
+)
+"""The commonest form of :data:`ENTRY`, a third cheaper to match: ASCII digits, mark
+``C``/``D``, no funds code, ``,`` decimals, type ``N…``, a bank reference, no ``:86:`` line ending in a
+blank other than ``" "`` (so that ``" \\n" in text`` tells whether its lines are the
+``detail_lines`` as they stand); its groups are those of
 ``ENTRY`` without the funds code. Whatever it matches, ``ENTRY`` matches with the same
 groups: each of its sub-patterns matches what the corresponding ``LINE_61`` one matches
 first (``(?:(?!//).)*`` up to the first ``//``, the first type alternative, …)."""

@@ -9,33 +9,44 @@ AMRO ``ABN AMRO BANK NV``), a ``TRIODOSBANK/`` prefix, a German ``BLZ/account``.
 from __future__ import annotations
 
 import re
+from importlib import import_module
 
-from bankbridge.formats.mt940.dialects.abnamro import AbnAmroDialect
 from bankbridge.formats.mt940.dialects.base import Details, Dialect
-from bankbridge.formats.mt940.dialects.dutch import AsnDialect, CodeWordDialect, TriodosDialect
-from bankbridge.formats.mt940.dialects.generic import GenericDialect
-from bankbridge.formats.mt940.dialects.german import GermanDialect
-from bankbridge.formats.mt940.dialects.ing import IngDialect
-from bankbridge.formats.mt940.dialects.rabobank import RabobankDialect
 from bankbridge.identifiers.banks import DUTCH_BANKS
 
 __all__ = ["DIALECTS", "Details", "Dialect", "by_bank_code", "choose"]
 
-DIALECTS: dict[str, Dialect] = {
-    "rabobank": RabobankDialect(),
-    "ing": IngDialect(),
-    "abnamro": AbnAmroDialect(),
-    "triodos": TriodosDialect(),
-    "asn": AsnDialect(),
-    "sns": AsnDialect(name="sns"),
-    "regiobank": AsnDialect(name="regiobank"),
-    "knab": CodeWordDialect(),
-    "bunq": CodeWordDialect(name="bunq"),
-    "vanlanschot": CodeWordDialect(name="vanlanschot"),
-    "moneyou": RabobankDialect(name="moneyou"),
-    "german": GermanDialect(),
-    "generic": GenericDialect(),
+_KINDS: dict[str, tuple[str, str, str | None]] = {
+    # name: module, class, the name given to the class when it is not its default
+    "rabobank": ("rabobank", "RabobankDialect", None),
+    "ing": ("ing", "IngDialect", None),
+    "abnamro": ("abnamro", "AbnAmroDialect", None),
+    "triodos": ("dutch", "TriodosDialect", None),
+    "asn": ("dutch", "AsnDialect", None),
+    "sns": ("dutch", "AsnDialect", "sns"),
+    "regiobank": ("dutch", "AsnDialect", "regiobank"),
+    "knab": ("dutch", "CodeWordDialect", None),
+    "bunq": ("dutch", "CodeWordDialect", "bunq"),
+    "vanlanschot": ("dutch", "CodeWordDialect", "vanlanschot"),
+    "moneyou": ("rabobank", "RabobankDialect", "moneyou"),
+    "german": ("german", "GermanDialect", None),
+    "generic": ("generic", "GenericDialect", None),
 }
+
+
+class _Dialects(dict[str, Dialect]):
+    """The dialects by name, each made (and its module imported) when first asked for."""
+
+    def __missing__(self, name: str) -> Dialect:
+        module, cls, renamed = _KINDS[name]
+        kind = getattr(import_module(f"{__name__}.{module}"), cls)
+        dialect: Dialect = kind() if renamed is None else kind(name=renamed)
+        self[name] = dialect
+        return dialect
+
+
+DIALECTS: dict[str, Dialect] = _Dialects()
+"""The dialects by name (see ``_KINDS``)."""
 _BANKS = DUTCH_BANKS
 _HEADER_BIC = re.compile(r"(?:F01|^0000 \d\d|^)(" + "|".join(_BANKS) + r")[A-Z]{2}[A-Z0-9]{2}", re.M)
 _GERMAN_ACCOUNT = re.compile(r"\d{8}/\d+")

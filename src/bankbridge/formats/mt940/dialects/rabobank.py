@@ -24,7 +24,7 @@ from bankbridge.formats.mt940.dialects.base import (
 )
 from bankbridge.formats.mt940.fields import Entry
 
-_LABELS = frozenset({"EREF", "PREF", "MARF", "NONREF", ""})
+LABELS = frozenset({"EREF", "PREF", "MARF", "NONREF", ""})
 _ACCOUNT = re.compile(r"P?\d{1,10}$")
 
 
@@ -50,33 +50,38 @@ class RabobankDialect:
             details.description = none_if_empty(text)
             details.payment_reference = find_payment_reference(text)
             details.payment_reference_type = "CUR" if details.payment_reference else None
-        supplementary = entry.supplementary
-        if supplementary and details.counterparty_iban is None:
-            account = _SUPPLEMENTARY.get(supplementary, "")
-            details.counterparty_iban = _supplementary_account(supplementary) if account == "" else account
-        cref = entry.customer_reference
-        if cref not in _LABELS:  # else: a label and no name
-            head, name = cref[:16].strip(), cref[16:].strip()
-            if head not in _LABELS and _ACCOUNT.match(head):
-                set_counterparty_account(details, rabo_account(head))
-            if name and details.counterparty_name is None:
-                details.counterparty_name = name
-        if details.description is None and details.end_to_end_id:
-            details.description = details.end_to_end_id
+        refine_counterparty(details, entry.supplementary, entry.customer_reference)
         return details
 
 
-_SUPPLEMENTARY: dict[str, str | None] = {}
+def refine_counterparty(details: Details, supplementary: str, cref: str) -> None:
+    """What Rabobank adds to the ``:86:`` details: the counterparty from the ``:61:`` line
+    (its ``supplementary`` details and customer reference ``cref``), and the ``/EREF/``
+    as description when there is none (the reader's fast path calls this too)."""
+    if supplementary and details.counterparty_iban is None:
+        account = SUPPLEMENTARY.get(supplementary, "")
+        details.counterparty_iban = supplementary_account(supplementary) if account == "" else account
+    if cref not in LABELS:  # else: a label and no name
+        head, name = cref[:16].strip(), cref[16:].strip()
+        if head not in LABELS and _ACCOUNT.match(head):
+            set_counterparty_account(details, rabo_account(head))
+        if name and details.counterparty_name is None:
+            details.counterparty_name = name
+    if details.description is None and details.end_to_end_id:
+        details.description = details.end_to_end_id
 
 
-def _supplementary_account(text: str) -> str | None:
+SUPPLEMENTARY: dict[str, str | None] = {}
+
+
+def supplementary_account(text: str) -> str | None:
     """The counter account on the second ``:61:`` line (remembered: counterparties recur)."""
-    known = _SUPPLEMENTARY.get(text, "")
+    known = SUPPLEMENTARY.get(text, "")
     if known != "":
         return known
     first = rabo_account(text.split("\n", maxsplit=1)[0].strip())
     account = counterparty_account(first) if first else None
-    if len(_SUPPLEMENTARY) >= 4096:
-        _SUPPLEMENTARY.clear()
-    _SUPPLEMENTARY[text] = account
+    if len(SUPPLEMENTARY) >= 4096:
+        SUPPLEMENTARY.clear()
+    SUPPLEMENTARY[text] = account
     return account
