@@ -62,4 +62,5 @@ def demo(
         factory, clock, access=Access.everything(), journals=result.journals_to_process(everything=True)
     )
     print_report(result, processed)
-    err.print("next: `bankbridge export bookings` shows every line with its status, rule and the reason why")
+    err.print("next: `bankbridge export bookings` shows every line with its status, rule and the reason why;")
+    err.print("      `bankbridge lines` what is left for manual work (`book`, `undo`), with the line ids")
