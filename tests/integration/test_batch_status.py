@@ -27,7 +27,7 @@ from test_batches import (
     run,
 )
 
-from bankbridge.bootstrap import engine_for, uow_factory
+from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
 from bankbridge.db.migrate import alembic_config, upgrade
@@ -36,8 +36,9 @@ from bankbridge.ledger.access import Access
 from bankbridge.payments.status_report import read_status
 from bankbridge.services.batch_status import StatusOutcome, apply_status
 from bankbridge.services.batches import list_batches
-from pain_samples import PmtSts, TxSts, pain001, pain002, pain008
-from transit_books import DD, IBAN_10001, IBAN_10002, PAY
+from bankbridge.services.ledger import load_bundle
+from pain_samples import Pmt, PmtSts, Tx, TxSts, pain001, pain002, pain008
+from transit_books import DD, IBAN_10001, IBAN_10002, OTHER_ACCOUNT, PAY, bundle
 
 
 @pytest.fixture
@@ -253,3 +254,29 @@ def test_revision_0004_gives_registered_items_their_booking(one_total: Settings)
     assert {k: v["booking"] for k, v in item_rows(one_total).items()} == written
     report(one_total, PAY_REJECT_2)
     assert open_amounts(one_total)["INK-7002"] == 4550
+
+
+@pytest.mark.postgres
+def test_two_clients_may_use_one_message_id_then_the_administration_is_named(tmp_path: Path, database_url: str) -> None:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    files = bundle(per_item=False)
+    files["administrations.csv"] = files["administrations.csv"].replace(
+        "A2,E,Two,false,false,\n", "A2,E,Two,false,false,1650\n"
+    )
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    settings = Settings(database_url=database_url)
+    init_database(settings)
+    load_bundle(folder, unit_of_work(settings))
+    register(settings, pain008([DD], msg_id="MSG-X"), "a1.xml")
+    theirs = Pmt("DD-A2", OTHER_ACCOUNT, DD.day, (Tx("E2E-A2", "10.00", "Lotte", IBAN_10001, text="20269001"),))
+    register(settings, pain008([theirs], msg_id="MSG-X"), "a2.xml")
+    rejected = pain002("MSG-X", group_status="RJCT", group_reason="AM04", original_name="pain.008.001.02")
+    assert refused(settings, rejected).endswith(
+        "OrgnlMsgId: message MSG-X was registered in administrations A1, A2; "
+        "name the one this report is about with --administration"
+    )
+    done = report(settings, rejected, administration="A2")
+    assert [(b.batch_id, b.administration, b.status) for b in done.batches] == [("DD-A2", "A2", "rejected")]
+    assert {k: v["status"] for k, v in batch_rows(settings).items()} == {"DD-2026-11": "sent", "DD-A2": "rejected"}

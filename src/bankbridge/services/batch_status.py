@@ -111,14 +111,8 @@ def apply_status(
                 report.original_source,
                 field="OrgnlMsgId",
             )
+        batches = _of_one_administration(report, batches, administration)
         for b in batches:
-            if administration is not None and b.administration != administration:
-                raise _located(
-                    f"message {report.original_message_id} has batch {b.batch_id} of administration "
-                    f"{b.administration}, not {administration}",
-                    report.original_source,
-                    field="OrgnlMsgId",
-                )
             access.require(b.administration)
         plan = _plan(report, batches)
         audit = []
@@ -153,6 +147,32 @@ def apply_status(
             "nothing was taken out of transit"
         )
     return outcome
+
+
+def _of_one_administration(
+    report: StatusReport, batches: list[SentBatch], administration: str | None
+) -> list[SentBatch]:
+    """The batches the report is about: message ids are the sender's own, so two clients'
+    messages may share one; then the administration must be named."""
+    found = sorted({b.administration for b in batches})
+    if administration is not None:
+        mine = [b for b in batches if b.administration == administration]
+        if not mine:
+            raise _located(
+                f"message {report.original_message_id} was registered in administration {', '.join(found)}, "
+                f"not {administration}",
+                report.original_source,
+                field="OrgnlMsgId",
+            )
+        return mine
+    if len(found) > 1:
+        raise _located(
+            f"message {report.original_message_id} was registered in administrations {', '.join(found)}; "
+            "name the one this report is about with --administration",
+            report.original_source,
+            field="OrgnlMsgId",
+        )
+    return batches
 
 
 Rejections = dict[int, str]
