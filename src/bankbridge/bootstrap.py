@@ -93,10 +93,12 @@ def _child_start(url: str, writer_lock: Any) -> None:
     # untouched (workers end with os._exit, so nothing closes the inherited sockets).
     engine = make_engine(url)
     if engine.dialect.name == "postgresql":
-        # A journal's advisory lock is held until commit, so each statement is committed
-        # on its own (two workers never wait on each other's journals).
+        # Batches of statements, as on SQLite: each transaction takes its journals'
+        # advisory locks in one sorted order, so two workers on the same journal wait for
+        # each other and never deadlock (a commit per statement cost ~1 ms each: 58,580
+        # daily statements took 69 s).
         _CHILD["factory"] = lambda: SqlUnitOfWork(engine, writer=True)
-        _CHILD["commit_every"] = 1
+        _CHILD["commit_every"] = None
     else:
         # SQLite has one write lock for everything: batches of statements, each inside a
         # savepoint; the workers queue on a lock of their own, which wakes the next one
@@ -140,8 +142,8 @@ def import_in_parallel(
 ) -> ImportReport:
     """Import files with ``workers`` processes, each parsing and storing whole files.
 
-    Statements of one bank journal are serialised — on PostgreSQL a lock per journal with
-    each statement committed on its own, on SQLite one writer at a time with batches of
+    Statements of one bank journal are serialised — on PostgreSQL locks per journal taken
+    in one order by each batch of statements, on SQLite one writer at a time with batches of
     statements — so two workers never store the same day twice and cannot deadlock."""
     factory = uow_factory(settings, writer=True)
     clock = SystemClock()

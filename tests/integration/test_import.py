@@ -486,3 +486,26 @@ def test_a_statement_that_fails_while_stored_is_reported_and_the_others_go_in(
     assert (outcome.statements, outcome.lines) == (1, 3)
     assert [s["statement_date"] for s in statements(settings)] == [date(2026, 11, 2)]
     assert len(lines(settings)) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("commit_every", [1, 2, None])
+def test_the_summary_counts_each_daily_statement_once_whatever_the_batches(
+    settings: Settings, commit_every: int | None
+) -> None:
+    """Statements stored in batches get their real ids in the outcome (a provisional id,
+    the same in every batch, once made three days count as one)."""
+    days = [
+        (str(n), f"2611{n:02d}", "0.00", [tx(f"2611{n:02d}", "1.00"), tx(f"2611{n:02d}", "2.00")]) for n in range(2, 5)
+    ]
+    data = mt940([(number, day, f"{3 * k}.00", txs) for k, (number, day, _, txs) in enumerate(days)])
+    report = ImportReport()
+    report.files.extend(
+        import_bytes(
+            data, source="f.sta", uow_factory=uow_factory(settings), clock=FixedClock(), commit_every=commit_every
+        )
+    )
+    summary = report.per_administration()["A1"]
+    ids = {s["id"] for s in statements(settings)}
+    assert (summary.statements, summary.lines) == (ids, 6)
+    assert len(ids) == 3

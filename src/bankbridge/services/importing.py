@@ -424,6 +424,7 @@ def _store_batch(
             uow.rollback()
             stored = None
         if stored is None:
+            _lock_journals(batch, uow)  # in the same order as _store_whole: no deadlock between workers
             for prepared, outcome in batch:
                 _store_statement(prepared, outcome, uow=uow, clock=clock)
         else:
@@ -437,13 +438,19 @@ def _store_whole(
 ) -> list[list[DayOutcome]]:
     """Every statement of ``batch`` through one :class:`BatchStore` (no savepoints; the
     journals locked once each, in one order)."""
+    _lock_journals(batch, uow)
+    store = BatchStore(uow.statements, [p for p, _ in batch])
+    stored = [add_prepared(store, prepared, source=outcome.source, clock=clock) for prepared, outcome in batch]
+    real = store.flush()
+    return [[replace(d, statement_id=real(d.statement_id)) for d in days] for days in stored]
+
+
+def _lock_journals(batch: Sequence[tuple[PreparedStatement, FileOutcome]], uow: UnitOfWork) -> None:
+    """Lock the batch's journals for this transaction, always in one (sorted) order, so
+    that two workers storing batches side by side wait for each other, never deadlock."""
     journals = {(p.journal.administration, p.journal.code): p.journal for p, _ in batch}
     for key in sorted(journals):
         uow.statements.lock_journal(journals[key])
-    store = BatchStore(uow.statements, [p for p, _ in batch])
-    stored = [add_prepared(store, prepared, source=outcome.source, clock=clock) for prepared, outcome in batch]
-    store.flush()
-    return stored
 
 
 class BatchStore:
@@ -564,9 +571,10 @@ class BatchStore:
         for group in groups:
             self.add_lines(*group)
 
-    def flush(self) -> None:
+    def flush(self) -> Callable[[int], int]:
         """Write what was held back: new statements first (their real ids replace the
-        provisional ones), then lines, raw records and voucher counters."""
+        provisional ones), then lines, raw records and voucher counters. Returns the map
+        from a provisional statement id to the real one (others map to themselves)."""
         ids = self.store.create_statements(self.new)
 
         def real(statement_id: int) -> int:
@@ -582,6 +590,7 @@ class BatchStore:
         for journal, value in self.counters.values():
             self.store.set_voucher_counter(journal, value)
         self.new, self.lines, self.raws, self.held, self.counters = [], [], [], {}, {}
+        return real
 
 
 def _store_statement(prepared: PreparedStatement, outcome: FileOutcome, *, uow: UnitOfWork, clock: Clock) -> None:
