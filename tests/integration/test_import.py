@@ -509,3 +509,28 @@ def test_the_summary_counts_each_daily_statement_once_whatever_the_batches(
     ids = {s["id"] for s in statements(settings)}
     assert (summary.statements, summary.lines) == (ids, 6)
     assert len(ids) == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("commit_every", [1, None])
+def test_an_account_moved_to_another_journal_books_nothing_twice(
+    settings: Settings, tmp_path: Path, commit_every: int | None
+) -> None:
+    """Duplicates are per account: after a bundle moves the IBAN to a new journal, the old
+    file read again adds nothing (it crashed with the unique index before)."""
+    run(settings, TWO_DAYS)
+    moved = tmp_path / "moved"
+    moved.mkdir()
+    (moved / "journals.csv").write_text(
+        "administration,code,iban,currency,gl_account\n"
+        "A1,BNK1,NL39RABO0300065264,EUR,1100\n"
+        f"A1,BNK9,{ACCOUNT},EUR,1100\n"
+    )
+    load_bundle(moved, unit_of_work(settings))
+    before = lines(settings)
+    outcomes = import_bytes(
+        TWO_DAYS, source="again.sta", uow_factory=uow_factory(settings), clock=FixedClock(), commit_every=commit_every
+    )
+    assert [o.error for o in outcomes] == [None]
+    assert (sum(o.lines for o in outcomes), sum(o.duplicates for o in outcomes)) == (0, 4)
+    assert lines(settings) == before

@@ -4,7 +4,7 @@ line inserts, and reads that always take the caller's :class:`Access` (R-F2)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, select, text, true, update
@@ -160,6 +160,19 @@ class StatementRepository:
             )
             found.update(r.identity for r in rows)
         return found
+
+    def dates_with_lines(self, account_iban: str, first: date, last: date) -> set[date]:
+        """The dates between ``first`` and ``last`` on which the account has stored lines,
+        in any journal (identities start with the line's date: a range of the unique index)."""
+        li = schema.statement_lines
+        low, high = first.strftime("%Y%m%d"), (last + timedelta(days=1)).strftime("%Y%m%d")
+        prefix = func.substr(li.c.identity, 1, 8)
+        query = (
+            select(prefix)
+            .where(li.c.account_iban == account_iban, li.c.identity >= low, li.c.identity < high)
+            .distinct()
+        )
+        return {date(int(x[:4]), int(x[4:6]), int(x[6:8])) for x in self.conn.execute(query).scalars()}
 
     def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
         """Insert the prepared ``records`` at positions ``first_position + 1 …`` in bulk

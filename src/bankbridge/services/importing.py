@@ -200,8 +200,14 @@ def _add_day(
     journal, day = prepared.journal, pday.day
     existing = store.daily_statement(journal, day.date)
     # A line is stored in the daily statement of its own date, so a day without a
-    # statement holds no line read before — unless a line had no date of its own.
-    first_time = existing is None and all(line_date(line) is not None for line in day.lines)
+    # statement holds no line read before — unless a line had no date of its own, or the
+    # account's lines of that day are in another journal (the IBAN moved to another
+    # journal or administration since: duplicates are per account, not per journal).
+    first_time = (
+        existing is None
+        and all(line_date(line) is not None for line in day.lines)
+        and day.date not in store.dates_with_lines(journal.iban, day.date, day.date)
+    )
     known = set() if first_time else store.existing_identities(journal.iban, pday.identities)
     fresh = [k for k, ident in enumerate(pday.identities) if ident not in known]
     duplicates = len(day.lines) - len(fresh)
@@ -467,8 +473,11 @@ class BatchStore:
     def __init__(self, store: StatementStore, batch: Sequence[PreparedStatement]) -> None:
         self.store = store
         self.ranges: dict[tuple[str, str], tuple[date, date]] = {}
+        self.ibans: dict[tuple[str, str], str] = {}
+        self.dated: dict[str, set[date]] = {}
         for prepared in batch:
             key = (prepared.journal.administration, prepared.journal.code)
+            self.ibans[key] = prepared.journal.iban
             for pday in prepared.days:
                 first, last = self.ranges.get(key, (pday.day.date, pday.day.date))
                 self.ranges[key] = (min(first, pday.day.date), max(last, pday.day.date))
@@ -556,6 +565,15 @@ class BatchStore:
 
     def add_raws(self, rows: Sequence[tuple[int, str, str, int | None]]) -> None:
         self.raws.extend(rows)
+
+    def dates_with_lines(self, account_iban: str, first: date, last: date) -> set[date]:
+        """Read once per account for the batch's whole date range (a superset is fine)."""
+        if account_iban not in self.dated:
+            spans = [r for key, r in self.ranges.items() if self.ibans.get(key) == account_iban]
+            low = min((a for a, _ in spans), default=first)
+            high = max((b for _, b in spans), default=last)
+            self.dated[account_iban] = self.store.dates_with_lines(account_iban, min(low, first), max(high, last))
+        return self.dated[account_iban]
 
     def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]:
         held = self.held.get(account_iban, set())

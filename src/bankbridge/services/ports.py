@@ -68,6 +68,9 @@ class StatementStore(Protocol):
 
     def existing_identities(self, account_iban: str, identities: Sequence[str]) -> set[str]: ...
 
+    def dates_with_lines(self, account_iban: str, first: date, last: date) -> set[date]:
+        """Dates in ``first``…``last`` with stored lines of the account, in any journal."""
+
     def add_lines(self, target: NewLines, first_position: int, records: Sequence[LineRecord]) -> None:
         """Store prepared line records at positions ``first_position + 1 …``."""
 
