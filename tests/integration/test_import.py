@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -534,3 +535,20 @@ def test_an_account_moved_to_another_journal_books_nothing_twice(
     assert [o.error for o in outcomes] == [None]
     assert (sum(o.lines for o in outcomes), sum(o.duplicates for o in outcomes)) == (0, 4)
     assert lines(settings) == before
+
+
+@pytest.mark.postgres
+def test_a_line_in_another_currency_than_the_journal_refuses_its_statement(settings: Settings) -> None:
+    """A CAMT statement without balances says no currency of its own; its entries do."""
+    from bankbridge.formats.camt.writer import write as write_camt
+    from bankbridge.statements.model import Statement
+
+    day = date(2026, 11, 23)
+    euro = StatementLine(Decimal("10.00"), day, day, "EUR", bank_reference="E-1")
+    yen = StatementLine(Decimal("10"), day, day, "JPY", bank_reference="J-1")
+    data = write_camt([Statement("camt053", ACCOUNT, "", (euro, yen), statement_number="1")])
+    outcomes = import_bytes(data, source="mixed.xml", uow_factory=uow_factory(settings), clock=FixedClock())
+    assert "line 2 (J-1) of the statement of NL44RABO0123456789 is in JPY, journal BNK1 of A1 in EUR" in str(
+        outcomes[0].error
+    )
+    assert lines(settings) == [], "nothing of the statement is stored"

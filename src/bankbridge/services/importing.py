@@ -161,6 +161,13 @@ def prepare(journal: Journal, statement: Statement) -> PreparedStatement:
             f"statement of {statement.account} is in {statement.currency}, journal "
             f"{journal.code} of {journal.administration} in {currency}"
         )
+    for n, line in enumerate(statement.lines, start=1):
+        if line.currency and line.currency != currency:
+            ref = f" ({line.bank_reference})" if line.bank_reference else ""
+            raise InputError(
+                f"line {n}{ref} of the statement of {statement.account} is in {line.currency}, journal "
+                f"{journal.code} of {journal.administration} in {currency}"
+            )
     prepared = []
     for day in days(statement):
         ids = identities(journal.iban, day.lines)
