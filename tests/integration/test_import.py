@@ -552,3 +552,19 @@ def test_a_line_in_another_currency_than_the_journal_refuses_its_statement(setti
         outcomes[0].error
     )
     assert lines(settings) == [], "nothing of the statement is stored"
+
+
+@pytest.mark.postgres
+def test_loading_the_bundle_again_never_sets_a_voucher_counter_back(settings: Settings, tmp_path: Path) -> None:
+    """R-A4: A2's counter went to 1 with its first statement; a bundle without counters
+    loaded again must not make the next statement voucher 1 a second time."""
+    run(settings, mt940([("1", "261102", "0.00", [tx("261102", "1.00")])], account=OTHER))
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "journals.csv").write_text(
+        f"administration,code,iban,currency,gl_account\nA1,BNK1,{ACCOUNT},EUR,1100\nA2,BNK1,{OTHER},EUR,1110\n"
+    )
+    load_bundle(again, unit_of_work(settings))
+    run(settings, mt940([("2", "261103", "1.00", [tx("261103", "1.00")])], account=OTHER))
+    vouchers = sorted(str(s["voucher_number"]) for s in statements(settings) if s["administration"] == "A2")
+    assert vouchers == ["1", "2"]

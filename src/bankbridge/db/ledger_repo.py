@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Table, select
+from sqlalchemy import Connection, Table, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from bankbridge.db import schema
@@ -116,6 +116,11 @@ class LedgerRepository:
         stmt = _insert(self.conn, table)
         keys = set(spec.key)
         update = {c.name: stmt.excluded[c.name] for c in table.columns if c.name not in keys}
+        if spec_name == "journals.csv":
+            # A voucher counter never goes back (R-A4): a bundle loaded again — or one that
+            # leaves the column empty — must not make the next statements reuse numbers.
+            greatest = func.greatest if self.conn.dialect.name == "postgresql" else func.max
+            update["voucher_counter"] = greatest(table.c.voucher_counter, stmt.excluded["voucher_counter"])
         stmt = (
             stmt.on_conflict_do_update(index_elements=list(spec.key), set_=update)
             if update
