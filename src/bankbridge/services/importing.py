@@ -117,8 +117,11 @@ class JournalRouter:
             return self.by_iban[compact]
         if not looks_like_iban(compact):
             bank, slash, number = compact.partition("/")
-            key = _digits(bank + number.zfill(10)) if slash and bank.isdigit() else _digits(compact)
-            found = self.by_number.get(key, []) if key else []
+            if slash and bank.isdigit():
+                key = _digits(bank + number.zfill(10))
+            else:
+                key = _digits(number if slash else compact)
+            found = [j for j in self.by_number.get(key, []) if not slash or _bank_fits(bank, j)] if key else []
             if len(found) == 1:
                 return found[0]
         raise UnknownAccount(f"no bank journal owns account {account}; add it to journals.csv first")
@@ -126,6 +129,18 @@ class JournalRouter:
 
 def _digits(text: str) -> str:
     return "".join(ch for ch in text if ch.isdigit()).lstrip("0")
+
+
+def _bank_fits(bank: str, journal: Journal) -> bool:
+    """``BIC/number`` (``ABNANL2A/0417164300``): the BIC must be the journal's bank — its
+    BIC, else the IBAN's bank code and country — or a Danish account with the same digits
+    would land in a Dutch journal."""
+    if not bank or bank.isdigit():
+        return True
+    code = bank.upper()
+    if journal.bic:
+        return journal.bic.upper()[:6] == code[:6]
+    return len(code) >= 6 and journal.iban[4:8] == code[:4] and journal.iban[:2] == code[4:6]
 
 
 @dataclass(frozen=True, slots=True)
