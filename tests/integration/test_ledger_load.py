@@ -171,6 +171,11 @@ BAD: list[tuple[str, dict[str, str], str]] = [
         "journals.csv:2: gl_account: GL account '9999' does not exist in environment 'HOLD'",
     ),
     (
+        "a journal on a GL account that is no asset",
+        _replace("journals.csv", "USD,1100,0", "USD,2000,0"),
+        "journals.csv:3: gl_account: GL account '2000' is of type equity; a bank account is an asset (R-A3)",
+    ),
+    (
         "unknown relation of an open item",
         _append("open_items.csv", "A1,X1,99999,,,1.00,EUR,,\n"),
         "open_items.csv:6: relation: relation '99999' does not exist in administration 'A1'",

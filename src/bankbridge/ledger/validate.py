@@ -16,6 +16,7 @@ from bankbridge.ledger.model import (
     Allocation,
     Environment,
     GLAccount,
+    GLAccountType,
     Journal,
     LedgerBundle,
     OpenItem,
@@ -130,6 +131,16 @@ def check_journal(jnl: Journal, idx: MasterIndex, iban_owner: dict[str, tuple[st
     problem = idx.gl_problem(env, jnl.gl_account, administration=jnl.administration)
     if problem:
         out.append(("gl_account", problem))
+    else:
+        account = idx.gl_accounts.get((env or "", jnl.gl_account))
+        if account is not None and account.type is not GLAccountType.ASSET:
+            out.append(
+                (
+                    "gl_account",
+                    f"GL account {jnl.gl_account!r} is of type {account.type.value}; "
+                    "a bank account is an asset (R-A3)",
+                )
+            )
     owner = iban_owner.get(jnl.iban)
     if owner is not None and owner != (jnl.administration, jnl.code):
         out.append(("iban", f"{jnl.iban} already belongs to journal {owner[1]!r} of administration {owner[0]!r}"))
