@@ -187,11 +187,12 @@ class BatchRepository:
         self.conn.execute(update(b).where(b.c.id == batch_key).values(bank_status=status))
 
     def open_batches(self, administrations: set[str]) -> list[SentBatch]:
-        """Batches of ``administrations`` not cleared yet, with all their items."""
+        """Batches of ``administrations`` not cleared yet, with all their items (without the
+        items' own legs and settlements: processing does not need them)."""
         if not administrations:
             return []
         b = schema.sent_batches
-        return self._load(and_(b.c.administration.in_(sorted(administrations)), b.c.status == "sent"))
+        return self._load(and_(b.c.administration.in_(sorted(administrations)), b.c.status == "sent"), booking=False)
 
     def listing(
         self, access: Access, *, administration: str | None = None, status: BatchStatus | None = None
@@ -206,7 +207,7 @@ class BatchRepository:
             where = and_(where, b.c.status == status)
         return self._load(where)
 
-    def _load(self, where: Any) -> list[SentBatch]:
+    def _load(self, where: Any, *, booking: bool = True) -> list[SentBatch]:
         b, i = schema.sent_batches, schema.sent_batch_items
         rows = [dict(r._mapping) for r in self.conn.execute(select(b).where(where).order_by(b.c.id))]
         items: dict[int, list[SentItem]] = {r["id"]: [] for r in rows}
@@ -216,7 +217,7 @@ class BatchRepository:
             chunk = ids[start : start + 1000]
             query = select(i).where(i.c.sent_batch_id.in_(chunk)).order_by(i.c.sent_batch_id, i.c.position)
             for r in self.conn.execute(query):
-                items[r.sent_batch_id].append(_item(dict(r._mapping), currency[r.sent_batch_id]))
+                items[r.sent_batch_id].append(_item(dict(r._mapping), currency[r.sent_batch_id], booking=booking))
         return [_batch(r, tuple(items[r["id"]])) for r in rows]
 
     def clear_many(self, cleared: Sequence[tuple[int, str, str, int | None]]) -> None:
@@ -314,8 +315,8 @@ def _split(allocations: str) -> tuple[tuple[str, str], ...]:
     return tuple((a, c) for a, _, c in (part.partition("=") for part in allocations.split("|") if part))
 
 
-def _item(row: dict[str, Any], currency: str) -> SentItem:
-    postings, settlements = _unbooking(row["booking"], currency)
+def _item(row: dict[str, Any], currency: str, *, booking: bool = True) -> SentItem:
+    postings, settlements = _unbooking(row["booking"], currency) if booking else ((), ())
     return SentItem(
         position=row["position"],
         end_to_end_id=row["end_to_end_id"],

@@ -34,6 +34,7 @@ from bankbridge.formats.mt940.codewords import CODE_WORD_SET
 from bankbridge.formats.mt940.dialects.base import (
     _KIND,
     _SIMPLE,
+    DETAIL_FIELDS,
     Details,
     apply_code_words,
     counterparty_account,
@@ -62,22 +63,8 @@ before ``pos``), appending their lines, up to the first it does not take; it ret
 where that is, the lines before it and its ``match_at`` match (``None``: no match)."""
 _MISSING = object()
 
-_DETAIL_FIELDS = (
-    "counterparty_iban",
-    "counterparty_bic",
-    "counterparty_name",
-    "end_to_end_id",
-    "mandate_id",
-    "creditor_id",
-    "payment_reference",
-    "payment_reference_type",
-    "description",
-    "return_reason",
-    "batch_id",
-    "batch_count",
-    "ultimate_debtor",
-    "ultimate_creditor",
-)
+_DETAIL_FIELDS = tuple(name for name in DETAIL_FIELDS if name != "extra")
+"""The fields a ``Details`` carries, written out as locals by the run reader."""
 _ULTIMATE = {"ULTD": "ultimate_debtor", "ULTC": "ultimate_creditor", "ULTB": "ultimate_creditor"}
 _HEAD = """\
 def run(block, pos, number, match_at, append, currency, digits, file):
