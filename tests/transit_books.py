@@ -5,7 +5,11 @@ bank accounts and open items, and a direct-debit and a payment batch paying them
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
+from bankbridge.bootstrap import init_database, unit_of_work
+from bankbridge.config import Settings
+from bankbridge.services.ledger import load_bundle
 from pain_samples import Pmt, Tx
 
 ACCOUNT = "NL80RABO5806583321"
@@ -61,3 +65,14 @@ def bundle(per_item: bool) -> dict[str, str]:
         "A1,INK-7002,20002,2026-11-01,2026-11-30,45.50,EUR,,\n"
         "A2,20269001,10001,2026-11-01,2026-11-30,10.00,EUR,,\n",
     }
+
+
+def make_settings(tmp_path: Path, database_url: str, *, per_item: bool) -> Settings:
+    folder = tmp_path / "bundle"
+    folder.mkdir()
+    for name, text in bundle(per_item).items():
+        (folder / name).write_text(text)
+    settings = Settings(database_url=database_url)
+    init_database(settings)
+    load_bundle(folder, unit_of_work(settings))
+    return settings

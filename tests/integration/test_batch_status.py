@@ -20,7 +20,6 @@ from test_batches import (
     item_rows,
     line,
     lines_by_ref,
-    make_settings,
     open_amounts,
     query,
     register,
@@ -39,17 +38,6 @@ from bankbridge.services.batches import list_batches
 from bankbridge.services.ledger import load_bundle
 from pain_samples import Pmt, PmtSts, Tx, TxSts, pain001, pain002, pain008
 from transit_books import DD, IBAN_10001, IBAN_10002, OTHER_ACCOUNT, PAY, bundle
-
-
-@pytest.fixture
-def one_total(tmp_path: Path, database_url: str) -> Settings:
-    return make_settings(tmp_path, database_url, per_item=False)
-
-
-@pytest.fixture
-def per_item(tmp_path: Path, database_url: str) -> Settings:
-    return make_settings(tmp_path, database_url, per_item=True)
-
 
 PAY_REJECT_2 = pain002(
     "MSG-PAY-1", (PmtSts("PAY-2026-11", "PART", (TxSts("E2E-PAY-2", "RJCT", "AC04"),)),), group_status="PART"

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
+from bankbridge.bootstrap import engine_for, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
 from bankbridge.errors import InputError, ParseError
@@ -23,7 +23,6 @@ from bankbridge.ledger.access import Access
 from bankbridge.payments import pain
 from bankbridge.services.batches import RegisterOutcome, list_batches, register_batch, register_files
 from bankbridge.services.importing import import_bytes
-from bankbridge.services.ledger import load_bundle
 from bankbridge.services.processing import process, undo
 from bankbridge.statements.model import Balance, Statement, StatementLine
 from pain_samples import Pmt, Tx, pain001, pain008
@@ -38,7 +37,7 @@ from transit_books import (
     OTHER_ACCOUNT,
     PAY,
     SENT,
-    bundle,
+    make_settings,
 )
 
 
@@ -48,27 +47,6 @@ class Clock:
 
 
 CLOCK = Clock()
-
-
-def make_settings(tmp_path: Path, database_url: str, *, per_item: bool) -> Settings:
-    folder = tmp_path / "bundle"
-    folder.mkdir()
-    for name, text in bundle(per_item).items():
-        (folder / name).write_text(text)
-    settings = Settings(database_url=database_url)
-    init_database(settings)
-    load_bundle(folder, unit_of_work(settings))
-    return settings
-
-
-@pytest.fixture
-def one_total(tmp_path: Path, database_url: str) -> Settings:
-    return make_settings(tmp_path, database_url, per_item=False)
-
-
-@pytest.fixture
-def per_item(tmp_path: Path, database_url: str) -> Settings:
-    return make_settings(tmp_path, database_url, per_item=True)
 
 
 def register(settings: Settings, data: bytes, source: str = "batch.xml", **kw: Any) -> RegisterOutcome:

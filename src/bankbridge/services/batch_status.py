@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from bankbridge.errors import BankbridgeError, ParseError
+from bankbridge.errors import BankbridgeError
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import JournalEntry, Posting
 from bankbridge.money import format_amount
@@ -41,9 +41,8 @@ from bankbridge.payments.model import (
 )
 from bankbridge.payments.reasons import describe
 from bankbridge.payments.status_report import read_status
-from bankbridge.services.batches import kind_words
+from bankbridge.services.batches import kind_words, located
 from bankbridge.services.ports import Clock, UnitOfWork
-from bankbridge.statements.model import Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,11 +82,6 @@ class StatusOutcome:
     error: str | None = None
 
 
-def _located(message: str, source: Source | None, *, field: str | None = None) -> ParseError:
-    src = source or Source("<report>")
-    return ParseError(message, file=src.file, line=src.line, path=src.path, field=field)
-
-
 def apply_status(
     uow_factory: Callable[[], UnitOfWork],
     clock: Clock,
@@ -105,7 +99,7 @@ def apply_status(
     with uow_factory() as uow:
         batches = uow.batches.of_message(report.original_message_id)
         if not batches:
-            raise _located(
+            raise located(
                 f"no registered batch comes from message {report.original_message_id}; "
                 "register the sent file with `bankbridge batches add` first",
                 report.original_source,
@@ -158,7 +152,7 @@ def _of_one_administration(
     if administration is not None:
         mine = [b for b in batches if b.administration == administration]
         if not mine:
-            raise _located(
+            raise located(
                 f"message {report.original_message_id} was registered in administration {', '.join(found)}, "
                 f"not {administration}",
                 report.original_source,
@@ -166,7 +160,7 @@ def _of_one_administration(
             )
         return mine
     if len(found) > 1:
-        raise _located(
+        raise located(
             f"message {report.original_message_id} was registered in administrations {', '.join(found)}; "
             "name the one this report is about with --administration",
             report.original_source,
@@ -191,7 +185,7 @@ def _plan(report: StatusReport, batches: Sequence[SentBatch]) -> dict[str, tuple
         batch = by_id.get(block.batch_id)
         if batch is None:
             known = ", ".join(sorted(by_id))
-            raise _located(
+            raise located(
                 f"batch {block.batch_id} is not one of the registered batches of message "
                 f"{report.original_message_id} ({known})",
                 block.source,
@@ -217,7 +211,7 @@ def _item(batch: SentBatch, tx: TransactionStatus, block: BatchStatusReport) -> 
     """The registered item a ``TxInfAndSts`` is about: by end-to-end id (and amount when
     the id is not unique in the batch)."""
     if tx.end_to_end_id is None:
-        raise _located(
+        raise located(
             f"names no end-to-end id; cannot tell which item of batch {block.batch_id} it is about",
             tx.source,
             field="OrgnlEndToEndId",
@@ -229,13 +223,13 @@ def _item(batch: SentBatch, tx: TransactionStatus, block: BatchStatusReport) -> 
         open_ones = [i for i in found if i.status != "rejected"]
         found = open_ones[:1] if len({(i.amount, i.relation) for i in open_ones}) == 1 else found
     if not found:
-        raise _located(
+        raise located(
             f"end-to-end id {tx.end_to_end_id} is not an item of {kind_words(batch.kind)} {batch.batch_id}",
             tx.source,
             field="OrgnlEndToEndId",
         )
     if len(found) > 1:
-        raise _located(
+        raise located(
             f"end-to-end id {tx.end_to_end_id} is used by {len(found)} different items of batch {batch.batch_id}; "
             "cannot tell which one the bank means",
             tx.source,
@@ -259,7 +253,7 @@ def _apply(
             continue
         _refuse_cleared(report, batch, item)
         if item.postings is None:
-            raise _located(
+            raise located(
                 f"item {item.position} of {kind_words(batch.kind)} {batch.batch_id} was registered before items kept "
                 "their own booking (revision 0004) and shares its relation with another item; "
                 "reverse it by hand",
@@ -287,7 +281,7 @@ def _refuse_cleared(report: StatusReport, batch: SentBatch, item: SentItem) -> N
     """An item a statement line cleared was carried out: the report cannot reject it."""
     line = item.cleared_line or batch.cleared_line
     if item.status == "cleared" and line is not None:
-        raise _located(
+        raise located(
             f"item {item.position} ({item.end_to_end_id or 'no end-to-end id'}, {format_amount(item.amount)}) of "
             f"{kind_words(batch.kind)} {batch.batch_id} was cleared by statement line {line}: the bank booked it. "
             f"Undo that line first (`bankbridge undo {line}`) if the booking was wrong",

@@ -118,7 +118,7 @@ def kind_words(kind: str) -> str:
     return "direct-debit batch" if kind == "direct_debit" else "payment batch"
 
 
-def _located(message: str, source: Source | None, *, field: str | None = None, hint: str | None = None) -> ParseError:
+def located(message: str, source: Source | None, *, field: str | None = None, hint: str | None = None) -> ParseError:
     """An error pointing into the message (file, line, XML path, field)."""
     src = source or Source("<message>")
     return ParseError(message, file=src.file, line=src.line, path=src.path, field=field, hint=hint)
@@ -199,12 +199,12 @@ class _Registrar:
 
     def register(self, message: PaymentMessage, batch: PaymentBatch) -> None:
         if len(batch.batch_id) > 35 or len(message.message_id) > 35:
-            raise _located("batch and message ids have at most 35 characters", batch.source, field="PmtInfId")
+            raise located("batch and message ids have at most 35 characters", batch.source, field="PmtInfId")
         journal = self._journal(batch)
         before = self.uow.batches.registered(journal.administration, batch.batch_id)
         if before is not None:
             if before != message.message_id:
-                raise _located(
+                raise located(
                     f"batch id {batch.batch_id} is registered already from message {before}",
                     batch.source,
                     field="PmtInfId",
@@ -241,9 +241,9 @@ class _Registrar:
         try:
             journal = self.router.route(batch.account_iban)
         except UnknownAccount as exc:
-            raise _located(str(exc), batch.source, field=field) from None
+            raise located(str(exc), batch.source, field=field) from None
         if self.only is not None and journal.administration != self.only:
-            raise _located(
+            raise located(
                 f"account {batch.account_iban} belongs to administration {journal.administration}, not {self.only}",
                 batch.source,
                 field=field,
@@ -270,7 +270,7 @@ class _Registrar:
     def _in_transit_account(self, adm: Administration, batch: PaymentBatch) -> str:
         gl = adm.in_transit_gl_account
         if not gl:
-            raise _located(
+            raise located(
                 f"administration {adm.code} has no in_transit_gl_account; set it in administrations.csv first",
                 batch.source,
             )
@@ -279,7 +279,7 @@ class _Registrar:
         try:
             self.uow.bookings.require_gl_account(adm.code, gl)
         except UnknownAccount as exc:
-            raise _located(f"in_transit_gl_account: {exc}", batch.source) from None
+            raise located(f"in_transit_gl_account: {exc}", batch.source) from None
         self.cache.accounts.add((adm.code, gl))
         return gl
 
@@ -315,7 +315,7 @@ class _Registrar:
     ) -> Decision:
         """The engine's decision for the instruction as if the bank had reported it."""
         if instruction.currency != journal.currency:
-            raise _located(
+            raise located(
                 f"{instruction.currency} differs from the currency {journal.currency} of journal {journal.code}",
                 instruction.source,
                 field="InstdAmt",
@@ -340,7 +340,7 @@ class _Registrar:
         )
         decision = decide_line(entry, books, cache.state)
         if decision.status != "booked" or decision.rule not in RELATION_RULES or not decision.settlements:
-            raise _located(
+            raise located(
                 f"cannot tell which open item this {'collection' if amount > 0 else 'payment'} settles: "
                 f"{_EARLIER.sub(self._earlier, decision.evidence)}",
                 instruction.source,
