@@ -1,9 +1,11 @@
 """``bankbridge import`` through the real console script: summary per administration,
-exit 1 for a failed file while the others are imported, and a crash (kill -9) in the
-middle of an import that leaves the database consistent and is completed by a rerun."""
+exit 1 for a failed file while the others are imported, pending CAMT.052 entries left
+out with a warning, and a crash (kill -9) in the middle of an import that leaves the
+database consistent and is completed by a rerun."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -73,6 +75,36 @@ def test_summary_and_exit_code_with_an_unknown_iban(tmp_path: Path) -> None:
         "0",
         "6",
     ]
+
+
+def test_pending_entries_of_an_intraday_report_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    setup_books(tmp_path)
+    entries = "".join(
+        f"<Ntry><Amt Ccy='EUR'>{amount}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>{status}</Sts>{booked}"
+        f"<ValDt><Dt>2026-11-02</Dt></ValDt><AcctSvcrRef>{ref}</AcctSvcrRef></Ntry>"
+        for amount, status, booked, ref in [
+            ("10.00", "BOOK", "<BookgDt><Dt>2026-11-02</Dt></BookgDt>", "B-1"),
+            ("25.00", "PDNG", "", "P-1"),
+        ]
+    )
+    report = tmp_path / "intraday.xml"
+    report.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.052.001.02">'
+        "<BkToCstmrAcctRpt><GrpHdr><MsgId>M</MsgId></GrpHdr><Rpt><Id>R1</Id>"
+        f"<Acct><Id><IBAN>{ACCOUNT}</IBAN></Id><Ccy>EUR</Ccy></Acct>{entries}</Rpt></BkToCstmrAcctRpt></Document>"
+    )
+    result = run("import", str(report), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"warning: {report}: statement R1 of {ACCOUNT}: 1 entry not stored: 1 pending (PDNG), not booked at the bank"
+        in " ".join(result.stderr.split())
+    )
+    row = next(line.split() for line in result.stdout.splitlines() if line.strip().startswith("A1"))
+    assert row == ["A1", "1", "1", "0", "0", "1"]
+    parsed = run("parse", str(report), cwd=tmp_path)
+    assert parsed.returncode == 0, parsed.stderr
+    (record,) = [json.loads(line) for line in parsed.stdout.splitlines() if line.strip()]
+    assert len(record["lines"]) == 2, "parse still shows the pending entry"
 
 
 def _consistent(db: Path) -> int:

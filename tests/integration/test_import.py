@@ -196,6 +196,108 @@ def test_intraday_report_then_final_statement_appends_the_rest(settings: Setting
     assert len(day) == 3 and len({row["statement_id"] for row in day}) == 1
 
 
+def camt(kind: str, entries: list[str], balances: list[tuple[str, str]], *, version: str = "02") -> bytes:
+    """A CAMT.052 report or CAMT.053 statement of 2 November 2026 for :data:`ACCOUNT`
+    (``balances`` as ``(code, signed amount)``)."""
+    message, record = {"052": ("BkToCstmrAcctRpt", "Rpt"), "053": ("BkToCstmrStmt", "Stmt")}[kind]
+    bals = "".join(
+        f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy='EUR'>{amount.lstrip('-')}</Amt>"
+        f"<CdtDbtInd>{'DBIT' if amount.startswith('-') else 'CRDT'}</CdtDbtInd><Dt><Dt>2026-11-02</Dt></Dt></Bal>"
+        for code, amount in balances
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.{kind}.001.'
+        f'{version}"><{message}><GrpHdr><MsgId>M{kind}</MsgId><CreDtTm>2026-11-02T18:00:00</CreDtTm></GrpHdr>'
+        f"<{record}><Id>R{kind}</Id><CreDtTm>2026-11-02T18:00:00</CreDtTm><Acct><Id><IBAN>{ACCOUNT}</IBAN></Id>"
+        f"<Ccy>EUR</Ccy></Acct>{bals}{''.join(entries)}</{record}></{message}></Document>"
+    ).encode()
+
+
+def ntry(amount: str, status: str, *, ref: str | None, booked: str | None, value: str, sts_cd: bool = False) -> str:
+    """One CAMT entry; ``status`` as ``<Sts>PDNG</Sts>`` (.02) or ``<Sts><Cd>PDNG</Cd></Sts>`` (.08)."""
+    sts = f"<Sts><Cd>{status}</Cd></Sts>" if sts_cd else f"<Sts>{status}</Sts>"
+    return (
+        f"<Ntry><Amt Ccy='EUR'>{amount.lstrip('-')}</Amt><CdtDbtInd>{'DBIT' if amount.startswith('-') else 'CRDT'}"
+        f"</CdtDbtInd>{sts}"
+        + (f"<BookgDt><Dt>{booked}</Dt></BookgDt>" if booked else "")
+        + f"<ValDt><Dt>{value}</Dt></ValDt>"
+        + (f"<AcctSvcrRef>{ref}</AcctSvcrRef>" if ref else "")
+        + "<NtryDtls><TxDtls><RltdPties><Dbtr><Nm>KLANT</Nm></Dbtr></RltdPties>"
+        "<RmtInf><Ustrd>factuur 7</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>"
+    )
+
+
+@pytest.mark.postgres
+def test_intraday_camt052_stores_only_booked_entries_and_the_final_statement_books_the_payment_once(
+    settings: Settings,
+) -> None:
+    """A pending entry (no booking date, no bank reference yet) is left out of the
+    intraday report with a warning; the day's camt.053 brings it booked, under another
+    identity, and it is stored once. The report's booked balances cover booked entries
+    only, so leaving the pending one out gives no balance mismatch."""
+    report = camt(
+        "052",
+        [
+            ntry("-10.00", "BOOK", ref="B-1", booked="2026-11-02", value="2026-11-02"),
+            ntry("25.00", "PDNG", ref=None, booked=None, value="2026-11-03"),
+        ],
+        [("OPBD", "100.00"), ("CLBD", "90.00")],
+    )
+    first = run(settings, report, "intraday.xml").files[0]
+    assert first.error is None
+    assert first.warnings == [
+        "statement R052 of NL44RABO0123456789: 1 entry not stored: 1 pending (PDNG), not booked at the bank; "
+        "the booked entry comes with a later report or the final statement"
+    ]
+    assert (first.lines, first.duplicates) == (1, 0)
+    assert [(row["amount_minor"], row["bank_reference"]) for row in lines(settings)] == [(-1000, "B-1")]
+    assert [(s["statement_date"], s["opening_minor"], s["closing_minor"]) for s in statements(settings)] == [
+        (date(2026, 11, 2), 10000, 9000)
+    ]
+    final = camt(
+        "053",
+        [
+            ntry("-10.00", "BOOK", ref="B-1", booked="2026-11-02", value="2026-11-02"),
+            ntry("25.00", "BOOK", ref="B-2", booked="2026-11-02", value="2026-11-03"),
+        ],
+        [("OPBD", "100.00"), ("CLBD", "115.00")],
+    )
+    second = run(settings, final, "final.xml").files[0]
+    assert (second.error, second.warnings, second.lines, second.duplicates) == (None, [], 1, 1)
+    got = lines(settings)
+    assert [(row["amount_minor"], row["bank_reference"]) for row in got] == [(-1000, "B-1"), (2500, "B-2")]
+    assert len({row["statement_id"] for row in got}) == 1
+    assert [(s["statement_date"], s["closing_minor"], s["warnings"]) for s in statements(settings)] == [
+        (date(2026, 11, 2), 11500, "")
+    ]
+
+
+@pytest.mark.postgres
+def test_a_report_of_only_information_and_pending_entries_adds_nothing_and_says_so(settings: Settings) -> None:
+    """camt.052.001.08 statuses (``<Sts><Cd>…</Cd></Sts>``, any case): nothing stored, no
+    error, no statement created."""
+    report = camt(
+        "052",
+        [
+            ntry("25.00", "pdng", ref=None, booked=None, value="2026-11-03", sts_cd=True),
+            ntry("-4.00", " INFO ", ref="I-1", booked="2026-11-02", value="2026-11-02", sts_cd=True),
+            ntry("-5.00", "PDNG", ref=None, booked=None, value="2026-11-02", sts_cd=True),
+        ],
+        [("OPBD", "100.00"), ("ITBD", "100.00")],
+        version="08",
+    )
+    outcome = run(settings, report, "info.xml").files[0]
+    assert outcome.error is None
+    assert outcome.warnings == [
+        "statement R052 of NL44RABO0123456789: 3 entries not stored: 2 pending (PDNG) and 1 information only "
+        "(INFO), not booked at the bank; the booked entries come with a later report or the final statement; "
+        "no booked entries, nothing added"
+    ]
+    assert (outcome.statements, outcome.lines, outcome.duplicates) == (0, 0, 0)
+    assert lines(settings) == []
+    assert statements(settings) == []
+
+
 @pytest.mark.postgres
 def test_new_lines_set_a_processed_statement_back_in_progress(settings: Settings) -> None:
     run(settings, TWO_DAYS)

@@ -5,8 +5,8 @@ Each parsed statement is routed to the bank journal that owns its account and ha
 share: it splits lines per transaction date into daily statements (creating a day's
 statement or appending to it, and setting a processed one back to in progress), skips
 lines read before (:mod:`bankbridge.statements.identity`), and checks the opening balance
-against the journal's previous closing balance. One file statement is one transaction:
-stored whole or not at all.
+against the journal's previous closing balance. Only lines the bank has booked go in
+(:func:`booked_lines`). One file statement is one transaction: stored whole or not at all.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
 from bankbridge.statements.checks import check_balance
 from bankbridge.statements.daily import Day, days
 from bankbridge.statements.identity import identities, line_date
-from bankbridge.statements.model import Statement
+from bankbridge.statements.model import Statement, StatementLine
 
 
 @dataclass(slots=True)
@@ -155,21 +155,76 @@ class PreparedDay:
 
 @dataclass(frozen=True, slots=True)
 class PreparedStatement:
-    """A statement routed to its journal and split into prepared days."""
+    """A statement routed to its journal and split into prepared days; ``statement``
+    holds only its booked lines, ``not_booked`` counts the lines left out."""
 
     journal: Journal
     statement: Statement
     days: list[PreparedDay]
+    not_booked: int = 0
 
     @property
     def lines(self) -> int:
         return sum(len(d.records) for d in self.days)
 
 
+NOT_BOOKED = {"PDNG": "pending", "INFO": "information only"}
+"""Entry statuses (CAMT ``Ntry/Sts``) of lines the bank has not booked on the account, with
+what they mean. A CAMT.052 intraday report may hold them; the booked entry comes with a
+later report or the day's final statement, often with another booking date, amount or
+reference — so another identity: storing the pending one would book the payment twice."""
+
+
+def line_status(line: StatementLine) -> str | None:
+    """The line's entry status (``BOOK``, ``PDNG``, ``INFO``; upper case, stripped), or
+    ``None`` when the source gives none (MT940, CODA, OFX, CAMT without ``Sts``)."""
+    for key, value in line.extra:
+        if key == "Sts":
+            return value.strip().upper()
+    return None
+
+
+def booked_lines(statement: Statement) -> tuple[Statement, dict[str, int]]:
+    """``statement`` with only the lines the bank has booked, and how many lines were left
+    out per status (:data:`NOT_BOOKED`). Lines without a status are booked lines."""
+    left_out: dict[str, int] = {}
+    kept: list[StatementLine] = []
+    for line in statement.lines:
+        status = line_status(line) if line.extra else None
+        if status in NOT_BOOKED:
+            left_out[status] = left_out.get(status, 0) + 1
+        else:
+            kept.append(line)
+    if not left_out:
+        return statement, left_out
+    return replace(statement, lines=tuple(kept)), left_out
+
+
+def not_booked_warning(statement: Statement, left_out: dict[str, int]) -> str:
+    """The warning for the lines :func:`booked_lines` left out of ``statement``."""
+    total = sum(left_out.values())
+    kinds = " and ".join(f"{left_out[s]} {meaning} ({s})" for s, meaning in NOT_BOOKED.items() if s in left_out)
+    name = statement.statement_number or statement.statement_id or "?"
+    entries, come = ("entry", "comes") if total == 1 else ("entries", "come")
+    everything = "" if statement.lines else "; no booked entries, nothing added"
+    return (
+        f"statement {name} of {statement.account}: {total} {entries} not stored: {kinds}, not booked at the "
+        f"bank; the booked {entries} {come} with a later report or the final statement{everything}"
+    )
+
+
 def prepare(journal: Journal, statement: Statement) -> PreparedStatement:
     """Everything about ``statement`` that needs no database: the currency check, the
-    split into days, identities and records. Raises :class:`InputError` for a statement
-    that cannot go into ``journal``."""
+    split into days, identities and records. Lines the bank has not booked are left out
+    (:func:`booked_lines`). Raises :class:`InputError` for a statement that cannot go
+    into ``journal``."""
+    booked, left_out = booked_lines(statement)
+    return _prepare_booked(journal, statement, booked, sum(left_out.values()))
+
+
+def _prepare_booked(journal: Journal, statement: Statement, booked: Statement, not_booked: int) -> PreparedStatement:
+    """:func:`prepare` of ``statement`` whose booked lines are ``booked`` (lines are
+    numbered as in ``statement``, the file)."""
     currency = journal.currency
     if statement.currency and statement.currency != currency:
         raise InputError(
@@ -177,18 +232,18 @@ def prepare(journal: Journal, statement: Statement) -> PreparedStatement:
             f"{journal.code} of {journal.administration} in {currency}"
         )
     for n, line in enumerate(statement.lines, start=1):
-        if line.currency and line.currency != currency:
+        if line.currency and line.currency != currency and line_status(line) not in NOT_BOOKED:
             ref = f" ({line.bank_reference})" if line.bank_reference else ""
             raise InputError(
                 f"line {n}{ref} of the statement of {statement.account} is in {line.currency}, journal "
                 f"{journal.code} of {journal.administration} in {currency}"
             )
     prepared = []
-    for day in days(statement):
+    for day in days(booked):
         ids = identities(journal.iban, day.lines)
         records = [line_record(ident, line, currency) for ident, line in zip(ids, day.lines, strict=True)]
         prepared.append(PreparedDay(day, ids, records))
-    return PreparedStatement(journal, statement, prepared)
+    return PreparedStatement(journal, booked, prepared, not_booked)
 
 
 def add_transactions(
@@ -424,14 +479,19 @@ def import_bytes(
 
 
 def _prepare_statement(statement: Statement, outcome: FileOutcome, router: JournalRouter) -> PreparedStatement | None:
-    """Route and prepare one statement; a statement that cannot go in is reported."""
-    if not statement.lines:
+    """Route and prepare one statement; a statement that cannot go in is reported, and so
+    are lines left out as not booked. The balances are checked over the booked lines: a
+    report's booked balances (``OPBD``/``CLBD``) do not cover pending entries."""
+    booked, left_out = booked_lines(statement)
+    if left_out:
+        outcome.warnings.append(not_booked_warning(booked, left_out))
+    if not booked.lines:
         return None
-    diagnostic = check_balance(statement)
+    diagnostic = check_balance(booked)
     if diagnostic and diagnostic.message not in outcome.warnings:
         outcome.warnings.append(diagnostic.message)
     try:
-        return prepare(router.route(statement.account), statement)
+        return _prepare_booked(router.route(statement.account), statement, booked, sum(left_out.values()))
     except BankbridgeError as exc:
         _report_error(outcome, exc)
         return None
