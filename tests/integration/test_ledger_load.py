@@ -306,3 +306,67 @@ def test_not_a_directory(tmp_path: Path) -> None:
     init_database(settings)
     with pytest.raises(InputError, match="not a directory"):
         load_bundle(tmp_path / "missing", unit_of_work(settings))
+
+
+STORED_BREAKS = [
+    (
+        "a main environment becomes a sub environment",
+        {
+            "environments.csv": "code,name,main_environment\nTOP,Top,\nHOLD,Holding,TOP\n",
+        },
+        "environments.csv: main_environment: the stored row SUB would become wrong: 'HOLD' is itself a sub "
+        "environment of 'TOP'",
+    ),
+    (
+        "a journal's GL account stops being an asset",
+        {"gl_accounts.csv": "environment,number,name,type,administration,axes\nHOLD,1100,Bank,expense,,\n"},
+        "journals.csv: gl_account: the stored row A1/BNK1 would become wrong: GL account '1100' is of type expense",
+    ),
+    (
+        "an administration's in-transit GL account moves to another administration",
+        {
+            "administrations.csv": "code,environment,name\nA3,HOLD,Gamma\n",
+            "gl_accounts.csv": "environment,number,name,type,administration,axes\nHOLD,1650,Onderweg,asset,A3,\n",
+        },
+        "administrations.csv: in_transit_gl_account: the stored row A1 would become wrong: GL account '1650' "
+        "belongs to administration 'A3'",
+    ),
+    (
+        "an allocation's GL account loses an axis",
+        {"gl_accounts.csv": "environment,number,name,type,administration,axes\nHOLD,1010,Kruisposten pin,asset,,1\n"},
+        "allocations.csv: axis_codes: the stored row HOLD/RABONL2U/N121//Verk.punt PT5101 would become wrong: "
+        "GL account '1010' has no allocation axis '2'",
+    ),
+]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(("case", "files", "message"), STORED_BREAKS, ids=[b[0] for b in STORED_BREAKS])
+def test_a_bundle_that_breaks_stored_rows_is_refused_and_nothing_is_stored(
+    settings: Settings, tmp_path: Path, case: str, files: dict[str, str], message: str
+) -> None:
+    """Stored rows the bundle does not repeat are checked against what the bundle changes:
+    before, such a load went in and left master data that its own dump could not load."""
+    load_bundle(write_bundle(tmp_path / "in", FULL), unit_of_work(settings))
+    before = dump_text(settings, tmp_path / "before")
+    with pytest.raises(BundleRejected) as info:
+        load_bundle(write_bundle(tmp_path / "change", files), unit_of_work(settings))
+    assert any(str(e).startswith(message) for e in info.value.errors), [str(e) for e in info.value.errors]
+    assert dump_text(settings, tmp_path / "after") == before
+
+
+@pytest.mark.postgres
+def test_a_bundle_that_changes_the_stored_row_too_is_accepted(settings: Settings, tmp_path: Path) -> None:
+    """The same change as above, with the journal moved to another bank GL account in the same bundle."""
+    load_bundle(write_bundle(tmp_path / "in", FULL), unit_of_work(settings))
+    change = {
+        "gl_accounts.csv": "environment,number,name,type,administration,axes\n"
+        "HOLD,1100,Bank,expense,,\nHOLD,1110,Rabobank,asset,,\n",
+        "journals.csv": FULL["journals.csv"].replace(
+            "NL44RABO0123456789,RABONL2U,EUR,1100", "NL44RABO0123456789,RABONL2U,EUR,1110"
+        ),
+    }
+    load_bundle(write_bundle(tmp_path / "change", change), unit_of_work(settings))
+    dumped = dump_text(settings, tmp_path / "out")
+    assert "A1,BNK1,Rabobank,NL44RABO0123456789,RABONL2U,EUR,1110," in dumped["journals.csv"]
+    load_bundle(tmp_path / "out", unit_of_work(settings))  # the dump loads again

@@ -146,7 +146,8 @@ class LedgerRepository:
             yield from_row(spec, row)
 
     def master_data(self) -> LedgerBundle:
-        """Everything but the open items (small enough to hold; used to validate a load)."""
+        """Everything but the open items and the relations' bank accounts (small enough to
+        hold; used to validate a load)."""
         return LedgerBundle(
             environments=tuple(self.records("environments.csv")),
             administrations=tuple(self.records("administrations.csv")),
@@ -155,5 +156,5 @@ class LedgerRepository:
             relations=tuple(self.records("relations.csv")),
             relation_bank_accounts=(),
             transaction_codes=tuple(self.records("transaction_codes.csv")),
-            allocations=(),
+            allocations=tuple(self.records("allocations.csv")),
         )

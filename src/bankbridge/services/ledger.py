@@ -103,7 +103,60 @@ def _cross_check(files: dict[str, _Loaded], stored: LedgerBundle, errors: list[L
     }
     for name, check in checks.items():
         _check(SPECS[name], files[name], errors, check)
+    _recheck_stored(files, stored, idx, iban_owner, errors)
     return idx
+
+
+STORED_DEPENDENTS = (
+    "environments.csv",
+    "administrations.csv",
+    "gl_accounts.csv",
+    "journals.csv",
+    "transaction_codes.csv",
+    "allocations.csv",
+)
+"""The kinds of stored record that a bundle can make wrong without touching them: a
+sub environment whose main becomes a sub itself, a journal, administration or
+transaction code whose GL account moves to another administration or stops being an
+asset, an allocation whose GL account loses an axis. (Relations, bank accounts and open
+items refer only to administrations and relations, which a bundle cannot remove.)"""
+
+
+def _recheck_stored(
+    files: dict[str, _Loaded],
+    stored: LedgerBundle,
+    idx: v.MasterIndex,
+    iban_owner: dict[str, tuple[str, str]],
+    errors: list[LedgerImportError],
+) -> None:
+    """Check the stored records the bundle leaves as they are against the merged master
+    data: a change that breaks one is reported on the file of that record's kind, with
+    the stored record's key (it has no line in the bundle)."""
+    checks: dict[str, Callable[[Any], v.Problems]] = {
+        "environments.csv": lambda r: v.check_environment(r, idx),
+        "administrations.csv": lambda r: v.check_administration(r, idx, r),
+        "gl_accounts.csv": lambda r: v.check_gl_account(r, idx),
+        "journals.csv": lambda r: v.check_journal(r, idx, iban_owner),
+        "transaction_codes.csv": lambda r: v.check_transaction_code(r, idx),
+        "allocations.csv": lambda r: v.check_allocation(r, idx),
+    }
+    for name in STORED_DEPENDENTS:
+        spec = SPECS[name]
+        replaced = {key_of(spec, record) for record in files[name].records}
+        for record in getattr(stored, name.removesuffix(".csv")):
+            key = key_of(spec, record)
+            if key in replaced:
+                continue
+            errors.extend(
+                LedgerImportError(
+                    name,
+                    None,
+                    column,
+                    f"the stored row {'/'.join(key)} would become wrong: {problem}; "
+                    "this bundle must change that row too, or leave out the change that breaks it",
+                )
+                for column, problem in checks[name](record)
+            )
 
 
 def _claim(problems: v.Problems, owner: dict[Any, Any], key: Any, value: Any) -> v.Problems:
