@@ -51,6 +51,7 @@ class Tx:
     iso_code: str | None = None
     bank_code: str | None = None
     charges: Decimal | None = None
+    batch_id: str | None = None
     extra: Extra = ()
 
 
@@ -212,6 +213,7 @@ def transaction(tx: Element, *, entry_sign: int, merged: bool, where: Where) -> 
         account_servicer_ref=flat.texts.get("Refs/AcctSvcrRef"),
         end_to_end_id=end_to_end if not _not_provided(end_to_end) else None,
         mandate_id=flat.texts.get("Refs/MndtId"),
+        batch_id=flat.texts.get("Refs/PmtInfId"),
         description=" ".join(flat.ustrd) or flat.texts.get("AddtlTxInf"),
         payment_reference=payment_ref,
         payment_reference_type=ref_type,

@@ -329,6 +329,19 @@ def _finish(events: object, state: _State) -> None:
         )
 
 
+_NOT_BOOKED = frozenset({"PDNG", "INFO"})
+"""Entry statuses outside the booked balance: opening + booked entries = closing (standards §3.6)."""
+
+
+def _status(line: StatementLine) -> str | None:
+    """The entry's ``Sts`` (text or ``Sts/Cd``), kept in ``extra``."""
+    return next((value for key, value in line.extra if key == "Sts"), None)
+
+
+def _booked(lines: tuple[StatementLine, ...]) -> Iterator[StatementLine]:
+    return (line for line in lines if _status(line) not in _NOT_BOOKED)
+
+
 def collect(items: Iterator[Item]) -> ParseResult:
     """Gather streamed items into statements with their lines (plus balance checks)."""
     statements: list[Statement] = []
@@ -344,6 +357,8 @@ def collect(items: Iterator[Item]) -> ParseResult:
             lines = []
             statements.append(done)
             check = check_balance(done) if done.format == "camt053" else None
+            if check is not None and any(_status(line) in _NOT_BOOKED for line in done.lines):
+                check = check_balance(replace(done, lines=tuple(_booked(done.lines))))
             diagnostics.extend([check] if check else [])
     return ParseResult(statements=tuple(statements), diagnostics=tuple(diagnostics))
 

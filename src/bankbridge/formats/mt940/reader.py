@@ -88,6 +88,7 @@ class Reader:
         self.fast = fast  # False: every line through the tokenizer (tests compare both ways)
         self.diagnostics: list[Diagnostic] = []
         self._headers: list[str] = []
+        self._ended = False  # a message ended: the next header line starts a new message's headers
         self._clamped: list[str] = []
 
     def statements(self, lines: Iterable[str]) -> Iterator[Statement]:
@@ -151,14 +152,19 @@ class Reader:
                 draft = self._next_draft(draft, token)
             self._read_field(draft, token)
         elif isinstance(token, Header):
+            if self._ended:  # a file may hold messages of several banks
+                self._headers, self._ended = [], False
             if len(self._headers) < 8:
                 self._headers.append(token.text)
         elif isinstance(token, Noise):
             text = token.text[:40]
             message = f"text outside any statement ignored: {text!r}"
             self._note("ignored_text", message, token.line)
-        elif isinstance(token, EndOfMessage) and draft is not None:
-            self._end_entry(draft)
+        elif isinstance(token, EndOfMessage):
+            self._ended = True
+            if draft is not None:
+                self._end_entry(draft)
+                self._dialect(draft)  # by this message's headers
         return draft, statement
 
     def _rabobank_entries(self, draft: _Draft, block: str, pos: int, number: int) -> tuple[int, int]:

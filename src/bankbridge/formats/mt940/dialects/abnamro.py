@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bankbridge.formats.mt940.codewords import find_payment_reference
 from bankbridge.formats.mt940.dialects.base import (
     Details,
     none_if_empty,
@@ -51,7 +52,13 @@ class AbnAmroDialect:
     def refine(self, entry: Entry) -> Details:
         """Structured ``/TRTP/``, fixed-width text or labels."""
         details = Details()
-        if refine_structured(entry, details) or _fixed_width(entry, details):
+        if refine_structured(entry, details):
+            # the structured reference of an acceptgiro payment is text in /REMI/
+            reference = find_payment_reference(details.description or "")
+            if reference and details.payment_reference is None:
+                details.payment_reference, details.payment_reference_type = reference, "CUR"
+            return details
+        if _fixed_width(entry, details):
             return details
         refine_labels(entry, details)
         return details

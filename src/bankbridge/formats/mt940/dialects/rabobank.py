@@ -5,7 +5,8 @@
   giro numbers, zeros for none); ``:86:`` holds code words, name under ``/BENM/`` or
   ``/ORDP/``; when ``/REMI/`` is empty the description is the ``/EREF/``.
 * Old (``:20:940A…``): the customer reference is the counter account padded to 16
-  characters followed by the counter name; several ``:86:`` lines of free text.
+  characters followed by the counter name (or the name on the supplementary line, the
+  second ``:61:`` line); several ``:86:`` lines of free text.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from bankbridge.formats.mt940.dialects.base import (
     set_counterparty_account,
     text_of,
 )
-from bankbridge.formats.mt940.fields import Entry
+from bankbridge.formats.mt940.fields import Entry, looks_like_iban
 
 LABELS = frozenset({"EREF", "PREF", "MARF", "NONREF", ""})
 _ACCOUNT = re.compile(r"P?\d{1,10}$")
@@ -65,6 +66,9 @@ def refine_counterparty(details: Details, supplementary: str, cref: str) -> None
         head, name = cref[:16].strip(), cref[16:].strip()
         if head not in LABELS and _ACCOUNT.match(head):
             set_counterparty_account(details, rabo_account(head))
+            if not name and supplementary[:1] not in ("", "/"):  # the name on the supplementary line
+                first = supplementary.split("\n", 1)[0].strip()
+                name = "" if _ACCOUNT.match(first) or looks_like_iban(first) else first
         if name and details.counterparty_name is None:
             details.counterparty_name = name
     if details.description is None and details.end_to_end_id:
