@@ -56,6 +56,9 @@ def decide_line(entry: LineInput, books: Books, state: BatchState) -> Decision:
         return Decision(entry.line_id, "open", None, why, 0)
     if entry.line.amount == 0:
         return Decision(entry.line_id, "open", None, "the line's amount is zero", 0)
+    if entry.currency != journal.currency:
+        why = f"the line is in {entry.currency}, bank journal {journal.code} in {journal.currency}"
+        return Decision(entry.line_id, "open", None, why, 0)
     ctx = LineContext.of(entry, adm, journal, books, state)
     return apply(ctx, choose(ctx))
 

@@ -49,9 +49,9 @@ def match_iban(ctx: LineContext) -> Verdict | Note:
 def by_text(ctx: LineContext, found: str, rels: tuple[Relation, ...], active: tuple[Relation, ...]) -> Verdict | None:
     """Invoice numbers in the description: the relation's own, or a conflict."""
     named = named_items(ctx)
-    mine = {r.number for r in active}
+    mine = {r.number for r in rels}  # a blocked one too: its named invoice is not another's to book
     own = tuple(i for i in named if i.relation in mine)
-    others = tuple(i for i in named if i.relation not in {r.number for r in rels})
+    others = tuple(i for i in named if i.relation not in mine)
     if others:
         who = tuple(r for r in (ctx.relation(i.relation) for i in others) if r is not None)
         whose = f"of {labels(tuple(dict.fromkeys(who)))}" if who else "of another relation"
@@ -76,4 +76,12 @@ def by_amount(ctx: LineContext, found: str, active: tuple[Relation, ...]) -> Ver
     fit = settle_by_amount(ctx.amount, views, tolerance=ctx.tolerance)
     if isinstance(fit, Misfit):
         return proposed("iban", f"{found}, but {fit.reason}", fit.groups, score=50, weak=fit.weak)
+    owners = tuple(dict.fromkeys(s.relation for s in fit.settlements))
+    if len(owners) > 1:
+        # An IBAN of several relations: a combination of items of more than one of them
+        # is not certain (which of them paid, or a netting of their items?).
+        paid = {s.invoice_number for s in fit.settlements}
+        group = tuple(v for v in views if v.item.invoice_number in paid)
+        whose = labels(tuple(r for r in active if r.number in owners))
+        return proposed("iban", f"{found}, but {fit.case} takes invoices of {whose}", (group,), score=50)
     return booked(ctx, "iban", f"{found}; {fit.case}", fit, score=95 if len(fit.settlements) == 1 else 90)

@@ -5,7 +5,8 @@ administration's in-transit GL account. A line clears it: in *one total* mode (s
 off) the line is the batch total, found by its batch id (by amount alone it is only
 proposed); in *item by item* mode (setting on) the line is one item, found by its
 end-to-end id (by amount and the relation of the counter IBAN it is only proposed), or
-still the whole batch by its id. Direct debits come in (credit), payments and refunds go out (debit).
+still the whole batch by its id (an item line that repeats its batch's id is still that
+item). Direct debits come in (credit), payments and refunds go out (debit).
 A returned or reversed direct debit is never booked automatically.
 """
 
@@ -38,8 +39,11 @@ def match_in_transit(ctx: LineContext) -> Verdict | Note:
     adm = ctx.administration
     per_item = adm.direct_debit_in_transit if kind == "direct_debit" else adm.payments_in_transit
     verdict = by_batch_id(ctx, kind, gl)
-    if verdict is None and per_item:
-        verdict = by_item(ctx, kind, gl)
+    if per_item and (verdict is None or verdict.status != "booked"):
+        # An item line may repeat its batch's id: its end-to-end id then still clears that item.
+        item = by_item(ctx, kind, gl)
+        if verdict is None or (item is not None and item.status == "booked" and of_line_batch(ctx, item)):
+            verdict = item
     if verdict is None and not per_item:
         verdict = by_total(ctx, kind, gl)
     return verdict or Note()
@@ -74,6 +78,12 @@ def by_batch_id(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
         cand = Candidate(None, (), ctx.amount, 60, why, gl_account=gl)
         return Verdict("proposed", "in_transit", why, 60, candidates=(cand,))
     return clear(ctx, gl, f"batch id {batch_id} is {kind_words(batch)} with total {money(batch.total)}", batch, WHOLE)
+
+
+def of_line_batch(ctx: LineContext, verdict: Verdict) -> bool:
+    """True when the parts a verdict clears belong to the batch id the line carries."""
+    batch_id = ctx.entry.line.batch_id
+    return not batch_id or all(used[1] == batch_id for used in verdict.transit_used)
 
 
 def batch_of_items(ctx: LineContext) -> str | None:
