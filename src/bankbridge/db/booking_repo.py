@@ -21,7 +21,7 @@ from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount, RelationKind, TransactionCode
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
-from bankbridge.money import from_minor
+from bankbridge.money import exponent, from_minor
 from bankbridge.statements.model import StatementLine
 from bankbridge.statements.twin import twin_of
 
@@ -132,17 +132,37 @@ _PENDING_SQL = (
 
 _LINE = twin_of(StatementLine)
 _PENDING = twin_of(PendingLine)
+_OPEN_ITEM = twin_of(OpenItem)
 """Lines rebuilt without the frozen dataclasses' ``__init__`` (processing rebuilds every line)."""
+
+
+_DAYS: dict[Any, date | None] = {None: None}
+"""Stored dates as read (ISO text on SQLite) → dates: the lines of a day share them."""
+_SCALES: dict[str, int] = {}
+_UNSEEN = date.min  # no stored line is of that day
+
+
+def _day(value: Any) -> date | None:
+    day = _DAYS.get(value, _UNSEEN)
+    if day is _UNSEEN:
+        if len(_DAYS) > 100_000:  # bounded: a long-running process reads ever new days
+            _DAYS.clear()
+            _DAYS[None] = None
+        day = _DAYS[value] = _date(value)
+    return day
 
 
 def _pending_line(r: tuple[Any, ...]) -> PendingLine:
     currency = r[6]
     detail = r[22]
     extra = _from_detail(json.loads(detail)) if detail and detail != "{}" else _NO_DETAIL
+    scale = _SCALES.get(currency)
+    if scale is None:
+        scale = _SCALES[currency] = -exponent(currency)
     line = _LINE.make(
-        amount=from_minor(r[9], currency),
-        booking_date=_date(r[10]),
-        value_date=_date(r[11]),
+        amount=Decimal(r[9]).scaleb(scale),  # from_minor
+        booking_date=_day(r[10]),
+        value_date=_day(r[11]),
         currency=currency,
         counterparty_iban=r[12],
         counterparty_bic=r[13],
@@ -243,10 +263,32 @@ class BookingRepository:
         """The open items (paid ones too: the engine says "already paid") of these
         administrations, at driver level: processing reads every one of them."""
         out: list[OpenItem] = []
+        make = _OPEN_ITEM.make
+        scales: dict[str, int] = {}
+        days: dict[Any, date | None] = {}  # invoice and due dates recur: each parsed once
         for adm in sorted(administrations):
             for r in select_tuples(self.conn, _OPEN_ITEMS_SQL, (adm,)):
-                amount = from_minor(r[3], r[4])
-                out.append(OpenItem(r[0], r[1], r[2], amount, r[4], _date(r[5]), _date(r[6]), r[7], r[8]))
+                currency, invoice_date, due_date = r[4], r[5], r[6]
+                scale = scales.get(currency)
+                if scale is None:
+                    scale = scales[currency] = -exponent(currency)
+                if invoice_date is not None:
+                    invoice_date = days.get(invoice_date) or days.setdefault(invoice_date, _date(invoice_date))
+                if due_date is not None:
+                    due_date = days.get(due_date) or days.setdefault(due_date, _date(due_date))
+                out.append(
+                    make(
+                        administration=r[0],
+                        invoice_number=r[1],
+                        relation=r[2],
+                        amount=Decimal(r[3]).scaleb(scale),  # from_minor
+                        currency=currency,
+                        invoice_date=invoice_date,
+                        due_date=due_date,
+                        payment_reference=r[7],
+                        description=r[8],
+                    )
+                )
         return out
 
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None:

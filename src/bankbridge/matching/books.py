@@ -51,6 +51,7 @@ def bank_key(bic: str | None) -> str:
 
 
 _NOT_DIGITS = re.compile(r"\D+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
 
 
 def digit_key(text: str) -> str:
@@ -64,7 +65,12 @@ def number_digits(invoice_number: str) -> str:
     its digits without leading zeros (``2026-0012`` → ``20260012``), but nothing for a
     number with letters — ``CR20260001`` is another series than ``20260001``, and a
     reference's digits cannot tell which one is meant."""
-    if any(c.isalpha() for c in invoice_number):
+    if invoice_number.isascii():
+        if invoice_number.isdigit():
+            return invoice_number.lstrip("0")  # the common case, without the regexes
+        if _ASCII_LETTER.search(invoice_number):  # what isalpha() finds in ASCII text
+            return ""
+    elif any(c.isalpha() for c in invoice_number):
         return ""
     return digit_key(invoice_number)
 
@@ -231,7 +237,7 @@ def _item_indexes(
         "items_in_environment": in_environment,
     }
     made: dict[str, Mapping[tuple[str, str], tuple[Any, ...]]] = {
-        name: {key: tuple(values) for key, values in index.items()} for name, index in indexes.items()
+        name: dict(zip(index.keys(), map(tuple, index.values()), strict=True)) for name, index in indexes.items()
     }
     if environment_index is not None:
         made["items_in_environment"] = environment_index

@@ -16,6 +16,7 @@ from bankbridge.matching.books import Books
 from bankbridge.matching.model import LineInput
 from bankbridge.matching.money_cases import ItemView
 from bankbridge.money import ZERO
+from bankbridge.statements.twin import twin_of
 
 
 @dataclass(slots=True)
@@ -48,7 +49,9 @@ class LineContext:
         """The context of ``entry`` (its counter IBAN made compact once)."""
         raw = entry.line.counterparty_iban
         iban = iban_id.compact(raw) if raw and raw.strip() else None
-        return cls(entry, administration, journal, books, state, iban)
+        return _CONTEXT.make(  # once per line: without the frozen __init__ (statements.twin)
+            entry=entry, administration=administration, journal=journal, books=books, state=state, counter_iban=iban
+        )
 
     @property
     def amount(self) -> Decimal:
@@ -75,7 +78,7 @@ class LineContext:
         rel = self.relation(item.relation)
         kind = rel.kind if rel else RelationKind.DEBTOR
         left = self.state.remaining.get((item.administration, item.invoice_number), item.amount)
-        return ItemView(item, kind, left)
+        return _VIEW.make(item=item, kind=kind, remaining=left)  # ItemView, several per line
 
     def open_views(self, relations: tuple[Relation, ...]) -> tuple[ItemView, ...]:
         """Still-open items in the line's currency of these relations, by invoice number."""
@@ -99,6 +102,10 @@ class LineContext:
         if by is not None:
             return f"invoice {item.invoice_number} is already paid by line {by} of this batch"
         return f"invoice {item.invoice_number} is already paid"
+
+
+_CONTEXT = twin_of(LineContext)
+_VIEW = twin_of(ItemView)
 
 
 def label(rel: Relation) -> str:

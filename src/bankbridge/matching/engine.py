@@ -29,6 +29,7 @@ from bankbridge.matching.steps.invoice import match_invoice_numbers
 from bankbridge.matching.steps.reference import match_reference
 from bankbridge.matching.steps.transit import match_in_transit
 from bankbridge.statements.identity import line_date
+from bankbridge.statements.twin import twin_of
 
 Step = Callable[[LineContext], Verdict | Note]
 RELATION_STEPS: tuple[Step, ...] = (match_bsn, match_reference, match_iban, match_invoice_numbers)
@@ -138,24 +139,33 @@ def apply(ctx: LineContext, verdict: Verdict) -> Decision:
     """The decision; a booking consumes open amounts, batch parts and new IBANs."""
     entry = ctx.entry
     if verdict.status != "booked":
-        return Decision(
-            entry.line_id, verdict.status, verdict.rule, verdict.evidence, verdict.score, candidates=verdict.candidates
+        return _DECISION.make(
+            line_id=entry.line_id,
+            status=verdict.status,
+            rule=verdict.rule,
+            evidence=verdict.evidence,
+            score=verdict.score,
+            candidates=verdict.candidates,
         )
     bank = Posting(ctx.journal.gl_account, ctx.amount)
     if sum((leg.amount for leg in verdict.legs), ctx.amount) != 0:
         raise UnbalancedEntry(f"line {entry.line_id}: the postings of rule {verdict.rule} do not balance")
     consume(ctx, verdict)
-    return Decision(
-        entry.line_id,
-        "booked",
-        verdict.rule,
-        verdict.evidence,
-        verdict.score,
-        (bank, *verdict.legs),
-        verdict.settlements,
+    return _DECISION.make(
+        line_id=entry.line_id,
+        status="booked",
+        rule=verdict.rule,
+        evidence=verdict.evidence,
+        score=verdict.score,
+        postings=(bank, *verdict.legs),
+        settlements=verdict.settlements,
         new_bank_account=new_bank_account(ctx, verdict),
         transit_used=verdict.transit_used,
     )
+
+
+_DECISION = twin_of(Decision)
+"""One per line: made without the frozen ``__init__`` (:mod:`bankbridge.statements.twin`)."""
 
 
 def consume(ctx: LineContext, verdict: Verdict) -> None:

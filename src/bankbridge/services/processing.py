@@ -20,6 +20,7 @@ from bankbridge.matching.engine import decide_line
 from bankbridge.money import format_amount
 from bankbridge.services import batches as sent_batches
 from bankbridge.services.ports import Clock, UnitOfWork
+from bankbridge.statements.twin import twin_of
 
 CHUNK = 5000
 BULK = 10_000
@@ -74,20 +75,31 @@ def _candidates(decision: Decision) -> str:
     )
 
 
+_OUTCOME = twin_of(LineOutcome)
+_BOOKING = twin_of(Booking)
+_INPUT = twin_of(LineInput)
+"""Records made once per line, without the frozen ``__init__`` (:mod:`bankbridge.statements.twin`)."""
+
+
 def translate(pending: PendingLine, decision: Decision) -> tuple[LineOutcome, Booking | None]:
     """The engine's decision as what is stored for the line (and its journal entry)."""
-    outcome = LineOutcome(
-        pending.line_id, decision.status, decision.rule, decision.evidence, decision.score, _candidates(decision)
+    outcome = _OUTCOME.make(
+        line_id=pending.line_id,
+        status=decision.status,
+        rule=decision.rule,
+        evidence=decision.evidence,
+        score=decision.score,
+        candidates=_candidates(decision),
     )
     if decision.status != "booked":
         return outcome, None
     line = pending.line
-    booking = Booking(
+    booking = _BOOKING.make(
         line_id=pending.line_id,
         administration=pending.administration,
         journal=pending.journal,
         voucher_number=pending.voucher_number,
-        entry_date=line.booking_date or line.value_date,  # type: ignore[arg-type]
+        entry_date=line.booking_date or line.value_date,
         currency=pending.currency,
         rule=decision.rule,
         postings=decision.postings,
@@ -194,8 +206,17 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
     accounts: list[tuple[int, RelationBankAccount]] = []
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = []
     report = ProcessReport()
+    make_input = _INPUT.make
     for p in pending:
-        entry = LineInput(p.line_id, p.administration, p.journal, p.bank_bic, p.account_iban, p.currency, p.line)
+        entry = make_input(
+            line_id=p.line_id,
+            administration=p.administration,
+            journal=p.journal,
+            bank_bic=p.bank_bic,
+            account_iban=p.account_iban,
+            currency=p.currency,
+            line=p.line,
+        )
         decision = decide_line(entry, books, state)
         outcome, booking = translate(p, decision)
         outcomes.append(outcome)
