@@ -838,12 +838,26 @@ def test_allocation_carries_through_to_an_unallocated_commission_account() -> No
     )
 
 
-def test_creditor_invoice_number_outside_the_sales_range_does_not_pick_between_equal_amounts() -> None:
-    """Pinned (ambiguous): with a range set, the IBAN step reads only range words; two 500.00 items stay a proposal."""
+def test_creditor_invoice_number_outside_the_sales_range_picks_between_equal_amounts() -> None:
+    """R-C4: the range is for the search when the IBAN found no relation; the creditor's own number decides."""
     w = books((item("INV-881", "20001", "500.00"), item("INV-882", "20001", "500.00")))
     d = one(line("-500.00", counterparty_iban=IBAN_20001, description="betaling INV-881"), w)
+    assert (d.status, d.rule, settled(d)) == ("booked", "iban", [("INV-881", D("500.00"))])
+
+
+def test_creditor_invoice_number_outside_the_range_is_not_passed_over_for_another_item_of_the_amount() -> None:
+    """R-D4: the text names INV-881 (400.00); a 500.00 payment is not booked on INV-882 by amount instead."""
+    w = books((item("INV-881", "20001", "400.00"), item("INV-882", "20001", "500.00")))
+    d = one(line("-500.00", counterparty_iban=IBAN_20001, description="betaling INV-881"), w)
     not_booked(d)
-    assert "2 open items of 500.00" in d.evidence
+    assert "INV-882" not in [s.invoice_number for s in d.settlements]
+
+
+def test_outside_the_range_a_number_without_the_iban_names_no_relation() -> None:
+    """R-C4/R-D5: without a known IBAN, only words inside the range are searched among all open items."""
+    w = books((item("INV-881", "20001", "500.00"),))
+    d = one(line("-500.00", description="betaling INV-881"), w)
+    not_booked(d)
 
 
 def test_without_a_range_the_iban_relation_own_invoice_number_in_the_text_decides() -> None:

@@ -12,23 +12,37 @@ from bankbridge.ledger.model import OpenItem, Relation
 from bankbridge.matching.context import LineContext, labels
 from bankbridge.matching.money_cases import Misfit, settle_by_amount
 from bankbridge.matching.outcome import Note, Verdict, booked, complete, proposed
-from bankbridge.matching.text import invoice_words, words
+from bankbridge.matching.text import in_range, words
 
 
-def named_items(ctx: LineContext) -> tuple[OpenItem, ...]:
-    """Open items (of any relation) whose invoice number is a word of the description.
+def named_items(ctx: LineContext, rels: tuple[Relation, ...]) -> tuple[tuple[OpenItem, ...], tuple[OpenItem, ...]]:
+    """Open items whose invoice number is a word of the description: those of the IBAN's
+    relations ``rels`` by every word of at least 4 characters with a digit or in the invoice
+    number range, and those of other relations (conflicting evidence) by the words in the
+    range when one is set (R-C4), else by the same words.
 
-    With an invoice number range set (R-C4) only words in the range count; without one,
-    words of at least 4 characters with a digit.
+    The range limits the search through *all* open items of the environment, used when
+    the IBAN found no relation (step 5). Here the relation is known: a purchase invoice's
+    number — the supplier's own numbering, outside our sales range — names its item just
+    as well; but a word outside the range is no evidence that another relation is meant.
     """
     adm = ctx.administration
-    text = ctx.entry.line.description
-    if adm.invoice_range_from and adm.invoice_range_to:
-        candidates = invoice_words(text, adm.invoice_range_from, adm.invoice_range_to)
-    else:
-        candidates = tuple(w for w in words(text) if len(w) >= 4 and any(c.isdigit() for c in w))
-    found = (item for w in candidates for item in ctx.books.items_by_word.get((adm.code, w.upper()), ()))
-    return tuple(dict.fromkeys(found))
+    low, high = adm.invoice_range_from, adm.invoice_range_to
+    ranged = bool(low and high)
+    own: list[OpenItem] = []
+    others: list[OpenItem] = []
+    mine = {r.number for r in rels}  # a blocked one too: its invoice is not another's to book
+    for w in words(ctx.entry.line.description):
+        in_the_range = ranged and in_range(w, low, high)  # type: ignore[arg-type]
+        plain = len(w) >= 4 and any(c.isdigit() for c in w)
+        if not (in_the_range or plain):
+            continue
+        for item in ctx.books.items_by_word.get((adm.code, w.upper()), ()):
+            if item.relation in mine:
+                own.append(item)
+            elif in_the_range or not ranged:
+                others.append(item)
+    return tuple(dict.fromkeys(own)), tuple(dict.fromkeys(others))
 
 
 def match_iban(ctx: LineContext) -> Verdict | Note:
@@ -48,10 +62,7 @@ def match_iban(ctx: LineContext) -> Verdict | Note:
 
 def by_text(ctx: LineContext, found: str, rels: tuple[Relation, ...], active: tuple[Relation, ...]) -> Verdict | None:
     """Invoice numbers in the description: the relation's own, or a conflict."""
-    named = named_items(ctx)
-    mine = {r.number for r in rels}  # a blocked one too: its named invoice is not another's to book
-    own = tuple(i for i in named if i.relation in mine)
-    others = tuple(i for i in named if i.relation not in mine)
+    own, others = named_items(ctx, rels)
     if others:
         who = tuple(r for r in (ctx.relation(i.relation) for i in others) if r is not None)
         whose = f"of {labels(tuple(dict.fromkeys(who)))}" if who else "of another relation"
