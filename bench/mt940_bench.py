@@ -7,7 +7,14 @@ process. bankbridge streams (``FORMAT.iter_file``); ``mt-940`` parses the whole 
 (``mt940.parse``). "bankbridge-bytes" (``FORMAT.parse`` of the whole file, keeping every
 statement) is measured at 100,000 for context.
 
-    python -m bench.mt940_bench [--sizes 100000 1000000]
+The machine is shared and its speed drifts between runs (seen: the same parser 15 %
+apart in two runs a minute apart), so each size is measured ``--repeat`` times with the
+parsers interleaved (ours, theirs, ours, theirs, …): both see the same conditions, and
+each parser's *best* run is its figure (as ``timeit`` advises: slower runs measure the
+interference, not the code). The median run of each is reported beside it, and the goal
+is judged on both.
+
+    python -m bench.mt940_bench [--sizes 100000 1000000] [--repeat 3]
 
 Writes ``bench/results/mt940.json`` and ``bench/results/mt940.md``.
 """
@@ -92,7 +99,10 @@ def launch(parser: str, path: Path) -> None:
     """Run one worker as the only child and add its peak RSS (KiB) to its output."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.mt940_bench", "--worker", parser, str(path)],
-        capture_output=True, text=True, check=True, cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE.parent,
     )
     out = json.loads(done.stdout)
     out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -103,7 +113,10 @@ def measure(parser: str, path: Path) -> dict[str, Any]:
     """One fresh launcher process per measurement."""
     done = subprocess.run(
         [sys.executable, "-m", "bench.mt940_bench", "--launch", parser, str(path)],
-        capture_output=True, text=True, check=True, cwd=HERE.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=HERE.parent,
     )
     out: dict[str, Any] = json.loads(done.stdout)
     out["tx_per_s"] = out["transactions"] / out["seconds"]
@@ -121,40 +134,74 @@ def ensure_file(size: int) -> Path:
     return path
 
 
-def run(sizes: list[int]) -> dict[str, Any]:
+def _ratios(ours: dict[str, Any], theirs: dict[str, Any]) -> dict[str, float]:
+    return {
+        "speed": ours["tx_per_s"] / theirs["tx_per_s"],
+        "speed_cpu": ours["tx_per_cpu_s"] / theirs["tx_per_cpu_s"],
+        "parse_speed": ours["parse_tx_per_s"] / theirs["parse_tx_per_s"],
+        "parse_speed_cpu": ours["parse_tx_per_cpu_s"] / theirs["parse_tx_per_cpu_s"],
+        "memory": ours["peak_rss_kib"] / theirs["peak_rss_kib"],
+    }
+
+
+def _median_run(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """The run of median wall time (the lower middle one of an even number)."""
+    ordered = sorted(results, key=lambda r: r["seconds"])
+    return ordered[(len(ordered) - 1) // 2]
+
+
+def run(sizes: list[int], repeat: int = 3) -> dict[str, Any]:
     runs: list[dict[str, Any]] = []
     ratios: dict[str, dict[str, float]] = {}
+    medians: dict[str, dict[str, float]] = {}
     for size in sizes:
         path = ensure_file(size)
         parsers = ["bankbridge", "mt-940"] + (["bankbridge-bytes"] if size <= 100_000 else [])
-        by_parser = {}
-        for parser in parsers:
-            result = measure(parser, path) | {"parser": parser, "size": size, "file_bytes": path.stat().st_size}
-            assert result["transactions"] == size, result
-            runs.append(result)
-            by_parser[parser] = result
-            print(
-                f"{size:>9} {parser:<17} {result['tx_per_s']:>10,.0f} tx/s "
-                f"{result['tx_per_cpu_s']:>10,.0f} tx/cpu-s {result['peak_rss_mib']:>8.1f} MiB"
+        by_parser: dict[str, list[dict[str, Any]]] = {parser: [] for parser in parsers}
+        for attempt in range(1, repeat + 1):
+            for parser in parsers:
+                result = measure(parser, path) | {
+                    "parser": parser,
+                    "size": size,
+                    "file_bytes": path.stat().st_size,
+                    "attempt": attempt,
+                }
+                assert result["transactions"] == size, result
+                by_parser[parser].append(result)
+                print(
+                    f"{size:>9} {parser:<17} run {attempt}: {result['tx_per_s']:>10,.0f} tx/s "
+                    f"{result['tx_per_cpu_s']:>10,.0f} tx/cpu-s {result['peak_rss_mib']:>8.1f} MiB"
+                )
+        best = {}
+        for parser, results in by_parser.items():
+            fastest = min(results, key=lambda r: r["seconds"])
+            runs.append(
+                fastest
+                | {
+                    "runs": len(results),
+                    "median_tx_per_s": _median_run(results)["tx_per_s"],
+                    "slowest_tx_per_s": max(results, key=lambda r: r["seconds"])["tx_per_s"],
+                    # the worst peak of all runs (memory does not drift with load)
+                    "peak_rss_kib": max(r["peak_rss_kib"] for r in results),
+                    "peak_rss_mib": max(r["peak_rss_mib"] for r in results),
+                }
             )
-        ours, theirs = by_parser["bankbridge"], by_parser["mt-940"]
-        ratios[str(size)] = {
-            "speed": ours["tx_per_s"] / theirs["tx_per_s"],
-            "speed_cpu": ours["tx_per_cpu_s"] / theirs["tx_per_cpu_s"],
-            "parse_speed": ours["parse_tx_per_s"] / theirs["parse_tx_per_s"],
-            "parse_speed_cpu": ours["parse_tx_per_cpu_s"] / theirs["parse_tx_per_cpu_s"],
-            "memory": ours["peak_rss_kib"] / theirs["peak_rss_kib"],
-        }
+            best[parser] = runs[-1]
+        ratios[str(size)] = _ratios(best["bankbridge"], best["mt-940"])
+        medians[str(size)] = _ratios(_median_run(by_parser["bankbridge"]), _median_run(by_parser["mt-940"]))
     met = all(
-        min(r["speed"], r["speed_cpu"]) >= GOAL_SPEED and r["memory"] <= GOAL_MEMORY for r in ratios.values()
+        min(r["speed"], r["speed_cpu"], m["speed"]) >= GOAL_SPEED and r["memory"] <= GOAL_MEMORY
+        for r, m in zip(ratios.values(), medians.values(), strict=True)
     )
     return {
-        "command": "python -m bench.mt940_bench --sizes " + " ".join(map(str, sizes)),
+        "command": "python -m bench.mt940_bench --sizes " + " ".join(map(str, sizes)) + f" --repeat {repeat}",
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {platform.system()}",
         "goal": {"speed_ratio_at_least": GOAL_SPEED, "memory_ratio_at_most": GOAL_MEMORY},
+        "repeat": repeat,
         "runs": runs,
         "ratios": ratios,
+        "median_ratios": medians,
         "goal_met": met,
     }
 
@@ -168,29 +215,34 @@ def markdown(report: dict[str, Any]) -> str:
         "via `getrusage(RUSAGE_CHILDREN)`. bankbridge streams the statements; mt-940 parses the",
         "whole file; bankbridge-bytes keeps every statement (`FORMAT.parse`).",
         "",
-        "The machine is shared: tx per CPU second (`time.process_time`) is the steadier figure.",
+        f"Each parser ran {report['repeat']} times, interleaved with the others; the tables give",
+        "each parser's fastest run (its peak memory: the highest of its runs) and the median run's",
+        "speed. tx per CPU second (`time.process_time`) is the steadier figure on a shared machine.",
         "The headline figures count the parser's import too (its modules compiled from source:",
         "no bytecode is cached here); *parse only* starts the clock after the import, for both.",
         "",
         "| transactions | parser | tx/s (wall) | tx/CPU-s | seconds | of which import | parse only, tx/s "
-        "| peak RSS (MiB) |",
-        "|---:|---|---:|---:|---:|---:|---:|---:|",
+        "| median run, tx/s | peak RSS (MiB) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in report["runs"]:
         lines.append(
             f"| {r['size']:,} | {r['parser']} | {r['tx_per_s']:,.0f} | {r['tx_per_cpu_s']:,.0f} "
-            f"| {r['seconds']:.2f} | {r['import_seconds']:.3f} | {r['parse_tx_per_s']:,.0f} | {r['peak_rss_mib']:.1f} |"
+            f"| {r['seconds']:.2f} | {r['import_seconds']:.3f} | {r['parse_tx_per_s']:,.0f} "
+            f"| {r['median_tx_per_s']:,.0f} | {r['peak_rss_mib']:.1f} |"
         )
     lines += [
         "",
         "| transactions | speed, wall (bankbridge / mt-940) | speed, CPU | parse only, wall / CPU "
-        "| peak memory (bankbridge / mt-940) |",
-        "|---:|---:|---:|---:|---:|",
+        "| median runs, wall | peak memory (bankbridge / mt-940) |",
+        "|---:|---:|---:|---:|---:|---:|",
     ]
     for size, ratio in report["ratios"].items():
+        median = report["median_ratios"][size]
         lines.append(
             f"| {int(size):,} | {ratio['speed']:.2f}x | {ratio['speed_cpu']:.2f}x "
-            f"| {ratio['parse_speed']:.2f}x / {ratio['parse_speed_cpu']:.2f}x | {ratio['memory']:.3f} |"
+            f"| {ratio['parse_speed']:.2f}x / {ratio['parse_speed_cpu']:.2f}x | {median['speed']:.2f}x "
+            f"| {ratio['memory']:.3f} |"
         )
     goal = report["goal"]
     verdict = "met" if report["goal_met"] else "NOT met"
@@ -202,6 +254,7 @@ def markdown(report: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each parser per size (best counts)")
     parser.add_argument("--worker", nargs=2, metavar=("PARSER", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument("--launch", nargs=2, metavar=("PARSER", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -211,11 +264,11 @@ def main() -> None:
     if args.launch:
         launch(args.launch[0], Path(args.launch[1]))
         return
-    report = run(args.sizes)
+    report = run(args.sizes, max(1, args.repeat))
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "mt940.json").write_text(json.dumps(report, indent=1) + "\n", "utf-8")
     (RESULTS / "mt940.md").write_text(markdown(report), "utf-8")
-    print(json.dumps(report["ratios"], indent=1))
+    print(json.dumps({"best": report["ratios"], "median": report["median_ratios"]}, indent=1))
 
 
 if __name__ == "__main__":
