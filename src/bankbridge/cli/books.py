@@ -108,7 +108,11 @@ def export_bookings(
             for chunk in chunks:
                 sys.stdout.write(chunk)
         else:
-            with output.open("w", encoding="utf-8", newline="") as handle:
+            try:
+                handle = output.open("w", encoding="utf-8", newline="")
+            except OSError as exc:
+                raise InputError(f"{output}: cannot write: {exc.strerror or exc}") from None
+            with handle:
                 handle.writelines(chunks)
 
 

@@ -13,6 +13,7 @@ from bankbridge.cli.books import print_report
 from bankbridge.cli.context import app_context
 from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements
+from bankbridge.errors import InputError
 from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
 from bankbridge.ledger.access import Access
@@ -53,7 +54,10 @@ def demo(
     err.print(f"database: {settings.database_url}")
     report = load_bundle(BUNDLE, bootstrap.unit_of_work(settings))
     err.print(f"demo books loaded: {sum(report.counts.values())} rows from {BUNDLE}")
-    paths = write_demo_files(directory)
+    try:
+        paths = write_demo_files(directory)
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot write the demo statements: {exc.strerror or exc}") from None
     err.print(f"wrote {len(paths)} statement files to {directory}/")
     factory = bootstrap.uow_factory(settings)
     clock = bootstrap.SystemClock()

@@ -10,6 +10,7 @@ from rich.console import Console
 
 from bankbridge import bootstrap
 from bankbridge.cli.context import app_context
+from bankbridge.errors import InputError
 from bankbridge.services.ledger import dump_bundle, load_bundle
 
 app = typer.Typer(help="Master data: load and dump ledger bundles (ledger-import.md).", no_args_is_help=True)
@@ -43,6 +44,11 @@ def dump(
 ) -> None:
     """Write the master data as a ledger bundle."""
     settings = app_context(ctx).settings()
-    counts = dump_bundle(directory, bootstrap.unit_of_work(settings))
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{directory}: not a directory (a ledger bundle is a folder of CSV files)")
+    try:
+        counts = dump_bundle(directory, bootstrap.unit_of_work(settings))
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot write: {exc.strerror or exc}") from None
     summary = ", ".join(f"{name.removesuffix('.csv')} {count}" for name, count in counts.items())
     err.print(f"wrote {directory}: {summary}")

@@ -6,10 +6,12 @@ stderr naming file/line/field, no traceback), 2 usage error.
 
 from __future__ import annotations
 
+import copy
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from bankbridge.cli import batches as batches_cli
 from bankbridge.cli import books as books_cli
@@ -20,8 +22,37 @@ from bankbridge.cli import statements as statements_cli
 from bankbridge.cli.context import AppContext
 from bankbridge.errors import BankbridgeError
 
+
+def _set_database(ctx: Any, _param: Any, value: str | None) -> None:
+    """``--database`` given after a command name: it wins over the root's and the environment."""
+    if value:
+        ctx.find_root().obj = AppContext(database=value)
+
+
+class _Root(TyperGroup):
+    """The root command: ``--database URL`` is accepted on every command (interfaces.md),
+    not only before the command name."""
+
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        root_option = next(p for p in self.params if p.name == "database")
+        _add_database_option(self, root_option)
+        return super().make_context(info_name, args, parent, **extra)
+
+
+def _add_database_option(group: TyperGroup, root_option: Any) -> None:
+    for command in group.commands.values():
+        if not any(p.name == "database" for p in command.params):
+            option = copy.copy(root_option)
+            option.expose_value = False
+            option.callback = _set_database
+            command.params.append(option)
+        if isinstance(command, TyperGroup):
+            _add_database_option(command, root_option)
+
+
 app = typer.Typer(
     name="bankbridge",
+    cls=_Root,
     help="Bank files and bank APIs in, booked and reconciled bank statements out.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
