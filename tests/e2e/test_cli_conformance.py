@@ -123,3 +123,15 @@ def test_export_bookings_record_has_exactly_the_fields_and_types_of_the_spec(tmp
     written = run("export", "bookings", "--output", "bookings.jsonl", cwd=tmp_path)
     assert written.returncode == 0, written.stderr
     assert (tmp_path / "bookings.jsonl").read_text(encoding="utf-8") == exported.stdout
+
+
+def test_an_unknown_administration_is_a_user_error(tmp_path: Path) -> None:
+    """``--administration`` with a typo used to process, export or list nothing and exit 0."""
+    db = f"sqlite:///{tmp_path / 'adm.db'}"
+    assert run("--database", db, "init", cwd=tmp_path).returncode == 0
+    assert run("--database", db, "ledger", "load", str(BUNDLE), cwd=tmp_path).returncode == 0
+    for command in (("process",), ("export", "bookings"), ("lines",)):
+        one_user_error(run("--database", db, *command, "--administration", "A9", cwd=tmp_path), "'A9'", "A1")
+    assert run("--database", db, "process", "--administration", "A1", cwd=tmp_path).returncode == 0
+    listed = run("--database", db, "lines", "--administration", "A1", cwd=tmp_path)
+    assert listed.returncode == 0, listed.stderr

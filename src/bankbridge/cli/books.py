@@ -16,6 +16,7 @@ from rich.table import Table
 from bankbridge import bootstrap
 from bankbridge.cli.batches import show
 from bankbridge.cli.context import app_context, is_terminal
+from bankbridge.config import Settings
 from bankbridge.errors import InputError
 from bankbridge.ledger.access import Access
 from bankbridge.money import format_amount, parse_decimal
@@ -66,6 +67,18 @@ def import_(
         raise typer.Exit(1)
 
 
+def known_administration(settings: Settings, administration: str | None) -> None:
+    """``--administration`` must name an administration of the books: a typo would
+    otherwise process, export or list nothing and still succeed."""
+    if administration is None:
+        return
+    with bootstrap.unit_of_work(settings) as uow:
+        known = {a.code for a in uow.ledger.records("administrations.csv")}
+    if administration not in known:
+        hint = f" (the books hold {', '.join(sorted(known)[:10])}{', …' if len(known) > 10 else ''})" if known else ""
+        raise InputError(f"--administration: no administration {administration!r}{hint}")
+
+
 def print_report(report: ImportReport, processed: ProcessReport | None = None) -> None:
     """Warnings and errors on stderr, the summary per administration on stdout."""
     for f in report.files:
@@ -101,6 +114,7 @@ def export_bookings(
 ) -> None:
     """Every statement line with its outcome: status, rule, evidence, settlements, postings."""
     settings = app_context(ctx).settings()
+    known_administration(settings, administration)
     with bootstrap.unit_of_work(settings) as uow:
         records = export.bookings(uow.statements, Access.everything(), administration=administration)
         chunks = export.jsonl(records) if fmt is ExportFormat.jsonl else export.csv_lines(records)
@@ -126,6 +140,7 @@ def process_(
 ) -> None:
     """Automatic processing of every statement in progress: match, book, explain."""
     settings = app_context(ctx).settings()
+    known_administration(settings, administration)
     with bootstrap.batch_run():
         report = bootstrap.process_in_parallel(
             settings,
@@ -187,6 +202,7 @@ def lines_(
     """The work list: statement lines with their ids (for `book`, `code-from-line`, `undo`),
     the outcome of processing, why, and the best candidate."""
     settings = app_context(ctx).settings()
+    known_administration(settings, administration)
     found = worklist.lines(
         bootstrap.uow_factory(settings),
         access=Access.everything(),
