@@ -213,11 +213,10 @@ class BookingRepository:
         if administration is not None:
             access.require(administration)
             query = query.where(s.c.administration == administration)
-        ids = []
-        for r in self.conn.execute(query.add_columns(s.c.administration, s.c.journal)):
-            if journals is None or (r.administration, r.journal) in journals:
-                ids.append((r.id, r.administration))
-        return ids
+        rows = self.conn.execute(query.add_columns(s.c.administration, s.c.journal)).all()  # fetched at once
+        if journals is None:
+            return [(line_id, adm) for line_id, adm, _ in rows]
+        return [(line_id, adm) for line_id, adm, journal in rows if (adm, journal) in journals]
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]:
         """The lines with these ids, rebuilt for the engine, in the order of ``line_ids``
