@@ -133,11 +133,13 @@ _PENDING_SQL = (
 _LINE = twin_of(StatementLine)
 _PENDING = twin_of(PendingLine)
 _OPEN_ITEM = twin_of(OpenItem)
-"""Lines rebuilt without the frozen dataclasses' ``__init__`` (processing rebuilds every line)."""
+"""Lines and open items rebuilt without the frozen dataclasses' ``__init__`` (processing
+rebuilds every one)."""
 
 
 _DAYS: dict[Any, date | None] = {None: None}
-"""Stored dates as read (ISO text on SQLite) → dates: the lines of a day share them."""
+"""Stored dates as read (ISO text on SQLite) → dates: the lines of a day, and open items'
+invoice and due dates, share them."""
 _SCALES: dict[str, int] = {}
 _UNSEEN = date.min  # no stored line is of that day
 
@@ -152,15 +154,20 @@ def _day(value: Any) -> date | None:
     return day
 
 
+def _scale(currency: str) -> int:
+    """The exponent that turns minor units of ``currency`` into its amount (``from_minor``)."""
+    scale = _SCALES.get(currency)
+    if scale is None:
+        scale = _SCALES[currency] = -exponent(currency)
+    return scale
+
+
 def _pending_line(r: tuple[Any, ...]) -> PendingLine:
     currency = r[6]
     detail = r[22]
     extra = _from_detail(json.loads(detail)) if detail and detail != "{}" else _NO_DETAIL
-    scale = _SCALES.get(currency)
-    if scale is None:
-        scale = _SCALES[currency] = -exponent(currency)
     line = _LINE.make(
-        amount=Decimal(r[9]).scaleb(scale),  # from_minor
+        amount=Decimal(r[9]).scaleb(_scale(currency)),  # from_minor
         booking_date=_day(r[10]),
         value_date=_day(r[11]),
         currency=currency,
@@ -263,27 +270,18 @@ class BookingRepository:
         administrations, at driver level: processing reads every one of them."""
         out: list[OpenItem] = []
         make = _OPEN_ITEM.make
-        scales: dict[str, int] = {}
-        days: dict[Any, date | None] = {}  # invoice and due dates recur: each parsed once
         for adm in sorted(administrations):
             for r in select_tuples(self.conn, _OPEN_ITEMS_SQL, (adm,)):
-                currency, invoice_date, due_date = r[4], r[5], r[6]
-                scale = scales.get(currency)
-                if scale is None:
-                    scale = scales[currency] = -exponent(currency)
-                if invoice_date is not None:
-                    invoice_date = days.get(invoice_date) or days.setdefault(invoice_date, _date(invoice_date))
-                if due_date is not None:
-                    due_date = days.get(due_date) or days.setdefault(due_date, _date(due_date))
+                currency = r[4]
                 out.append(
                     make(
                         administration=r[0],
                         invoice_number=r[1],
                         relation=r[2],
-                        amount=Decimal(r[3]).scaleb(scale),  # from_minor
+                        amount=Decimal(r[3]).scaleb(_scale(currency)),  # from_minor
                         currency=currency,
-                        invoice_date=invoice_date,
-                        due_date=due_date,
+                        invoice_date=_day(r[5]),  # invoice and due dates recur: each parsed once
+                        due_date=_day(r[6]),
                         payment_reference=r[7],
                         description=r[8],
                     )

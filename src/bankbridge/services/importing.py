@@ -25,10 +25,10 @@ from bankbridge.ledger.lines import LineRecord, line_record
 from bankbridge.ledger.model import Journal, NewLines, StatementStatus, StoredStatement
 from bankbridge.money import format_amount, from_minor, to_minor
 from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
-from bankbridge.statements.checks import check_balance
+from bankbridge.statements.checks import NOT_BOOKED, booked_lines, check_balance, line_status
 from bankbridge.statements.daily import Day, days
 from bankbridge.statements.identity import identities, line_date
-from bankbridge.statements.model import Statement, StatementLine
+from bankbridge.statements.model import Statement
 
 
 @dataclass(slots=True)
@@ -166,38 +166,6 @@ class PreparedStatement:
     @property
     def lines(self) -> int:
         return sum(len(d.records) for d in self.days)
-
-
-NOT_BOOKED = {"PDNG": "pending", "INFO": "information only"}
-"""Entry statuses (CAMT ``Ntry/Sts``) of lines the bank has not booked on the account, with
-what they mean. A CAMT.052 intraday report may hold them; the booked entry comes with a
-later report or the day's final statement, often with another booking date, amount or
-reference — so another identity: storing the pending one would book the payment twice."""
-
-
-def line_status(line: StatementLine) -> str | None:
-    """The line's entry status (``BOOK``, ``PDNG``, ``INFO``; upper case, stripped), or
-    ``None`` when the source gives none (MT940, CODA, OFX, CAMT without ``Sts``)."""
-    for key, value in line.extra:
-        if key == "Sts":
-            return value.strip().upper()
-    return None
-
-
-def booked_lines(statement: Statement) -> tuple[Statement, dict[str, int]]:
-    """``statement`` with only the lines the bank has booked, and how many lines were left
-    out per status (:data:`NOT_BOOKED`). Lines without a status are booked lines."""
-    left_out: dict[str, int] = {}
-    kept: list[StatementLine] = []
-    for line in statement.lines:
-        status = line_status(line) if line.extra else None
-        if status in NOT_BOOKED:
-            left_out[status] = left_out.get(status, 0) + 1
-        else:
-            kept.append(line)
-    if not left_out:
-        return statement, left_out
-    return replace(statement, lines=tuple(kept)), left_out
 
 
 def not_booked_warning(statement: Statement, left_out: dict[str, int]) -> str:

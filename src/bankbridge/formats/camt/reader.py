@@ -31,7 +31,7 @@ from bankbridge.formats.camt.fast import Shapes, fast_entry
 from bankbridge.formats.camt.flat import name_of
 from bankbridge.formats.camt.header import RECORDS, Kind, Paging, kind_of, paging, statement
 from bankbridge.formats.camt.nodes import Element, Where, line_of, local
-from bankbridge.statements.checks import check_balance
+from bankbridge.statements.checks import booked_lines, check_balance
 from bankbridge.statements.model import Diagnostic, ParseResult, Statement, StatementLine
 
 MAX_BYTES = 2 * 1024**3
@@ -329,19 +329,6 @@ def _finish(events: object, state: _State) -> None:
         )
 
 
-_NOT_BOOKED = frozenset({"PDNG", "INFO"})
-"""Entry statuses outside the booked balance: opening + booked entries = closing (standards §3.6)."""
-
-
-def _status(line: StatementLine) -> str | None:
-    """The entry's ``Sts`` (text or ``Sts/Cd``), kept in ``extra``."""
-    return next((value for key, value in line.extra if key == "Sts"), None)
-
-
-def _booked(lines: tuple[StatementLine, ...]) -> Iterator[StatementLine]:
-    return (line for line in lines if _status(line) not in _NOT_BOOKED)
-
-
 def collect(items: Iterator[Item]) -> ParseResult:
     """Gather streamed items into statements with their lines (plus balance checks)."""
     statements: list[Statement] = []
@@ -357,8 +344,9 @@ def collect(items: Iterator[Item]) -> ParseResult:
             lines = []
             statements.append(done)
             check = check_balance(done) if done.format == "camt053" else None
-            if check is not None and any(_status(line) in _NOT_BOOKED for line in done.lines):
-                check = check_balance(replace(done, lines=tuple(_booked(done.lines))))
+            if check is not None:  # pending and information-only entries are outside the booked balance
+                booked, left_out = booked_lines(done)
+                check = check_balance(booked) if left_out else check
             diagnostics.extend([check] if check else [])
     return ParseResult(statements=tuple(statements), diagnostics=tuple(diagnostics))
 
