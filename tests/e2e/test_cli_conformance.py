@@ -12,6 +12,7 @@ import os
 import re
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 from bankbridge.demo import BUNDLE
@@ -114,6 +115,9 @@ def test_export_bookings_record_has_exactly_the_fields_and_types_of_the_spec(tmp
             assert AMOUNT.match(posting["amount"])
             assert all(isinstance(k, str) and isinstance(v, str) for k, v in posting["allocations"].items())
         assert bool(record["postings"]) == (record["status"] == "booked")
+        if record["postings"]:
+            # interfaces.md: the contra legs in the line's sign, adding up to the line amount
+            assert sum(Decimal(p["amount"]) for p in record["postings"]) == Decimal(record["amount"]), record
     assert statuses == {"booked", "proposed", "open"}
     as_csv = run("export", "bookings", "--format", "csv", cwd=tmp_path)
     assert as_csv.returncode == 0, as_csv.stderr

@@ -48,6 +48,21 @@ def _allocations(text: str) -> dict[str, str]:
     return dict(part.split("=", 1) for part in text.split("|")) if text else {}
 
 
+def _contra_legs(postings: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """The postings of the record: every leg of the line's journal entries except the bank
+    account's own leg (the first posting of each entry, as the engine and manual booking
+    store it), each in the line's sign — the part of the line amount that went to that
+    account, so the postings of a booked line add up to its amount (interfaces.md's
+    example: a line of -12.34 paying debtor 10001 back gives one posting of -12.34 on
+    1300). The stored entry itself is the full double entry, debit positive."""
+    entry = None
+    for p in postings:
+        if p["entry_id"] != entry:
+            entry = p["entry_id"]
+            continue
+        yield p
+
+
 def booking_record(line: dict[str, Any], booked: dict[str, list[dict[str, Any]]] | None) -> dict[str, Any]:
     """The record of one stored line (``line`` as read with its statement's fields)."""
     currency = line["currency"]
@@ -83,10 +98,10 @@ def booking_record(line: dict[str, Any], booked: dict[str, list[dict[str, Any]]]
             {
                 "gl_account": p["gl_account"],
                 "relation": p["relation"],
-                "amount": format_amount(from_minor(p["amount_minor"], p["currency"])),
+                "amount": format_amount(from_minor(-p["amount_minor"], p["currency"])),
                 "allocations": _allocations(p["allocations"]),
             }
-            for p in booked["postings"]
+            for p in _contra_legs(booked["postings"])
         ],
     }
 
