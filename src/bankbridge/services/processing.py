@@ -190,8 +190,9 @@ def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[
     """The read side: the books of the lines' administrations, indexed once, then the
     lines in id order in chunks that share the engine's batch state."""
     ids = [line_id for line_id, _ in pending]
-    bundle, items, neighbours = uow.bookings.books({adm for _, adm in pending})
-    sent = uow.batches.open_batches({a.code for a in bundle.administrations})
+    deciding = {adm for _, adm in pending}
+    bundle, items, neighbours = uow.bookings.books(deciding)
+    sent = uow.batches.open_batches(deciding)  # the engine clears a line's own administration's batches only
     books = Books.of_bundle(bundle, items, in_transit=sent_batches.in_transit(sent), neighbour_invoices=neighbours)
     del items, neighbours
     state = sent_batches.transit_state(sent)
