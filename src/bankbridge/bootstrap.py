@@ -56,9 +56,19 @@ def init_database(settings: Settings) -> str | None:
         raise ConfigurationError(f"cannot open database {settings.database_url}: {exc.orig}") from exc
 
 
+def _require_database_file(engine: Engine, url: str) -> None:
+    """A SQLite database file that does not exist is not initialised: say so before
+    connecting, which would leave an empty file behind."""
+    name = engine.url.database or ""
+    in_file = engine.dialect.name == "sqlite" and name not in ("", ":memory:") and not name.startswith("file:")
+    if in_file and not Path(name).exists():
+        raise ConfigurationError(f"database {url} is not initialised (no such file); run `bankbridge init`")
+
+
 def unit_of_work(settings: Settings) -> SqlUnitOfWork:
     """A unit of work on an initialised database (a clear error when it is not)."""
     engine = engine_for(settings.database_url)
+    _require_database_file(engine, settings.database_url)
     try:
         current = current_revision(engine)
     except OperationalError as exc:

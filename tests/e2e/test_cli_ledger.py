@@ -45,6 +45,15 @@ def test_uninitialised_database_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "run `bankbridge init`" in result.stderr
     assert "Traceback" not in result.stderr
+    assert not (tmp_path / "bankbridge.db").exists()  # nothing left behind by the refusal
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_empty_sqlite_file_is_not_initialised_either(tmp_path: Path) -> None:
+    (tmp_path / "bankbridge.db").write_bytes(b"")
+    result = run("lines", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "not initialised or not up to date; run `bankbridge init`" in result.stderr
 
 
 def test_unsupported_database_url(tmp_path: Path) -> None:
