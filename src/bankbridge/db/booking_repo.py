@@ -5,7 +5,7 @@ audit log. Bulk statements only (executemany / COPY), never ORM objects per row.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -162,7 +162,7 @@ def _scale(currency: str) -> int:
     return scale
 
 
-_scan_json = json.JSONDecoder().scan_once
+_scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 """The C scanner under ``json.loads``, called directly: the detail column holds what
 ``json.dumps`` wrote (no surrounding white space), and ``loads``'s own checks around the
 scanner cost three times the scan (every pending line has a detail)."""
