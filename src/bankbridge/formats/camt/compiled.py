@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from bankbridge.formats.camt.details import NOT_PROVIDED, reference_type
+from bankbridge.formats.camt.details import NOT_PROVIDED, provided, reference_type
 from bankbridge.formats.camt.nodes import COUNT
 from bankbridge.formats.camt.shape import ENTRY_PATHS, ENTRY_SLOTS, TX_PATHS, TX_SLOTS, Plan
 from bankbridge.money import format_amount
@@ -117,6 +117,21 @@ def _checks(w: _Writer) -> None:
             w.add(f"if not amount_ok({t(0)}):", "    return None")
 
 
+def _provided(*options: str) -> str:
+    """``details.provided`` of ``a or b or … or None``."""
+    either = _either(*options)
+    return either if either == "None" else f"provided({either})"
+
+
+def _sepa_id(t: Callable[[str], str], prefix: str) -> str:
+    """``details._sepa_id``: ``prefix/Id`` when its scheme says ``SEPA``, else ``""``."""
+    ident = t(f"{prefix}/Id")
+    if ident == _ABSENT:
+        return _ABSENT
+    scheme = _either(t(f"{prefix}/SchmeNm/Cd"), t(f"{prefix}/SchmeNm/Prtry"))
+    return f"({ident} if ({scheme} or '').upper() == 'SEPA' else '')"
+
+
 def _party(t: Callable[[str], str], party: str) -> str:
     return _either(*(t(f"RltdPties/{party}/{name}") for name in _NAMES))
 
@@ -166,8 +181,13 @@ def _transaction(w: _Writer, k: int, sign: str, *, merged: bool = False) -> dict
         "counterparty_name": f"name{k}",
         "end_to_end_id": f"e2e{k}",
         "mandate_id": _either(t("Refs/MndtId")),
-        "batch_id": _either(t("Refs/PmtInfId")),
-        "creditor_id": _either(t("RltdPties/Cdtr/Id/PrvtId/Othr/Id"), t("RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id")),
+        "batch_id": _provided(t("Refs/PmtInfId")),
+        "creditor_id": _either(
+            t("RltdPties/Cdtr/Id/PrvtId/Othr/Id"),
+            t("RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id"),
+            _sepa_id(t, "RltdPties/Cdtr/Id/OrgId/Othr"),
+            _sepa_id(t, "RltdPties/Cdtr/Pty/Id/OrgId/Othr"),
+        ),
         "payment_reference": f"ref{k} or None",
         "payment_reference_type": f"ref_type{k}",
         "description": f"description{k}",
@@ -208,7 +228,7 @@ def _entry(w: _Writer) -> dict[str, str]:
         "entry_ref": e("NtryRef"),
         "iso": "iso",
         "bank": _either(e("BkTxCd/Prtry/Cd")),
-        "batch_id": _either(e("NtryDtls/Btch/PmtInfId"), e("Btch/PmtInfId")),
+        "batch_id": _provided(e("NtryDtls/Btch/PmtInfId"), e("Btch/PmtInfId")),
         "batch_count": f"int(count) if count else {n_tx if n_tx > 1 else None}"
         if shape.count
         else repr(n_tx if n_tx > 1 else None),
@@ -359,6 +379,7 @@ def compile_line(
         "Diagnostic": Diagnostic,
         "NOT_PROVIDED": NOT_PROVIDED,
         "reference_type": reference_type,
+        "provided": provided,
         "format_amount": format_amount,
         "tostring": etree.tostring,
         "count_ok": COUNT.fullmatch,

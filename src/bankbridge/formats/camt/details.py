@@ -9,7 +9,7 @@ turns several into batch items.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TypedDict
 
@@ -17,7 +17,7 @@ from bankbridge.errors import InvalidIdentifier
 from bankbridge.formats.camt.flat import Flat, flatten
 from bankbridge.formats.camt.nodes import Element, Where, dig, dig_text, each, kids
 from bankbridge.identifiers.references import validate_rf
-from bankbridge.statements.model import ReferenceType
+from bankbridge.statements.model import ReferenceType, StatementLine
 
 NOT_PROVIDED = "NOTPROVIDED"
 _ISSUERS: dict[str, ReferenceType] = {"CUR": "CUR", "ISO": "ISO", "BBA": "BBA"}
@@ -58,6 +58,11 @@ class Tx:
 def _not_provided(value: str | None) -> bool:
     """``NOTPROVIDED`` (any case, with or without a space) is the absence of an id."""
     return value is not None and value.replace(" ", "").upper() == NOT_PROVIDED
+
+
+def provided(value: str | None) -> str | None:
+    """``value``, or ``None`` for the SEPA filler ``NOTPROVIDED`` (an id that is absent)."""
+    return None if _not_provided(value) else value
 
 
 def codes(flat: Flat, prefix: str = "BkTxCd/") -> tuple[str | None, str | None, Extra]:
@@ -149,6 +154,13 @@ _NO_PARTIES = _Parties(
 )
 
 
+def _sepa_id(flat: Flat, prefix: str) -> str | None:
+    """``prefix/Id`` when ``prefix/SchmeNm`` (``Cd`` or ``Prtry``) says ``SEPA``: ING and
+    others give the SEPA creditor id as an organisation id, not a private one."""
+    scheme = flat.texts.get(prefix + "/SchmeNm/Cd") or flat.texts.get(prefix + "/SchmeNm/Prtry")
+    return flat.texts.get(prefix + "/Id") if scheme and scheme.upper() == "SEPA" else None
+
+
 def _parties(flat: Flat, sign: int) -> _Parties:
     side = "Dbtr" if sign > 0 else "Cdtr"
     if "RltdPties" not in flat.first:
@@ -160,7 +172,9 @@ def _parties(flat: Flat, sign: int) -> _Parties:
         ultimate_debtor=party_name(flat, "RltdPties/UltmtDbtr"),
         ultimate_creditor=party_name(flat, "RltdPties/UltmtCdtr"),
         creditor_id=flat.texts.get("RltdPties/Cdtr/Id/PrvtId/Othr/Id")
-        or flat.texts.get("RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id"),
+        or flat.texts.get("RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id")
+        or _sepa_id(flat, "RltdPties/Cdtr/Id/OrgId/Othr")
+        or _sepa_id(flat, "RltdPties/Cdtr/Pty/Id/OrgId/Othr"),
     )
 
 
@@ -213,7 +227,7 @@ def transaction(tx: Element, *, entry_sign: int, merged: bool, where: Where) -> 
         account_servicer_ref=flat.texts.get("Refs/AcctSvcrRef"),
         end_to_end_id=end_to_end if not _not_provided(end_to_end) else None,
         mandate_id=flat.texts.get("Refs/MndtId"),
-        batch_id=flat.texts.get("Refs/PmtInfId"),
+        batch_id=provided(flat.texts.get("Refs/PmtInfId")),
         description=" ".join(flat.ustrd) or flat.texts.get("AddtlTxInf"),
         payment_reference=payment_ref,
         payment_reference_type=ref_type,
@@ -226,3 +240,72 @@ def transaction(tx: Element, *, entry_sign: int, merged: bool, where: Where) -> 
         extra=_extra(flat, sign) + code_extra,
         **_parties(flat, sign),
     )
+
+
+def _compact(value: str | None) -> str | None:
+    return value.replace(" ", "").upper() if value else None
+
+
+def own_account(record: Element | None) -> str | None:
+    """The compacted ``Acct/Id/IBAN`` of a statement, report or notification record."""
+    return _compact(dig_text(record, "Acct/Id/IBAN"))
+
+
+def _transactions(ntry: Element) -> list[Element]:
+    """The entry's ``TxDtls`` in document order (over every ``NtryDtls``)."""
+    return [tx for block in each(ntry, "NtryDtls") for tx in each(block, "TxDtls")]
+
+
+def _not_own(line: StatementLine, tx: Element, own: str) -> StatementLine:
+    """``line`` with the counterparty taken from the other side of ``tx`` when the side
+    its direction names holds the account itself (and the other side names a party)."""
+    flat = flatten(tx, stop="")
+    sides = [
+        pair
+        for pair in (("Dbtr", "Cdtr"), ("Cdtr", "Dbtr"))
+        if _compact(flat.texts.get(f"RltdPties/{pair[0]}Acct/Id/IBAN")) == own
+    ]
+    if not sides:
+        return line
+    side, other = sides[0]
+    name = party_name(flat, f"RltdPties/{other}")
+    iban = flat.texts.get(f"RltdPties/{other}Acct/Id/IBAN")
+    if not (name or iban) or _compact(iban) == own:
+        return line
+    moved = (
+        (side, party_name(flat, f"RltdPties/{side}")),
+        (f"{side}Acct", flat.texts.get(f"RltdPties/{side}Acct/Id/IBAN")),
+    )
+    kept = tuple(pair for pair in line.extra if pair[0] not in (other, f"{other}Acct"))
+    return replace(
+        line,
+        counterparty_name=name,
+        counterparty_iban=iban,
+        counterparty_bic=_bic(flat, f"RltdAgts/{other}Agt"),
+        extra=kept + tuple((key, value) for key, value in moved if value),
+    )
+
+
+def not_own_account(line: StatementLine, ntry: Element, own: str | None) -> StatementLine:
+    """The counterparty of a line (and of each batch item) is never the statement's own
+    account. Returns and reversals are often reported with the parties of the original
+    transaction (a returned transfer credited back names us as the debtor); when the
+    side the direction picks (debtor of a credit, creditor of a debit) has the account's
+    own IBAN, the other side is the counterparty. ``ntry`` is the entry element."""
+    if own is None:
+        return line
+    if line.items:
+        if all(_compact(item.counterparty_iban) != own for item in line.items):
+            return line
+        txs = _transactions(ntry)
+        if len(txs) != len(line.items):
+            return line
+        items = tuple(
+            _not_own(item, tx, own) if _compact(item.counterparty_iban) == own else item
+            for item, tx in zip(line.items, txs, strict=True)
+        )
+        return replace(line, items=items)
+    if _compact(line.counterparty_iban) != own:
+        return line
+    txs = _transactions(ntry)
+    return _not_own(line, txs[0], own) if len(txs) == 1 else line

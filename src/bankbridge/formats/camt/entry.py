@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from bankbridge.formats.camt.details import Extra, Tx, charges, codes, transaction
+from bankbridge.formats.camt.details import Extra, Tx, charges, codes, provided, transaction
 from bankbridge.formats.camt.flat import Flat, flatten
 from bankbridge.formats.camt.nodes import Element, Where, each, line_of
 from bankbridge.money import format_amount
@@ -90,7 +90,7 @@ def _facts(ntry: Element, flat: Flat, where: Where) -> _Entry:
         entry_ref=entry_ref,
         iso_code=iso,
         bank_code=bank,
-        batch_id=_batch(flat, "PmtInfId"),
+        batch_id=provided(_batch(flat, "PmtInfId")),
         batch_count=count if count is not None else (n_tx if n_tx > 1 else None),
         charges=charges(each(ntry, "Chrgs"), where) if flat.get("Chrgs") is not None else None,
         reversal=flat.texts.get("RvslInd") in ("true", "1"),

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from bankbridge.formats.camt.nodes import Element
 
 _PARTIES = ("Dbtr", "Cdtr", "UltmtDbtr", "UltmtCdtr")
+SEPA_ID_PARTS = ("Id", "SchmeNm/Cd", "SchmeNm/Prtry")
+"""An organisation id of the creditor (``OrgId/Othr``) counts as its SEPA creditor id
+when its scheme (``SchmeNm/Cd`` or ``Prtry``) is ``SEPA``."""
 _NAMES_BELOW = ("Nm", "Pty/Nm", "Agt/FinInstnId/Nm", "Agt/FinInstnId/NmAndAdr/Nm")
 WANTED: tuple[str, ...] = (
     # entry level
@@ -60,6 +63,7 @@ WANTED: tuple[str, ...] = (
     *(f"RltdPties/{side}Acct/Id/{kind}" for side in ("Dbtr", "Cdtr") for kind in ("IBAN", "Othr/Id")),
     "RltdPties/Cdtr/Id/PrvtId/Othr/Id",
     "RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id",
+    *(f"RltdPties/Cdtr/{pty}Id/OrgId/Othr/{name}" for pty in ("", "Pty/") for name in SEPA_ID_PARTS),
     *(f"RltdAgts/{side}Agt/FinInstnId/{kind}" for side in ("Dbtr", "Cdtr") for kind in ("BIC", "BICFI")),
     "RmtInf/Ustrd",
     "RmtInf/Strd/CdtrRefInf",

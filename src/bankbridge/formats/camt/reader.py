@@ -26,6 +26,7 @@ from typing import BinaryIO
 from lxml import etree
 
 from bankbridge.errors import ParseError
+from bankbridge.formats.camt.details import not_own_account, own_account
 from bankbridge.formats.camt.entry import entry
 from bankbridge.formats.camt.fast import Shapes, fast_entry
 from bankbridge.formats.camt.flat import name_of
@@ -113,6 +114,9 @@ class _State:
     shapes: Shapes = field(default_factory=Shapes)
     parent_seen: Element | None = None
     parent_seen_name: str = ""
+    own: str | None = None
+    """The record's own IBAN (looked up at its first entry: ``Acct`` comes before ``Ntry``)."""
+    own_known: bool = False
 
     def parent_name(self, parent: Element | None) -> str:
         """The local name of ``parent`` (remembered for the last parent asked about)."""
@@ -141,7 +145,11 @@ def _message(root: Element, source: str) -> tuple[Kind, str]:
     """The kind of message under ``root`` and the path prefix of its records."""
     name = local(root.tag)
     message = root
-    if name == "Document":
+    if name != "Document" and kind_of(name) is None:
+        # An envelope holding a business application header (``AppHdr``) beside the
+        # ``Document``, as SWIFT MX deliveries and some bank channels wrap messages.
+        root = next((child for child in root if local(child.tag) == "Document"), root)
+    if local(root.tag) == "Document":
         message = next((child for child in root if local(child.tag)), root)
     kind = kind_of(local(message.tag))
     if kind is None:
@@ -166,6 +174,12 @@ def _on_entry(element: Element, state: _State) -> tuple[StatementLine, tuple[Dia
             done = entry(element, where=where)
         except (ValueError, ArithmeticError) as exc:
             raise where.error(f"cannot read entry: {exc}", element=element, field="Ntry") from exc
+    if not state.own_known:
+        state.own, state.own_known = own_account(element.getparent()), True
+    if state.own is not None:
+        line = not_own_account(done[0], element, state.own)
+        if line is not done[0]:
+            done = (line, done[1])
     if state.line_currency is None:
         state.line_currency = done[0].currency
     return done
@@ -182,6 +196,7 @@ def _on_record(element: Element, state: _State) -> Statement:
     )
     state.records += 1
     state.entries = 0
+    state.own, state.own_known = None, False
     state.line_currency = None
     state.where = None
     return result

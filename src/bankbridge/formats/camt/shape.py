@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bankbridge.formats.camt.flat import TRIE, Trie
+from bankbridge.formats.camt.flat import SEPA_ID_PARTS, TRIE, Trie
 
 _TEXT = re.compile(r">[^<]+<")
 _START = re.compile(r'(?:[^\s/<>:"=]+:)?([^\s/<>:"=]+)((?:\s+[^\s/<>"=]+="[^"<>]*")*)\s*(/?)>')
@@ -77,6 +77,7 @@ TX_PATHS = (
     *(f"RltdPties/{side}Acct/Id/{kind}" for side in ("Dbtr", "Cdtr") for kind in ("IBAN", "Othr/Id")),
     "RltdPties/Cdtr/Id/PrvtId/Othr/Id",
     "RltdPties/Cdtr/Pty/Id/PrvtId/Othr/Id",
+    *(f"RltdPties/Cdtr/{pty}Id/OrgId/Othr/{name}" for pty in ("", "Pty/") for name in SEPA_ID_PARTS),
     *(f"RltdAgts/{side}Agt/FinInstnId/{kind}" for side in ("Dbtr", "Cdtr") for kind in ("BIC", "BICFI")),
     "RtrInf/Rsn/Cd",
     "RtrInf/Rsn/Prtry",

@@ -16,6 +16,8 @@ from bankbridge.formats.coda.records import Record, trim
 from bankbridge.identifiers.iban import compact, looks_like_iban
 from bankbridge.statements.model import Diagnostic, Source, StatementLine
 
+NOT_PROVIDED = "NOTPROVIDED"
+
 
 @dataclass(slots=True)
 class Movement:
@@ -107,6 +109,8 @@ def build_line(m: Movement, *, currency: str | None) -> tuple[StatementLine, lis
     account, bic, name = _counterparty(m)
     r22 = m.part("22")
     customer_ref = r22.strip(64, 98) if r22 else None
+    if customer_ref and customer_ref.replace(" ", "").upper() == NOT_PROVIDED:
+        customer_ref = None  # the SEPA filler for "no end-to-end id" (as in CAMT and MT940)
     source = Source(file=first.source, line=first.line)
     line = StatementLine(
         amount=trim(first.amount("amount", 32, 33, 47), currency),
