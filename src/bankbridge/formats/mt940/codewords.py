@@ -49,6 +49,8 @@ CODE_WORDS = (
     "BUSP",
     "CREF",
     "ACCW",
+    "RTYP",  # ABN AMRO: type of an R-transaction (SEPA direct debit returns)
+    "PIND",  # ABN AMRO: BRUTO/NETTO booking of a SEPA direct debit batch
 )
 CODE_WORD_SET = frozenset(CODE_WORDS)
 _STARTS = re.compile(r"\s*/(" + "|".join(sorted(CODE_WORD_SET, key=len, reverse=True)) + ")/")

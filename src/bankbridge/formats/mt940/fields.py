@@ -35,11 +35,13 @@ class FieldError(ValueError):
 
 
 LINE_61 = (
-    r"(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D)([A-Z])?(\d+(?:[,.]\d*)?) ?"
+    r"(\d{6})(\d{4}| {4})?(RC|RD|EC|ED|C|D|c|d)([A-Z])?(\d+(?:[,.]\d*)?) ?"
     r"([A-Z][A-Za-z0-9 ]{3}|[NSF][A-Za-z0-9]{2}(?=//|$)|(?=//))((?:(?!//).)*)(?://(.*))?$"
 )
 """A ``:61:`` first line: value date, entry date, mark, funds code, amount, type, customer
-reference, bank reference (the reader's fast path embeds it, ``$`` as end of line)."""
+reference, bank reference (the reader's fast path embeds it, ``$`` as end of line).
+A lower-case ``c``/``d`` mark (ABN AMRO's published sample file has one) is read as
+``C``/``D``."""
 _LINE_61 = re.compile(LINE_61)
 _BALANCE = re.compile(r"\s*([CD])(\d{6})([A-Z]{3})?(\d+(?:[,.]\d*)?)")
 _AMOUNT = re.compile(r"\d+(?:[,.]\d*)?$")
@@ -140,6 +142,7 @@ def decimals(currency: str | None) -> int:
 
 
 _DEBIT = frozenset({"D", "RC", "ED"})
+_LOWER_MARKS = frozenset({"c", "d"})
 
 
 def is_debit(mark: str) -> bool:
@@ -195,6 +198,8 @@ def new_entry(  # noqa: PLR0917 - the sub-fields of a :61: line, positional for 
     """The :class:`Entry` of the matched sub-fields of a ``:61:`` line (as :data:`LINE_61`
     groups them); ``rest`` is its further lines joined by ``\\n`` (``None``: no further line),
     ``detail`` the lines of its ``:86:`` as far as known."""
+    if mark in _LOWER_MARKS:
+        mark = mark.upper()
     try:
         value = DATES.get(vdate) or parse_yymmdd(vdate, clamped=clamped)
         booking = booking_date(value, vdate, edate, clamped) if edate and edate != "    " else None
@@ -254,7 +259,7 @@ def diagnose_61(text: str) -> FieldError:
     rest = text[6:]
     if rest[:4].isdigit():
         rest = rest[4:]
-    mark = re.match(r"RC|RD|EC|ED|C|D", rest)
+    mark = re.match(r"RC|RD|EC|ED|C|D|c|d", rest)
     if mark is None:
         return FieldError("debit/credit mark", f"debit/credit mark missing before {rest[:8]!r}")
     rest = rest[mark.end() :]

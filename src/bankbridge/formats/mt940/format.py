@@ -17,6 +17,18 @@ _SNIFF_TAG = re.compile(r"^(?:[\x00-\x1f]|\{1:[^\n]*\{4:)?:(20|25|28C?|60[FM]|34
 _FIRST_TAG = re.compile(r"\A\s*:(20|21|25|28C?|60[FM]|61|62[FM]|64|65|86|34F|13D?):")
 
 
+_AT_BREAK = re.compile(r"@@:\d\d[A-Z]?:")
+
+
+def at_breaks(text: str) -> str:
+    """``text`` with ``@@`` line separators turned into line ends, when it uses them
+    (a tag right after ``@@``): some German banks' MT940/MT942 exports (HBCI/FinTS) have no
+    line ends but ``@@``, a sequence outside the SWIFT character set."""
+    if "@@" in text and _AT_BREAK.search(text):
+        return text.replace("@@", "\n")
+    return text
+
+
 def normalise(text: str) -> str:
     """``text`` with CRLF and CR line endings turned into LF (as
     ``text.replace("\\r\\n", "\\n").replace("\\r", "\\n")``, in one pass)."""
@@ -35,8 +47,9 @@ def split_text(text: str) -> list[str]:
 
 
 def text_block(text: str) -> str:
-    """``text`` as the reader takes it: LF line endings, ending with a line end (unless empty)."""
-    text = normalise(text)
+    """``text`` as the reader takes it: LF line endings (also for ``@@`` separators),
+    ending with a line end (unless empty)."""
+    text = at_breaks(normalise(text))
     return text if not text or text[-1] == "\n" else text + "\n"
 
 
@@ -105,7 +118,7 @@ class Mt940Format:
         and also a fragment of transaction records (``:61:`` with ``:86:`` or another
         statement tag), so that parsing it names what is missing instead of saying the
         file is of no known format."""
-        text = head.decode("latin-1")
+        text = at_breaks(head.decode("latin-1"))
         if text.lstrip().startswith(("<", "OFXHEADER")):
             return False
         tags = {match.group(1) for match in _SNIFF_TAG.finditer(text)}

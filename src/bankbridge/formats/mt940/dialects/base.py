@@ -194,6 +194,22 @@ def joined(entry: Entry) -> str:
     return "".join(entry.detail)
 
 
+LINE_WIDTH = 65
+"""The width of a ``:86:`` line (SWIFT 6*65x)."""
+
+
+def unwrap(lines: list[str] | tuple[str, ...]) -> str:
+    """Lines of a bank that wraps its text hard at :data:`LINE_WIDTH` as one text: a
+    line of the full width was wrapped (inside a word, or after a blank it keeps), a
+    shorter one ended where the text did (ASN/SNS pad lines with blanks, ING does not)."""
+    parts: list[str] = []
+    for line in lines:
+        if parts and len(parts[-1]) < LINE_WIDTH:
+            parts.append(" ")
+        parts.append(line)
+    return "".join(parts)
+
+
 def text_of(entry: Entry) -> str:
     """The ``:86:`` lines as one text with single spaces (for free-text layouts)."""
     return squash(" ".join(entry.detail))

@@ -4,7 +4,10 @@
   >20…>29`` text (``>20`` BIC and ``>21`` IBAN in the IBAN era), ``>31`` own account.
 * ASN / SNS / RegioBank (one bank group): the ``:61:`` customer reference is the counter
   IBAN and its second line the counter name; ``:86:`` repeats them on its first line,
-  the description follows on later lines (padded to 65 characters).
+  the description follows on later lines (65 characters wide, padded with blanks, so a
+  full line without a blank at its end was wrapped inside a word). Since about 2019 a
+  SEPA direct debit there carries the code words of the originating bank
+  (``/TRTP/…/CSID/…/MARF/…/REMI/…/EREF/…``).
 * Knab, bunq, Van Lanschot: code words (``/TRTP/``, ``/IBAN/``, ``/NAME/``, ``/REMI/``),
   or Knab's older ``REK: <iban>/NAAM: <name>`` lines.
 """
@@ -13,14 +16,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bankbridge.formats.mt940.codewords import split_subfields, squash
+from bankbridge.formats.mt940.codewords import is_structured, split_subfields, squash
 from bankbridge.formats.mt940.dialects.base import (
     Details,
+    apply_code_words,
     is_bic,
     joined,
     none_if_empty,
     refine_default,
     set_counterparty_account,
+    unwrap,
 )
 from bankbridge.formats.mt940.fields import Entry, looks_like_iban
 
@@ -70,7 +75,11 @@ class AsnDialect:
         first = lines[0].strip()
         if (cref and first.startswith(cref)) or (name and first.endswith(name)) or not first:
             lines = lines[1:]
-        details.description = none_if_empty(squash(" ".join(lines)))
+        text = unwrap(lines)
+        if is_structured(text):
+            apply_code_words(details, text.strip().split("/"))
+        else:
+            details.description = none_if_empty(squash(text))
         return details
 
 

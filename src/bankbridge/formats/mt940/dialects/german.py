@@ -3,7 +3,8 @@
 Sub-fields: ``?00`` posting text, ``?10`` primanota, ``?20``–``?29`` and ``?60``–``?63``
 purpose (with SEPA keys ``EREF+``, ``MREF+``, ``CRED+``, ``SVWZ+``, ``ABWA+``…), ``?30``
 bank code or BIC, ``?31`` account or IBAN, ``?32``/``?33`` name, ``?34`` text-key
-extension. The three-digit business transaction code (GVC) precedes ``?00``.
+extension. The three-digit business transaction code (GVC) precedes ``?00``; GVC ``999``
+is followed by unstructured text without sub-fields (DFÜ-Abkommen, Anlage 3).
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ class GermanDialect:
 
     def refine(self, entry: Entry) -> Details:
         """``?NN`` sub-fields when present, else code words or free text."""
-        if is_german(joined(entry)):
+        text = joined(entry)
+        if is_german(text):
             return refine_german(entry)
+        if text[:3] == "999" and "?" not in text:  # GVC 999: the rest is unstructured text
+            details = Details(extra=[("GVC", "999")])
+            details.description = none_if_empty(squash(" ".join(entry.detail)[3:]))
+            return details
         return refine_default(entry)

@@ -10,18 +10,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bankbridge.formats.mt940.codewords import squash
 from bankbridge.formats.mt940.dialects.base import (
     Details,
     is_bic,
     none_if_empty,
     refine_structured,
     set_counterparty_account,
-    text_of,
+    unwrap,
 )
 from bankbridge.formats.mt940.fields import Entry, looks_like_iban
 
 _TRCD = re.compile(r"/TRCD/(\d+)")
-_OLD_HEAD = re.compile(r"\s*(\d{9,10}|[A-Z]{2}\d{2}[A-Z0-9]{10,30})\s+(?:([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\s+)?")
+_OLD_HEAD = re.compile(
+    r"\s*(?:([A-Z]{2}\d{2})\s+(?=[A-Z]{2}\d{2}[A-Z0-9]{10,30}\s))?"  # a return reason (AC04, MS03…)
+    r"(\d{9,10}|[A-Z]{2}\d{2}[A-Z0-9]{10,30})\s+(?:([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\s+)?"
+)
+"""The head of the older free-text ``:86:``: the counter account (a bank account number
+or an IBAN) and BIC, in ING's unstructured SEPA layout after a return reason code."""
 _SCOR = re.compile(r"SCOR/CUR/(\d{16})|BETALINGSKENM\.?:?\s*(\d{7,16})")
 
 
@@ -31,13 +37,26 @@ def _valid_iban(text: str) -> bool:
     return is_valid(text)
 
 
+def _counter_account(account: str, bic: str | None) -> bool:
+    """Whether ``account`` at the head of the text is the counter account: a bank account
+    number, a valid IBAN, or an IBAN-shaped text followed by the BIC of the bank its bank
+    code names (ING's own samples use made-up IBANs such as ``NL20INGB0002222222``)."""
+    if account.isdigit():
+        return True
+    if bic is not None and bic[:4] == account[4:8] and is_bic(bic):
+        return True
+    return _valid_iban(account)
+
+
 def _old_layout(entry: Entry, details: Details) -> None:
-    text = text_of(entry)
+    text = squash(unwrap(entry.detail))  # ING wraps its text hard at 65 characters
     match = _OLD_HEAD.match(text)
-    if match and (match.group(1).isdigit() or _valid_iban(match.group(1))):
-        details.counterparty_iban = match.group(1)
-        if match.group(2) and is_bic(match.group(2)):
-            details.counterparty_bic = match.group(2)
+    if match and _counter_account(match.group(2), match.group(3)):
+        details.counterparty_iban = match.group(2)
+        if match.group(3) and is_bic(match.group(3)):
+            details.counterparty_bic = match.group(3)
+        if match.group(1):
+            details.return_reason = match.group(1)
         text = text[match.end() :]
     ref = _SCOR.search(text)
     if ref:
