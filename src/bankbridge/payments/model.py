@@ -44,9 +44,11 @@ class PaymentInstruction:
     counterparty_iban: str | None = None
     counterparty_name: str | None = None
     remittance: str | None = None
-    """The unstructured remittance text (``RmtInf/Ustrd``)."""
+    """The remittance text: ``RmtInf/Ustrd``, then the numbers of the referred documents
+    (``RmtInf/Strd/RfrdDocInf/Nb``: the invoices paid) and ``RmtInf/Strd/AddtlRmtInf``."""
     reference: str | None = None
-    """The structured creditor reference (``RmtInf/Strd/CdtrRefInf/Ref``)."""
+    """The structured creditor reference (``RmtInf/Strd/CdtrRefInf/Ref``, of the first
+    ``Strd`` that has one)."""
     mandate_id: str | None = None
     source: Source | None = None
 

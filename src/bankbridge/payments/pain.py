@@ -1,9 +1,14 @@
 """Reading SEPA pain.001 (credit transfers) and pain.008 (direct debits) messages.
 
 Bytes in, a :class:`~bankbridge.payments.model.PaymentMessage` out. The message kind
-and version come from the namespace: ``pain.001.001.03`` and later, ``pain.008.001.02``
-and later (fields are then looked up by local name, so ``ReqdExctnDt`` as a date
-(``.03``) or as a ``Dt``/``DtTm`` choice (``.09``) both read). Declared counts and
+comes from the message element (``CstmrCdtTrfInitn``, ``CstmrDrctDbtInitn``), the version
+from the namespace: ``pain.001.001.03`` and later, ``pain.008.001.02`` and later (fields
+are then looked up by local name, so ``ReqdExctnDt`` as a date (``.03``) or as a
+``Dt``/``DtTm`` choice (``.09``) both read). The national and EPC variants of the same
+ISO version read alike: the EPC's ``pain.001.002.03``/``pain.008.002.02``, the German
+DK's ``pain.001.003.03``/``pain.008.003.02`` and the Swiss ``pain.001.001.03.ch.02``
+(namespace ``http://www.six-interbank-clearing.com/de/pain.001.001.03.ch.02.xsd``); a
+document without a namespace is read by its message element. Declared counts and
 control sums are checked. Every problem is a :class:`~bankbridge.errors.ParseError`
 naming the file, the line, the XML path and the field.
 
@@ -15,6 +20,7 @@ before parsing, and input over :data:`MAX_BYTES` is refused.
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 
 from lxml import etree
@@ -29,13 +35,22 @@ from bankbridge.statements.model import Source
 
 MAX_BYTES = 64 * 1024**2
 """Largest pain document read (64 MiB: some hundred thousand transactions)."""
-_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:(pain\.00[18])\.001\.(\d{2})$")
+_NAMESPACE = re.compile(
+    r"(?:^|[:/$])(?P<name>pain\.\d{3})\.(?P<variant>\d{3})\.(?P<version>\d{2})(?P<country>\.[a-z]{2}\.\d{2})?(?:\.xsd)?$"
+)
+"""The message name and version at the end of a pain namespace: the ISO one
+(``urn:iso:std:iso:20022:tech:xsd:pain.001.001.03``), the EPC and DK variants
+(``…pain.001.002.03``, ``…pain.001.003.03``), the Swiss one
+(``http://www.six-interbank-clearing.com/de/pain.001.001.03.ch.02.xsd``). The ISO
+message version is the last number; the variant (``002``, ``003``) restricts it without
+changing its structure."""
 _MESSAGES: dict[str, tuple[str, int, BatchKind, str]] = {
     # message element: (message name, oldest version, kind, transaction element)
     "CstmrCdtTrfInitn": ("pain.001", 3, "payment", "CdtTrfTxInf"),
     "CstmrDrctDbtInitn": ("pain.008", 2, "direct_debit", "DrctDbtTxInf"),
 }
 NOT_PROVIDED = "NOTPROVIDED"
+_ZONED_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:Z|[+-][0-9]{2}:[0-9]{2})")
 
 
 def read(data: bytes, *, source: str) -> PaymentMessage:
@@ -91,13 +106,27 @@ def parse_xml(data: bytes, source: str, *, what: str = "pain file") -> Element:
     return root
 
 
+def namespace_version(root: Element) -> tuple[str, str, int] | None:
+    """What a document's namespace names: the message (``pain.001``), the versioned name
+    (``pain.001.003.03``) and the ISO version number (3); ``None`` when it names no pain
+    message (or there is no namespace)."""
+    found = _NAMESPACE.search(etree.QName(root).namespace or "")
+    if found is None:
+        return None
+    return found["name"], found.group(0).lstrip(":/$").removesuffix(".xsd"), int(found["version"])
+
+
 def _message(root: Element, source: str) -> tuple[Element, str, BatchKind, str]:
     """The message element, its versioned name (``pain.001.001.03``), kind and transaction element."""
     namespace = etree.QName(root).namespace or ""
-    found = _NAMESPACE.match(namespace)
+    found = namespace_version(root)
     message = next(iter(root), None) if local(root.tag) == "Document" else None
     spec = _MESSAGES.get(local(message.tag)) if message is not None else None
-    if found is None or spec is None or message is None or spec[0] != found.group(1):
+    if found is not None and spec is None:
+        spec = next((s for s in _MESSAGES.values() if s[0] == found[0]), None)
+        if spec is not None and found[2] >= spec[1]:
+            spec = None  # a supported version with another message element
+    if spec is None or message is None or (namespace and (found is None or found[0] != spec[0])):
         what = f"namespace {namespace!r}" if namespace else "no namespace"
         raise ParseError(
             f"this is no pain.001 or pain.008 message ({what})",
@@ -107,15 +136,16 @@ def _message(root: Element, source: str) -> tuple[Element, str, BatchKind, str]:
             hint="expected Document/CstmrCdtTrfInitn or Document/CstmrDrctDbtInitn in an ISO 20022 pain namespace",
         )
     name, oldest, kind, tx_name = spec
-    version = int(found.group(2))
-    if version < oldest:
+    if found is None:  # no namespace: read by the message element
+        return message, name, kind, tx_name
+    if found[2] < oldest:
         raise ParseError(
-            f"{name}.001.{version:02d} is not supported; use {name}.001.{oldest:02d} or later",
+            f"{found[1]} is not supported; use {name}.001.{oldest:02d} or later",
             file=source,
             line=line_of(root),
             path=local(root.tag),
         )
-    return message, f"{name}.001.{version:02d}", kind, tx_name
+    return message, found[1], kind, tx_name
 
 
 def _required(element: Element | None, path: str, where: Where, *, longest: int = 35) -> str:
@@ -149,10 +179,12 @@ def _batch(block: Element, *, kind: BatchKind, tx_name: str, where: Where) -> Pa
     date_name = "ReqdExctnDt" if kind == "payment" else "ReqdColltnDt"
     day_node = dig(block, date_name)
     if day_node is not None and len(day_node):
-        day = where.choice_day(day_node, date_name)
-    else:
-        day = where.day(day_node, date_name)
-    assert day is not None
+        found = kids(day_node)
+        inner = found.get("Dt", found.get("DtTm"))
+        if inner is None:
+            raise where.error("has neither Dt nor DtTm", element=day_node, field=date_name)
+        day_node = inner
+    day = _day(day_node, date_name, where)
     txs = each(block, tx_name)
     if not txs:
         raise where.error(f"the batch holds no {tx_name}", element=block, field=tx_name)
@@ -165,7 +197,7 @@ def _batch(block: Element, *, kind: BatchKind, tx_name: str, where: Where) -> Pa
     return PaymentBatch(
         batch_id=batch_id,
         kind=kind,
-        account_iban=compact(_required(block, account_path, where, longest=42)),
+        account_iban=_account(block, account_path, where),
         date=day,
         items=items,
         batch_booking=None if booking is None else booking.lower() in ("true", "1"),
@@ -173,9 +205,40 @@ def _batch(block: Element, *, kind: BatchKind, tx_name: str, where: Where) -> Pa
     )
 
 
+def _account(block: Element, path: str, where: Where) -> str:
+    """The batch's own account: its IBAN (an account given only by another
+    identification, ``Id/Othr/Id``, cannot be routed to a bank journal)."""
+    if dig(block, path) is None:
+        other = dig_text(block, path.replace("/IBAN", "/Othr/Id"))
+        if other is not None:
+            raise where.error(
+                f"is missing: the account is given as {other!r} (Othr/Id), not as an IBAN; batches are routed by IBAN",
+                element=dig(block, path.replace("/IBAN", "/Othr/Id")),
+                field=path,
+            )
+    return compact(_required(block, path, where, longest=42))
+
+
+def _day(element: Element | None, field: str, where: Where) -> date:
+    """An ISO date (``xs:date``, which may carry a time zone: ``2026-11-20+01:00``,
+    ``2026-11-20Z``, the date as written) or date-time."""
+    value = text(element)
+    if value is not None and _ZONED_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            raise where.error(f"{value!r} is not a date", element=element, field=field) from None
+    return where.day(element, field)
+
+
 def _item(tx: Element, *, kind: BatchKind, where: Where) -> PaymentInstruction:
     amount_path = "Amt/InstdAmt" if kind == "payment" else "InstdAmt"
     node = dig(tx, amount_path)
+    if node is None and kind == "payment" and dig(tx, "Amt/EqvtAmt/Amt") is not None:
+        # the amount in the debtor account's currency, moved in CcyOfTrf: what the
+        # statement will show
+        amount_path = "Amt/EqvtAmt/Amt"
+        node = dig(tx, amount_path)
     amount = where.amount(node, amount_path)
     currency = node.get("Ccy") if node is not None else None
     if not currency:
@@ -192,7 +255,17 @@ def _item(tx: Element, *, kind: BatchKind, where: Where) -> PaymentInstruction:
     if iban and len(compact(iban)) > 34:
         raise where.error(f"{iban} is longer than an IBAN", element=dig(tx, f"{party}Acct/Id/IBAN"), field="IBAN")
     remittance = kids(tx).get("RmtInf")
-    unstructured = " ".join(t for t in (text(u) for u in each(remittance, "Ustrd")) if t)
+    structured = each(remittance, "Strd")
+    unstructured = " ".join(
+        t
+        for t in (
+            *(text(u) for u in each(remittance, "Ustrd")),
+            *(dig_text(d, "Nb") for s in structured for d in each(s, "RfrdDocInf")),
+            *(text(a) for s in structured for a in each(s, "AddtlRmtInf")),
+        )
+        if t
+    )
+    reference = next((r for r in (dig_text(s, "CdtrRefInf/Ref") for s in structured) if r), None)
     return PaymentInstruction(
         end_to_end_id=None if e2e in (None, NOT_PROVIDED) else e2e,
         amount=amount,
@@ -200,7 +273,7 @@ def _item(tx: Element, *, kind: BatchKind, where: Where) -> PaymentInstruction:
         counterparty_iban=compact(iban) if iban else None,
         counterparty_name=dig_text(tx, f"{party}/Nm"),
         remittance=unstructured or None,
-        reference=dig_text(remittance, "Strd/CdtrRefInf/Ref"),
+        reference=reference,
         mandate_id=dig_text(tx, "DrctDbtTx/MndtRltdInf/MndtId"),
         source=Source(where.file, where.line, where.path),
     )

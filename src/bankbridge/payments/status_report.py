@@ -3,9 +3,12 @@ pain.008 message we sent.
 
 Bytes in, a :class:`~bankbridge.payments.model.StatusReport` out. Versions
 ``pain.002.001.03`` and later are read (fields by local name, so ``.03`` and ``.10`` read
-alike): the original message (``OrgnlGrpInfAndSts``: ``OrgnlMsgId``, ``GrpSts``), its
-batches (``OrgnlPmtInfAndSts``: ``OrgnlPmtInfId``, ``PmtInfSts``) and single
-instructions (``TxInfAndSts``: ``OrgnlEndToEndId``, ``TxSts``), each with its reasons
+alike), and their EPC, DK and Swiss variants (``pain.002.002.03``, ``pain.002.003.03``,
+``pain.002.001.03.ch.02``; see :mod:`bankbridge.payments.pain`); a report without a
+namespace is read by its message element. Read are the original message
+(``OrgnlGrpInfAndSts``: ``OrgnlMsgId``, ``GrpSts``), its batches (``OrgnlPmtInfAndSts``:
+``OrgnlPmtInfId``, ``PmtInfSts``) and single instructions (``TxInfAndSts``:
+``OrgnlEndToEndId``, ``TxSts``), each with its reasons
 (``StsRsnInf``: ``Rsn/Cd`` or ``Rsn/Prtry``, ``AddtlInf``). Status codes are kept as
 given; what they mean for the books is decided by
 :mod:`bankbridge.services.batch_status`. The XML is read as safely as a pain file
@@ -22,10 +25,9 @@ from lxml import etree
 from bankbridge.errors import ParseError
 from bankbridge.formats.camt.nodes import Element, Where, dig, dig_text, each, kids, line_of, local, text
 from bankbridge.payments.model import BatchStatusReport, StatusReason, StatusReport, TransactionStatus
-from bankbridge.payments.pain import MAX_BYTES, NOT_PROVIDED, parse_xml
+from bankbridge.payments.pain import MAX_BYTES, NOT_PROVIDED, namespace_version, parse_xml
 from bankbridge.statements.model import Source
 
-_NAMESPACE = re.compile(r"^urn:iso:std:iso:20022:tech:xsd:pain\.002\.001\.(\d{2})$")
 _OLDEST = 3
 _STATUS = re.compile(r"[A-Z]{4}")
 """A status code: four capital letters (``ACSC``, ``PART``, ``RJCT`` …)."""
@@ -67,9 +69,13 @@ def read_status(data: bytes, *, source: str) -> StatusReport:
 
 def _message(root: Element, source: str) -> tuple[Element, str]:
     namespace = etree.QName(root).namespace or ""
-    found = _NAMESPACE.match(namespace)
+    found = namespace_version(root)
     message = next(iter(root), None) if local(root.tag) == "Document" else None
-    if found is None or message is None or local(message.tag) != "CstmrPmtStsRpt":
+    if (
+        message is None
+        or local(message.tag) != "CstmrPmtStsRpt"
+        or (namespace and (found is None or found[0] != "pain.002"))
+    ):
         what = f"namespace {namespace!r}" if namespace else "no namespace"
         raise ParseError(
             f"this is no pain.002 payment status report ({what})",
@@ -78,15 +84,16 @@ def _message(root: Element, source: str) -> tuple[Element, str]:
             path=local(root.tag),
             hint="expected Document/CstmrPmtStsRpt in the namespace urn:iso:std:iso:20022:tech:xsd:pain.002.001.NN",
         )
-    version = int(found.group(1))
-    if version < _OLDEST:
+    if found is None:  # no namespace: read by the message element
+        return message, "pain.002"
+    if found[2] < _OLDEST:
         raise ParseError(
-            f"pain.002.001.{version:02d} is not supported; use pain.002.001.03 or later",
+            f"{found[1]} is not supported; use pain.002.001.03 or later",
             file=source,
             line=line_of(root),
             path=local(root.tag),
         )
-    return message, f"pain.002.001.{version:02d}"
+    return message, found[1]
 
 
 def _batch(block: Element, where: Where) -> BatchStatusReport:
