@@ -116,6 +116,15 @@ def test_upsert_changes_a_row_and_keeps_the_others(settings: Settings, tmp_path:
     assert dumped["open_items.csv"] == FULL_DUMPED["open_items.csv"]
 
 
+@pytest.mark.postgres
+def test_booleans_in_any_case_as_a_spreadsheet_writes_them(settings: Settings, tmp_path: Path) -> None:
+    files = dict(FULL)
+    files["relations.csv"] = FULL["relations.csv"].replace("Jan Jansen,111222333,false", "Jan Jansen,111222333,TRUE")
+    load_bundle(write_bundle(tmp_path / "in", files), unit_of_work(settings))
+    dumped = dump_text(settings, tmp_path / "out")
+    assert "A1,10001,debtor,Jan Jansen,111222333,true\n" in dumped["relations.csv"]
+
+
 def _replace(file: str, old: str, new: str) -> dict[str, str]:
     files = dict(FULL)
     assert old in files[file], f"test setup: {old!r} not in {file}"

@@ -74,9 +74,11 @@ def _non_negative_int(cell: str) -> int:
 
 
 def _bool(cell: str) -> bool:
-    if cell == "true":
+    # any case: spreadsheets write TRUE and FALSE (a dump writes true and false)
+    low = cell.lower()
+    if low == "true":
         return True
-    if cell == "false":
+    if low == "false":
         return False
     raise CellError(f"{cell!r} is not a boolean (write true or false)")
 
