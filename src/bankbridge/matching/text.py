@@ -12,7 +12,13 @@ from decimal import Decimal
 
 from bankbridge.statements.model import StatementLine
 
-_SPLIT = re.compile(r"[\s,;:()\[\]{}\"'+/<>|]+")
+_SPLIT = re.compile(r"[\s,;()\[\]{}\"'+<>|]+")
+"""Between words: blanks and punctuation that never stands inside an invoice number."""
+_LABEL = re.compile(r"[:=]+")
+"""Inside a word: a label and its value (``INV:2026/0012``, ``factuurnr=F12``)."""
+_PARTS = re.compile(r"[/.]+")
+"""Inside a value: ``/`` and ``.`` join numbers (``2026/0012``) or an abbreviation to a
+number (``fact.20260012``): the whole and each part are words."""
 _NR = re.compile(r"\bnr\.\s*(\d{1,9})", re.IGNORECASE)
 _KENMERK = re.compile(r"BETALINGSKENM(?:ERK)?\.?:?\s*(\d{7,16})(?!\d)", re.IGNORECASE)
 _SIXTEEN = re.compile(r"(?<!\d)(\d{16})(?!\d)")
@@ -41,12 +47,32 @@ def contains(haystack: str, needle: str) -> bool:
 
 
 def words(text: str | None) -> tuple[str, ...]:
-    """The distinct words of ``text`` (split on blanks and punctuation), in order."""
+    """The distinct words of ``text``, in order: split on blanks and punctuation; a word
+    holding ``:``/``=`` also gives the parts around them, and one holding ``/`` or ``.``
+    the whole and each part, so that ``INV:2026/0012`` names ``2026/0012`` (an invoice
+    number with a slash) as well as ``2026`` and ``0012``, and ``fact.20260012`` names
+    ``20260012``."""
     seen: dict[str, None] = {}
     for raw in _SPLIT.split(text or ""):
-        word = raw.strip(".-_")
-        if word:
-            seen.setdefault(word, None)
+        word = raw.strip(".-_:=/")
+        if not word:
+            continue
+        seen.setdefault(word, None)
+        if ":" in word or "=" in word:
+            pieces = [p.strip(".-_/") for p in _LABEL.split(word)]
+        elif "/" in word or "." in word:
+            pieces = [word]
+        else:
+            continue
+        for piece in pieces:
+            if not piece:
+                continue
+            seen.setdefault(piece, None)
+            if "/" in piece or "." in piece:
+                for split in _PARTS.split(piece):
+                    part = split.strip("-_")
+                    if part:
+                        seen.setdefault(part, None)
     return tuple(seen)
 
 

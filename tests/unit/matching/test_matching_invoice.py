@@ -31,6 +31,29 @@ def test_third_party_paid_from_an_unknown_iban() -> None:
     )
 
 
+def test_invoice_number_with_a_slash_after_a_label() -> None:
+    w = books(
+        (item("2026/0012", "10002", "80.00"), item("2026/0013", "10002", "80.00")),
+        admin=admin(invoice_range_from="2026/0001", invoice_range_to="2026/9999"),
+    )
+    d = one(line("80.00", counterparty_iban=UNKNOWN_IBAN, description="INV:2026/0012"), w)
+    assert (d.status, d.rule, d.settlements) == (
+        "booked",
+        "invoice_number",
+        (Settlement("2026/0012", "10002", D("80.00")),),
+    )
+
+
+def test_invoice_number_glued_to_an_abbreviation() -> None:
+    w = books((item("20260007", "10002", "80.00"), item("20260008", "10002", "80.00")))
+    d = one(line("80.00", counterparty_iban=UNKNOWN_IBAN, description="betaling fact.20260007"), w)
+    assert (d.status, d.rule, d.settlements) == (
+        "booked",
+        "invoice_number",
+        (Settlement("20260007", "10002", D("80.00")),),
+    )
+
+
 def test_without_a_range_the_step_does_not_run() -> None:
     w = books((item("20260007", "10002", "80.00"),), admin=admin(invoice_range_from=None, invoice_range_to=None))
     assert one(line("80.00", counterparty_iban=UNKNOWN_IBAN, description="factuur 20260007"), w).status == "open"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal as D
 
+from hypothesis import given
+from hypothesis import strategies as st
 from matching_world import IBAN_10001, admin, books, item, line, one, ref
 
 from bankbridge.matching.books import bank_key, digit_key
@@ -13,6 +16,31 @@ from bankbridge.matching.text import commission_figures, contains, references_in
 def test_words_split_on_punctuation_and_keep_invoice_shapes() -> None:
     assert words("Fact. F2026-0012, F2026-0013; (INK7).") == ("Fact", "F2026-0012", "F2026-0013", "INK7")
     assert words(None) == ()
+
+
+def test_words_around_labels_slashes_and_dots() -> None:
+    """An invoice number with a slash stays whole beside its parts; a label or an
+    abbreviation glued to a number gives the number too."""
+    assert words("INV:2026/0012") == ("INV:2026/0012", "INV", "2026/0012", "2026", "0012")
+    assert words("fact.20260012 factuurnr=F12") == (
+        "fact.20260012",
+        "fact",
+        "20260012",
+        "factuurnr=F12",
+        "factuurnr",
+        "F12",
+    )
+    assert words("zie 2026/0012/") == ("zie", "2026/0012", "2026", "0012")
+
+
+@given(st.text(alphabet="AB12/.:=- ,", max_size=40))
+def test_every_plain_split_word_is_still_a_word(text: str) -> None:
+    """Words only grow: what splitting on every separator gives is among them."""
+    found = set(words(text))
+    for split in re.split(r"[\s,/.:=]+", text):
+        part = split.strip("-_")
+        if part:
+            assert part in found, (text, part)
 
 
 def test_references_written_in_text() -> None:
