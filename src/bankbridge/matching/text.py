@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from bankbridge.identifiers import references
 from bankbridge.statements.model import StatementLine
 
 _SPLIT = re.compile(r"[\s,;()\[\]{}\"'+<>|]+")
@@ -24,6 +25,10 @@ _KENMERK = re.compile(r"BETALINGSKENM(?:ERK)?\.?:?\s*(\d{7,16})(?!\d)", re.IGNOR
 _SIXTEEN = re.compile(r"(?<!\d)(\d{16})(?!\d)")
 _RF = re.compile(r"\bRF\d{2}[0-9A-Z]{1,21}\b")
 _OGM = re.compile(r"(?:\+\+\+|\*\*\*)\d{3}/\d{4}/\d{5}(?:\+\+\+|\*\*\*)")
+_GROUPED_NL = re.compile(r"(?<![\d.-])\d{4}(?:[ .-]\d{4}){3}(?![\d])")
+"""A 16-digit Dutch reference as printed on an acceptgiro: four groups of four."""
+_GROUPED_RF = re.compile(r"\bRF\d{2}(?: [0-9A-Z]{1,4})+")
+"""An ISO 11649 reference as printed: ``RF18 5390 0754 7034``."""
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})*[.,]\d{2}|\d+[.,]\d{2})"
 _COMMISSION = re.compile(r"\b(?:COMMISSIE|COMMISSION|COMM|PROVISIE|FEE)\b\.?\s*:?\s*(?:EUR\s*)?" + _NUMBER, re.I)
 _GROSS = re.compile(r"\b(?:BRUTO|GROSS)\b\.?\s*:?\s*(?:EUR\s*)?" + _NUMBER, re.IGNORECASE)
@@ -95,11 +100,25 @@ def bsn_after_nr(text: str | None) -> str | None:
 
 
 def references_in_text(text: str | None) -> tuple[str, ...]:
-    """Payment references written in free text: ``BETALINGSKENM.``, 16 digits, RF, OGM."""
+    """Payment references written in free text: ``BETALINGSKENM.``, 16 digits, RF, OGM;
+    then the printed forms in groups (``5000 0000 2026 0001``, ``RF18 5390 0754 7034``),
+    only when their check digits hold (a group of digits is no sure reference; an RF's
+    last group may be followed by a word: the longest valid form counts)."""
     found: dict[str, None] = {}
     for pattern in (_KENMERK, _SIXTEEN, _RF, _OGM):
         for match in pattern.finditer(text or ""):
             found.setdefault(match.group(match.lastindex or 0), None)
+    for match in _GROUPED_NL.finditer(text or ""):
+        compact = re.sub(r"[ .-]", "", match.group(0))
+        if references.is_valid(compact):
+            found.setdefault(compact, None)
+    for match in _GROUPED_RF.finditer(text or ""):
+        groups = match.group(0).split(" ")
+        for end in range(len(groups), 1, -1):
+            compact = "".join(groups[:end])
+            if references.is_valid(compact):
+                found.setdefault(compact, None)
+                break
     return tuple(found)
 
 

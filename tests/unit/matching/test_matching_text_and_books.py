@@ -52,6 +52,25 @@ def test_references_written_in_text() -> None:
     )
 
 
+def test_references_written_in_groups_count_only_with_valid_check_digits() -> None:
+    r = ref("20260001")
+    grouped = " ".join(r[i : i + 4] for i in range(0, 16, 4))
+    assert references_in_text(f"Betalingskenmerk: {grouped}") == (r,)
+    wrong = grouped[:-1] + ("0" if grouped[-1] != "0" else "1")
+    assert references_in_text(f"Betalingskenmerk: {wrong}") == ()  # no typo veto from a loose group of digits
+    assert references_in_text("zie RF18 5390 0754 7034") == ("RF18539007547034",)
+    assert references_in_text("RF18 5390 0754 7034 TEST") == ("RF18539007547034",)  # a word after it
+    assert references_in_text("RF18 5390 0754 7035") == ()
+
+
+def test_a_reference_in_groups_books_the_line() -> None:
+    r = ref("20260001")
+    grouped = " ".join(r[i : i + 4] for i in range(0, 16, 4))
+    d = one(line("121.00", description=f"acceptgiro {grouped}"), books((item("20260001", "10001", "121.00"),)))
+    assert (d.status, d.rule) == ("booked", "payment_reference")
+    assert d.evidence.startswith(f"payment reference {r} (check digit valid) identifies invoice 20260001")
+
+
 def test_commission_figures() -> None:
     f = commission_figures("GROSS 1,000.00 FEE 12.50 NET 987.50")
     assert (f.gross, f.commission, f.net) == (D("1000.00"), D("12.50"), D("987.50"))
