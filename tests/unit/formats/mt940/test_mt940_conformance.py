@@ -92,3 +92,27 @@ def test_each_swift_message_is_read_in_the_dialect_of_its_own_header() -> None:
     first, second = FORMAT.parse(TWO_BANKS.encode(), source="t.sta").statements
     assert (first.dialect, second.dialect) == ("abnamro", "ing")
     assert ("TRCD", "00100") in second.lines[0].extra
+
+
+ING_BATCH = """\
+{1:F01INGBNL2ABXXX0000000000}{2:I940INGBNL2AXXXN}{4:
+:20:P250102000000001
+:25:NL20INGB0001234567EUR
+:28C:1
+:60F:C250101EUR1000,00
+:61:250102D250,00NTRFPREF//02-01-2025 10:00 1234567890123456
+/TRCD/00200/
+:86:/PREF/PMT-2025-001//REMI/USTD//TOTAAL 3 VZ/
+:61:250102C600,00NTRFPREF//02-01-2025 10:00 1234567890123457
+/TRCD/00200/
+:86:/PREF/DD-2025-001//CSID/NL98ZZZ999999999999//REMI/USTD//TOTAAL 12 POSTEN/
+:62F:C250102EUR1350,00
+-}
+"""
+
+
+def test_ing_batch_booking_counts_its_items() -> None:
+    # §3: ING batch bookings say how many items they hold: "TOTAAL n VZ" / "TOTAAL n POSTEN"
+    first, second = _lines(ING_BATCH)
+    assert (first.batch_id, first.batch_count) == ("PMT-2025-001", 3)
+    assert (second.batch_id, second.batch_count) == ("DD-2025-001", 12)

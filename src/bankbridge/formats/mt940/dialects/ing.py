@@ -22,6 +22,8 @@ from bankbridge.formats.mt940.dialects.base import (
 from bankbridge.formats.mt940.fields import Entry, looks_like_iban
 
 _TRCD = re.compile(r"/TRCD/(\d+)")
+_TOTAL = re.compile(r"\bTOTAAL\s+(\d{1,7})\s+(?:VZ|POSTEN)\b", re.IGNORECASE)
+"""ING's text of a batch booking: ``TOTAAL 12 VZ`` (transfers), ``TOTAAL 3 POSTEN``."""
 _OLD_HEAD = re.compile(
     r"\s*(?:([A-Z]{2}\d{2})\s+(?=[A-Z]{2}\d{2}[A-Z0-9]{10,30}\s))?"  # a return reason (AC04, MS03…)
     r"(\d{9,10}|[A-Z]{2}\d{2}[A-Z0-9]{10,30})\s+(?:([A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\s+)?"
@@ -84,4 +86,8 @@ class IngDialect:
             details.payment_reference, details.payment_reference_type = cref, "CUR"
         if details.counterparty_iban is None and looks_like_iban(cref):
             set_counterparty_account(details, cref)
+        if details.batch_count is None and details.description:
+            total = _TOTAL.search(details.description)
+            if total:
+                details.batch_count = int(total.group(1))
         return details
