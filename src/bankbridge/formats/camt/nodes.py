@@ -151,7 +151,8 @@ class Where:
         raise self.error(f"credit/debit indicator is {found}", element=element, field=field)
 
     def day(self, element: Element | None, field: str) -> date:
-        """The date of an ISO date or date-time text (the date as written, no time zone shift)."""
+        """The date of an ISO date or date-time text: as written, except a UTC time, moved
+        to the local zone first (:func:`calendar_day`)."""
         value = text(element)
         if value is None or not DATE.match(value):
             raise self.error(f"{value!r} is not a date", element=element, field=field)
