@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -138,6 +139,38 @@ class _Serialised:
             self.lock.release()
 
 
+MAX_AUTO_WORKERS = 4
+"""``--workers`` left out: at most this many processes (the machine's cores, up to this)."""
+PARALLEL_IMPORT_BYTES = 8 * 1024**2
+"""``--workers`` left out: files are read side by side from this many bytes in all (and
+two files or more); below it one process is quicker than starting others."""
+PARALLEL_PROCESS_LINES = 20_000
+"""``--workers`` left out: lines are decided side by side from this many pending lines
+(each worker reads its own books first, which small runs do not pay back)."""
+
+
+def cores() -> int:
+    """The cores this process may run on (at most :data:`MAX_AUTO_WORKERS`)."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        available = os.cpu_count() or 1
+    return max(1, min(available, MAX_AUTO_WORKERS))
+
+
+def import_workers(paths: Sequence[Path]) -> int:
+    """The processes an import of ``paths`` uses when ``--workers`` is left out."""
+    if len(paths) < 2 or cores() < 2:
+        return 1
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:  # reported by the import itself, file by file
+            continue
+    return cores() if size >= PARALLEL_IMPORT_BYTES else 1
+
+
 def _child_import(path: str) -> list[FileOutcome]:
     report = import_files([Path(path)], _CHILD["factory"], SystemClock(), commit_every=_CHILD["commit_every"])
     return report.files
@@ -147,16 +180,19 @@ def import_in_parallel(
     paths: Sequence[Path],
     settings: Settings,
     *,
-    workers: int,
+    workers: int | None,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> ImportReport:
-    """Import files with ``workers`` processes, each parsing and storing whole files.
+    """Import files with ``workers`` processes (``None``: :func:`import_workers`), each
+    parsing and storing whole files.
 
     Statements of one bank journal are serialised — on PostgreSQL locks per journal taken
     in one order by each batch of statements, on SQLite one writer at a time with batches of
     statements — so two workers never store the same day twice and cannot deadlock."""
     factory = uow_factory(settings, writer=True)
     clock = SystemClock()
+    if workers is None:
+        workers = import_workers(paths)
     if workers <= 1 or len(paths) < 2:
         return import_files(paths, factory, clock, on_statement=on_file)
     report = ImportReport()
@@ -175,7 +211,7 @@ def process_in_parallel(
     settings: Settings,
     clock: SystemClock,
     *,
-    workers: int,
+    workers: int | None,
     access: Access,
     administration: str | None = None,
     journals: set[tuple[str, str]] | None = None,
@@ -184,9 +220,15 @@ def process_in_parallel(
     processes. Administrations are independent for the engine (a line only ever settles
     open items of its own administration), so each worker takes a share of them — its
     own books, lines and batch state, on a read-only connection — and sends back what it
-    decided; this process stores everything in one transaction, as with one worker."""
+    decided; this process stores everything in one transaction, as with one worker.
+    ``workers`` ``None``: the machine's :func:`cores`, from :data:`PARALLEL_PROCESS_LINES`
+    pending lines on (fewer are decided here)."""
     factory = uow_factory(settings, writer=True)  # the write lock from the start: workers only read
-    decider = _parallel_decider(settings.database_url, workers) if workers > 1 else None
+    if workers is None:
+        count, least = cores(), PARALLEL_PROCESS_LINES
+    else:
+        count, least = workers, 0
+    decider = _parallel_decider(settings.database_url, count, least_lines=least) if count > 1 else None
     return process(factory, clock, access=access, administration=administration, journals=journals, decider=decider)
 
 
@@ -206,10 +248,12 @@ def shares(pending: Sequence[tuple[int, str]], workers: int) -> list[list[tuple[
 _DONE = "done"
 
 
-def _parallel_decider(url: str, workers: int) -> Decider:
+def _parallel_decider(url: str, workers: int, *, least_lines: int = 0) -> Decider:
     def decide(pending: list[tuple[int, str]]) -> Iterator[Decided]:
         groups = shares(pending, workers)
-        if len(groups) < 2:  # one administration: a worker process would only add pickling
+        if len(groups) < 2 or len(pending) < least_lines:
+            # one administration (a worker process would only add pickling), or too few
+            # lines to pay for the workers' start
             with SqlUnitOfWork(engine_for(url)) as uow:
                 yield from decide_pending(uow, pending)
             return

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, update
@@ -387,6 +388,49 @@ def test_workers_with_one_administration_store_what_one_process_stores(
     assert (one.booked, one.proposed, one.open) == (two.booked, two.proposed, two.open)
     assert set(one.booked) == {"A1"}
     assert _decisions(settings) == _decisions(twin)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("least", [0, 10**9], ids=["side by side", "too few lines: here"])
+def test_workers_left_out_store_what_one_process_stores(
+    settings: Settings,
+    truth: dict,
+    copy_database: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+    least: int,
+) -> None:
+    """``--workers`` left out: the machine's cores from PARALLEL_PROCESS_LINES on (forced
+    here both ways, on two cores whatever the machine has), the same result either way."""
+    import bankbridge.bootstrap as boot
+
+    monkeypatch.setattr(boot, "PARALLEL_PROCESS_LINES", least)
+    monkeypatch.setattr(boot, "cores", lambda: 2)
+    twin = Settings(database_url=copy_database(settings.database_url))
+    one = process_in_parallel(settings, SystemClock(), workers=1, access=Access.everything())
+    auto = process_in_parallel(twin, SystemClock(), workers=None, access=Access.everything())
+    assert (one.booked, one.proposed, one.open, one.rules) == (auto.booked, auto.proposed, auto.open, auto.rules)
+    assert _decisions(settings) == _decisions(twin)
+
+
+def test_import_workers_left_out_follow_the_size_of_the_job(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bankbridge.bootstrap as boot
+
+    monkeypatch.setattr(boot, "cores", lambda: 2)
+    small, big = tmp_path / "a.sta", tmp_path / "b.sta"
+    small.write_bytes(b"x" * 10)
+    big.write_bytes(b"x" * boot.PARALLEL_IMPORT_BYTES)
+    assert boot.import_workers([small]) == 1  # one file: nothing to share
+    assert boot.import_workers([small, small]) == 1  # too small to pay for the workers
+    assert boot.import_workers([small, big]) == 2
+    assert boot.import_workers([small, tmp_path / "missing.sta"]) == 1  # reported by the import itself
+    monkeypatch.setattr(boot, "cores", lambda: 1)
+    assert boot.import_workers([small, big]) == 1
+
+
+def test_cores_are_at_least_one_and_at_most_the_cap() -> None:
+    from bankbridge.bootstrap import MAX_AUTO_WORKERS, cores
+
+    assert 1 <= cores() <= MAX_AUTO_WORKERS
 
 
 def test_shares_keep_administrations_whole_and_balance_them() -> None:
