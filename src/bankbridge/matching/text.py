@@ -15,24 +15,52 @@ from bankbridge.statements.model import StatementLine
 
 _SPLIT = re.compile(r"[\s,;()\[\]{}\"'+<>|]+")
 """Between words: blanks and punctuation that never stands inside an invoice number."""
-_LABEL = re.compile(r"[:=]+")
-"""Inside a word: a label and its value (``INV:2026/0012``, ``factuurnr=F12``)."""
+_LABEL = re.compile(r"[:=#*]+")
+"""Inside a word: a label and its value (``INV:2026/0012``, ``factuurnr=F12``, ``INV#12``,
+``FAKNR*531327``)."""
+_STRIP = ".-_:=/#*"
+"""Stripped from both ends of a word (``#12345`` is ``12345``)."""
+_TEXT_AFTER = re.compile(r"(\d{3}(?:[\d/.-]*\d)?)[^\W\d_]{3,}")
+"""A number (3 digits or more) with a word glued to it, as typed or joined at a line
+break: ``231732INCASSO``, ``201303-128cursus`` (the number is a word too; not the cents
+of ``17.233,54Van``)."""
+_LABEL_INITIALS = frozenset("fFiIrRnN")
+"""The first letters of the invoice labels below: other words are not tried."""
+_LABEL_BEFORE = re.compile(
+    r"(?:factuur|faktuur|fact|fakt|invoice|inv|rechnung|rg|nota)(?:nummer|nr|no)?[-#]?(\d[\w/.-]*)", re.IGNORECASE
+)
+"""An invoice label glued to a number: ``factuur20260012``, ``INV-2026-001``,
+``RG-2020-00124953`` (the number is a word too; other letters before a number, as in
+``CR20260001`` or ``F2026-0012``, are part of the number)."""
 _PARTS = re.compile(r"[/.]+")
 """Inside a value: ``/`` and ``.`` join numbers (``2026/0012``) or an abbreviation to a
 number (``fact.20260012``): the whole and each part are words."""
 _NR = re.compile(r"\bnr\.\s*(\d{1,9})", re.IGNORECASE)
+"""R-D2 as the seed words it: after the word ``nr.``, up to 9 digits until another character."""
 _KENMERK = re.compile(r"BETALINGSKENM(?:ERK)?\.?:?\s*(\d{7,16})(?!\d)", re.IGNORECASE)
 _SIXTEEN = re.compile(r"(?<!\d)(\d{16})(?!\d)")
 _RF = re.compile(r"\bRF\d{2}[0-9A-Z]{1,21}\b")
-_OGM = re.compile(r"(?:\+\+\+|\*\*\*)\d{3}/\d{4}/\d{5}(?:\+\+\+|\*\*\*)")
+_OGM = re.compile(r"(?:\+\+\+|\*\*\*)\s?(\d{3})\s?/\s?(\d{4})\s?/\s?(\d{5})\s?(?:\+\+\+|\*\*\*)")
+"""A Belgian structured communication, also typed with a blank inside (``+++ 010/8068/17183 +++``)."""
+_BARE_OGM = re.compile(r"(?<![\d/+*])(\d{3})/(\d{4})/(\d{5})(?![\d/+*])")
+"""The same without its ``+++`` (as CODA prints it): only with valid check digits."""
 _GROUPED_NL = re.compile(r"(?<![\d.-])\d{4}(?:[ .-]\d{4}){3}(?![\d])")
 """A 16-digit Dutch reference as printed on an acceptgiro: four groups of four."""
 _GROUPED_RF = re.compile(r"\bRF\d{2}(?: [0-9A-Z]{1,4})+")
 """An ISO 11649 reference as printed: ``RF18 5390 0754 7034``."""
-_NUMBER = r"(\d{1,3}(?:[.,]\d{3})*[.,]\d{2}|\d+[.,]\d{2})"
-_COMMISSION = re.compile(r"\b(?:COMMISSIE|COMMISSION|COMM|PROVISIE|FEE)\b\.?\s*:?\s*(?:EUR\s*)?" + _NUMBER, re.I)
-_GROSS = re.compile(r"\b(?:BRUTO|GROSS)\b\.?\s*:?\s*(?:EUR\s*)?" + _NUMBER, re.IGNORECASE)
-_NET = re.compile(r"\b(?:NETTO|NET)\b\.?\s*:?\s*(?:EUR\s*)?" + _NUMBER, re.IGNORECASE)
+_NUMBER = r"(\d{1,3}(?:[.,]\d{3})*[.,]\d{2}|\d+[.,]\d{2})(?![.,]?\d)(?!\s?%)"
+"""An amount with two decimals; not a date (``01.02.2026``), not three decimals, not a rate
+(``2,50%``)."""
+_CURRENCY = r"\.?\s*:?\s*(?:(?:EUR|€)\s*)?"
+_COMMISSION_WORD = (
+    r"\b(?:COMMISSIE|COMMISSION|COMM|PROVISIE|FEES?|TRANSACTIEKOSTEN|KOSTEN|CHARGES|DISAGIO)"
+    r"(?:BEDRAG|\s+AMOUNT)?\b"
+)
+_COMMISSION = re.compile(_COMMISSION_WORD + _CURRENCY + r"-?\s*" + _NUMBER, re.IGNORECASE)
+_COMMISSION_UNREAD = re.compile(_COMMISSION_WORD + _CURRENCY + r"-?\s*\d", re.IGNORECASE)
+"""A commission label followed by a figure (a rate, a number without two decimals)."""
+_GROSS = re.compile(r"\b(?:BRUTO|GROSS)(?:BEDRAG|\s+AMOUNT)?\b" + _CURRENCY + _NUMBER, re.IGNORECASE)
+_NET = re.compile(r"\b(?:NETTO|NET)(?:BEDRAG|\s+AMOUNT)?\b" + _CURRENCY + _NUMBER, re.IGNORECASE)
 
 
 def squash(text: str) -> str:
@@ -53,22 +81,23 @@ def contains(haystack: str, needle: str) -> bool:
 
 def words(text: str | None) -> tuple[str, ...]:
     """The distinct words of ``text``, in order: split on blanks and punctuation; a word
-    holding ``:``/``=`` also gives the parts around them, and one holding ``/`` or ``.``
-    the whole and each part, so that ``INV:2026/0012`` names ``2026/0012`` (an invoice
-    number with a slash) as well as ``2026`` and ``0012``, and ``fact.20260012`` names
-    ``20260012``."""
+    holding ``:``/``=``/``#``/``*`` also gives the parts around them, and one holding ``/``
+    or ``.`` the whole and each part, so that ``INV:2026/0012`` names ``2026/0012`` (an
+    invoice number with a slash) as well as ``2026`` and ``0012``, and ``fact.20260012``
+    names ``20260012``. A number glued to a word after it (``231732INCASSO``) or to an
+    invoice label before it (``factuur20260012``, ``INV-2026-001``) is a word too."""
     seen: dict[str, None] = {}
     for raw in _SPLIT.split(text or ""):
-        word = raw.strip(".-_:=/")
+        word = raw.strip(_STRIP)
         if not word:
             continue
         seen.setdefault(word, None)
-        if ":" in word or "=" in word:
-            pieces = [p.strip(".-_/") for p in _LABEL.split(word)]
+        if ":" in word or "=" in word or "#" in word or "*" in word:
+            pieces = [p.strip(_STRIP) for p in _LABEL.split(word)]
         elif "/" in word or "." in word:
             pieces = [word]
         else:
-            continue
+            pieces = []
         for piece in pieces:
             if not piece:
                 continue
@@ -78,7 +107,32 @@ def words(text: str | None) -> tuple[str, ...]:
                     part = split.strip("-_")
                     if part:
                         seen.setdefault(part, None)
-    return tuple(seen)
+    return _unglued(seen)
+
+
+def _unglued(seen: dict[str, None]) -> tuple[str, ...]:
+    """``seen`` plus the numbers glued to a word after them (``231732INCASSO``) or to an
+    invoice label before them (``factuur20260012``); most words are passed by their first
+    and last character."""
+    extra: list[str] = []
+    for word in seen:
+        head = word[0]
+        if head.isdigit():
+            if not word[-1].isalpha():
+                continue
+            glued = _TEXT_AFTER.fullmatch(word)
+        elif head in _LABEL_INITIALS and not word.isalpha():
+            glued = _LABEL_BEFORE.fullmatch(word)
+            if glued is not None and glued.group(1)[-1].isalpha():
+                extra.append(glued.group(1))  # factuur231732INCASSO: also 231732
+                glued = _TEXT_AFTER.fullmatch(glued.group(1))
+        else:
+            continue
+        if glued is not None:
+            extra.append(glued.group(1))
+    if not extra:
+        return tuple(seen)
+    return tuple(dict.fromkeys((*seen, *extra)))
 
 
 def in_range(word: str, low: str, high: str) -> bool:
@@ -94,32 +148,56 @@ def invoice_words(text: str | None, low: str | None, high: str | None) -> tuple[
 
 
 def bsn_after_nr(text: str | None) -> str | None:
-    """R-D2: up to 9 digits after the word ``nr.``, zero-padded to 9; ``None`` if absent."""
+    """R-D2: up to 9 digits after the word ``nr.``, zero-padded to 9; ``None`` if absent.
+    Exactly the seed's rule: a printed ``nr. 1234.56.789`` gives ``1234`` (the digits stop
+    at the dot), and a BSN without ``nr.`` before it is not looked for."""
     match = _NR.search(text or "")
     return match.group(1).zfill(9) if match else None
 
 
 def references_in_text(text: str | None) -> tuple[str, ...]:
-    """Payment references written in free text: ``BETALINGSKENM.``, 16 digits, RF, OGM;
-    then the printed forms in groups (``5000 0000 2026 0001``, ``RF18 5390 0754 7034``),
+    """Payment references written in free text: ``BETALINGSKENM.``, 16 digits, RF, OGM
+    (also ``+++ 010/8068/17183 +++``); then the printed forms in groups (``5000 0000 2026
+    0001``, ``RF18 5390 0754 7034``) and an OGM without its ``+++`` (``010/8068/17183``),
     only when their check digits hold (a group of digits is no sure reference; an RF's
     last group may be followed by a word: the longest valid form counts)."""
+    if not text:
+        return ()
     found: dict[str, None] = {}
-    for pattern in (_KENMERK, _SIXTEEN, _RF, _OGM):
-        for match in pattern.finditer(text or ""):
+    for pattern in (_KENMERK, _SIXTEEN, _RF):
+        for match in pattern.finditer(text):
             found.setdefault(match.group(match.lastindex or 0), None)
-    for match in _GROUPED_NL.finditer(text or ""):
+    slashed = "/" in text
+    if slashed:
+        for match in _OGM.finditer(text):
+            found.setdefault("+++{}/{}/{}+++".format(*match.groups()), None)
+    for compact in _printed_references(text, slashed):
+        found.setdefault(compact, None)
+    return tuple(found)
+
+
+def _printed_references(text: str, slashed: bool) -> list[str]:
+    """The printed forms with valid check digits: groups of four digits, an RF in groups
+    (the longest valid form), an OGM without its ``+++``."""
+    valid: list[str] = []
+    for match in _GROUPED_NL.finditer(text):
         compact = re.sub(r"[ .-]", "", match.group(0))
         if references.is_valid(compact):
-            found.setdefault(compact, None)
-    for match in _GROUPED_RF.finditer(text or ""):
+            valid.append(compact)
+    for match in _GROUPED_RF.finditer(text):
         groups = match.group(0).split(" ")
-        for end in range(len(groups), 1, -1):
-            compact = "".join(groups[:end])
-            if references.is_valid(compact):
-                found.setdefault(compact, None)
-                break
-    return tuple(found)
+        longest = next(
+            ("".join(groups[:end]) for end in range(len(groups), 1, -1) if references.is_valid("".join(groups[:end]))),
+            None,
+        )
+        if longest:
+            valid.append(longest)
+    if slashed:
+        for match in _BARE_OGM.finditer(text):
+            ogm = "+++{}/{}/{}+++".format(*match.groups())
+            if references.is_valid(ogm):
+                valid.append(ogm)
+    return valid
 
 
 def parse_amount(text: str) -> Decimal:
@@ -130,11 +208,14 @@ def parse_amount(text: str) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class CommissionFigures:
-    """Gross, commission and net as written in a description (each may be missing)."""
+    """Gross, commission and net as written in a description (each may be missing);
+    ``unread``: a commission label is followed by a figure that is no amount
+    (``COMMISSIE 2,50%``, a rate): a commission is withheld, its amount not written."""
 
     gross: Decimal | None = None
     commission: Decimal | None = None
     net: Decimal | None = None
+    unread: bool = False
 
 
 def commission_figures(text: str | None) -> CommissionFigures:
@@ -144,4 +225,6 @@ def commission_figures(text: str | None) -> CommissionFigures:
         match = pattern.search(text or "")
         return parse_amount(match.group(1)) if match else None
 
-    return CommissionFigures(gross=first(_GROSS), commission=first(_COMMISSION), net=first(_NET))
+    commission = first(_COMMISSION)
+    unread = commission is None and _COMMISSION_UNREAD.search(text or "") is not None
+    return CommissionFigures(gross=first(_GROSS), commission=commission, net=first(_NET), unread=unread)

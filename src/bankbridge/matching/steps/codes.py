@@ -149,6 +149,9 @@ def commission_of(ctx: LineContext, row: TransactionCode) -> Decimal | str:
     gross, comm, net = figures.gross, figures.commission, figures.net
     if net is not None and net != amount:
         return f"the net amount {money(net)} in the description is not the amount {money(amount)}"
+    if comm is None and gross is None and figures.unread:
+        # ``COMMISSIE 2,50%``: a commission is withheld, but its amount is not written.
+        return "the description names a commission rate but no amount of it can be read"
     if comm is None:
         comm = gross - amount if gross is not None else Decimal(0)
     if comm < 0 or (gross is not None and gross - comm != amount):
