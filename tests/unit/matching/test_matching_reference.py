@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 from matching_world import IBAN_10001, UNKNOWN_IBAN, admin, balanced, books, item, line, one, ref
 
-from bankbridge.identifiers.references import validate_ogm, validate_rf
+from bankbridge.identifiers.references import is_valid, validate_ogm, validate_rf
 from bankbridge.ledger.model import BankAccountStatus, Journal, Settlement
 from bankbridge.matching.steps.reference import looks_structured
 
@@ -152,3 +152,25 @@ def test_the_number_a_reference_carries_is_not_found_in_another_series() -> None
     assert "matches no open item" in d.evidence
     dashed = one(line("100.00", payment_reference=ref("20260001")), books((item("2026-0001", "10001", "100.00"),)))
     assert (dashed.status, [s.invoice_number for s in dashed.settlements]) == ("booked", ["2026-0001"])
+
+
+def test_an_ideal_transaction_number_in_the_text_is_no_typo() -> None:
+    """iDEAL lines carry the bank's 16-digit transaction numbers; failing the reference
+    check digit they are ids, not a payer's typo: the IBAN step books the named invoice."""
+    ideal = "0050000534527971"
+    assert not is_valid(ideal)
+    w = books((item("20260001", "10001", "125.00"), item("20260002", "10001", "125.00")))
+    text = f"{ideal} 0030003724612388 Webshop iDEAL factuur 20260001"
+    d = one(line("125.00", counterparty_iban=IBAN_10001, description=text), w)
+    assert (d.status, d.rule) == ("booked", "iban")
+    assert d.settlements[0].invoice_number == "20260001"
+    # the same digits without iDEAL are still taken as a typo'd reference
+    d = one(line("125.00", counterparty_iban=IBAN_10001, description=f"{ideal} factuur 20260001"), w)
+    assert d.status == "proposed" and "fails its check digit" in d.evidence
+
+
+def test_a_valid_reference_later_in_the_text_wins_over_a_failing_one() -> None:
+    good = ref("20260001")
+    w = books((item("20260001", "10001", "125.00"),))
+    d = one(line("125.00", description=f"order 0050000534527971 betalingskenmerk {good}"), w)
+    assert (d.status, d.rule) == ("booked", "payment_reference")

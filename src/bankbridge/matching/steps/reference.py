@@ -28,15 +28,27 @@ def looks_structured(raw: str) -> bool:
     return bool(_STRUCTURED.match(re.sub(r"[\s.\-]", "", raw).upper()))
 
 
+_IDEAL = re.compile(r"\bIDEAL\b", re.IGNORECASE)
+"""An iDEAL payment's text carries the bank's 16-digit transaction numbers (``0050000534527978``):
+machine-made ids, not references typed by a payer, so they are no typo'd reference."""
+
+
 def match_reference(ctx: LineContext) -> Verdict | Note:
-    """Identify open items by the line's payment reference."""
+    """Identify open items by the line's payment reference: the structured one, else
+    the first valid one written in the description (else the first written there)."""
     line = ctx.entry.line
-    raw = line.payment_reference or next(iter(references_in_text(line.description)), None)
+    raw = line.payment_reference
+    from_text = not raw
+    if from_text:
+        written = references_in_text(line.description)
+        raw = next((r for r in written if references.is_valid(r)), None) or next(iter(written), None)
     if not raw or not raw.strip():
         return Note()
     try:
         ref = references.parse(raw)
     except InvalidIdentifier:
+        if from_text and raw.isdigit() and _IDEAL.search(line.description or ""):
+            return Note()
         if looks_structured(raw) and line.payment_reference_type != "OTHER":
             return Note(f"payment reference {raw.strip()} fails its check digit (a typo?)", veto=True)
         return by_items(ctx, raw.strip(), "", ctx.books.items_by_reference.get((ctx.adm, reference_key(raw)), ()))
