@@ -8,6 +8,9 @@ amount, partial payments, combined payments, third parties (unknown IBAN), typo'
 references, already paid invoices, ambiguous amounts, BSN payments by the tax office,
 PIN settlements with cost allocation, credit-card settlements with commission, bank
 costs, creditor payments, and unknown lines. The same seed gives the same statements.
+Invoice numbers are written in the shapes real bank lines show (``fact.N``, ``INV:N``,
+``factuurN``, ``NBETALING``, ``Invoice #N``, an iDEAL line with the bank's transaction
+ids), and every fourth reference only in the description, in its printed groups.
 
 :func:`scenario` also writes sent batches (payments in transit): per bank journal every
 few days a pain.001 batch paying creditors' open items and a pain.008 batch collecting
@@ -24,6 +27,7 @@ line. :func:`statements` is the same without batches (the demo registers none).
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -212,17 +216,47 @@ class _Day:
         return self.books.accounts[(item.administration, item.relation)], rel.name
 
 
+_NAMED = (
+    "factuur {n}",
+    "fact.{n}",
+    "Factuur nr: {n}",
+    "INV:{n}",
+    "factuur{n}",
+    "{n}BETALING",
+    "Invoice #{n}",
+    "{ideal} 0030003724612388 iDEAL Webshop factuur {n}",
+)
+"""How payers and banks write one invoice number (the shapes found in real bank files):
+chosen by the invoice number, so the generator's random stream is not touched."""
+
+
+def _named(number: str) -> str:
+    """A description naming invoice ``number`` in one of the :data:`_NAMED` shapes."""
+    shape = _NAMED[zlib.crc32(number.encode()) % len(_NAMED)]
+    ideal = f"00500005345279{zlib.crc32(number.encode()[::-1]) % 100:02d}"  # the bank's iDEAL transaction id
+    return shape.format(n=number, ideal=ideal)
+
+
+def _printed(reference: str) -> str | None:
+    """Every fourth 16-digit reference written in its printed groups in the description
+    only (no structured reference): ``Betalingskenmerk 2000 0000 2026 0001``."""
+    if len(reference) != 16 or not reference.isdigit() or zlib.crc32(reference.encode()) % 4:
+        return None
+    return "Betalingskenmerk " + " ".join(reference[i : i + 4] for i in range(0, 16, 4))
+
+
 def _debtor_lines(d: _Day) -> None:
     if item := d.take(RelationKind.DEBTOR):
         acc, name = d.payer(item)
+        printed = _printed(item.payment_reference or "")
         d.add(
             Truth("exact_reference", "booked", "payment_reference", (item.invoice_number,)),
             item.amount,
             counterparty_iban=acc,
             counterparty_name=name,
-            payment_reference=item.payment_reference,
-            payment_reference_type="CUR",
-            description=f"Betaling {item.payment_reference}",
+            payment_reference=None if printed else item.payment_reference,
+            payment_reference_type=None if printed else "CUR",
+            description=printed or f"Betaling {item.payment_reference}",
         )
         d.books.paid.setdefault(item.administration, []).append((d.day, item))
     if item := d.take(RelationKind.DEBTOR):
@@ -232,7 +266,7 @@ def _debtor_lines(d: _Day) -> None:
             item.amount,
             counterparty_iban=acc,
             counterparty_name=name,
-            description=f"factuur {item.invoice_number}",
+            description=_named(item.invoice_number),
         )
     if item := d.take(RelationKind.DEBTOR):
         acc, name = d.payer(item)
@@ -242,7 +276,7 @@ def _debtor_lines(d: _Day) -> None:
             part,
             counterparty_iban=acc,
             counterparty_name=name,
-            description=f"deelbetaling factuur {item.invoice_number}",
+            description=f"deelbetaling {_named(item.invoice_number)}",
         )
     if item := d.take(RelationKind.DEBTOR):
         _acc, _name = d.payer(item)
@@ -251,7 +285,7 @@ def _debtor_lines(d: _Day) -> None:
             item.amount,
             counterparty_iban=iban(d.rng),
             counterparty_name="Stichting Derde Betaler",
-            description=f"namens klant factuur {item.invoice_number}",
+            description=f"namens klant {_named(item.invoice_number)}",
         )
     if item := d.take(RelationKind.DEBTOR):
         acc, name = d.payer(item)
