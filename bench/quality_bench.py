@@ -144,6 +144,10 @@ def run(shape: Shape, days: int, *, workers: int = 1) -> dict[str, Any]:
     result["open_items"] = sum(1 for _ in (bundle / "open_items.csv").open()) - 1
     result["pain_files"] = len(pain_files)
     result["workers"] = workers
+    result["quality"] = {
+        kind: {k: r[k] for k in ("booked", "wrong", "precision", "bookable", "bookable_booked_percent")}
+        for kind, r in runs.items()
+    }
     result["speed"] = {
         kind: {
             "batches_add": r["batches_add"],
@@ -205,6 +209,12 @@ def write(result: dict[str, Any]) -> None:
         f"| precision of automatic bookings | {result['precision']} % "
         f"({result['wrong']} wrong of {result['booked']}) |",
         f"| bookable lines booked | {result['bookable_booked_percent']} % of {result['bookable']} |",
+        *[
+            f"| {kind}: precision / booked | {r['precision']} % ({r['wrong']} wrong of {r['booked']}) / "
+            f"{r['bookable_booked_percent']} % of {r['bookable']} |"
+            for kind, r in result.get("quality", {}).items()
+            if kind != "sqlite"
+        ],
         *[
             f"| {kind}: import / process | {r['import']['seconds']:.1f} s ({r['import']['peak_rss_mib']:.0f} MiB) / "
             f"{r['process']['seconds']:.1f} s ({r['process']['peak_rss_mib']:.0f} MiB); "
