@@ -37,22 +37,22 @@ def match_reference(ctx: LineContext) -> Verdict | Note:
     """Identify open items by the line's payment reference: the structured one, else
     the first valid one written in the description (else the first written there)."""
     line = ctx.entry.line
-    raw = line.payment_reference
-    from_text = not raw
-    if from_text:
-        written = references_in_text(line.description)
-        raw = next((r for r in written if references.is_valid(r)), None) or next(iter(written), None)
-    if not raw or not raw.strip():
+    from_text = not line.payment_reference
+    candidates = references_in_text(line.description) if from_text else (line.payment_reference or "",)
+    if not candidates or not candidates[0].strip():
         return Note()
-    try:
-        ref = references.parse(raw)
-    except InvalidIdentifier:
-        if from_text and raw.isdigit() and _IDEAL.search(line.description or ""):
-            return Note()
-        if looks_structured(raw) and line.payment_reference_type != "OTHER":
-            return Note(f"payment reference {raw.strip()} fails its check digit (a typo?)", veto=True)
-        return by_items(ctx, raw.strip(), "", ctx.books.items_by_reference.get((ctx.adm, reference_key(raw)), ()))
-    return by_items(ctx, ref.compact, f" ({check_words(ref)})", items_for(ctx, ref))
+    for candidate in candidates:  # each parsed once; the first valid one counts
+        try:
+            ref = references.parse(candidate)
+        except InvalidIdentifier:
+            continue
+        return by_items(ctx, ref.compact, f" ({check_words(ref)})", items_for(ctx, ref))
+    raw = candidates[0]
+    if from_text and raw.isdigit() and _IDEAL.search(line.description or ""):
+        return Note()
+    if looks_structured(raw) and line.payment_reference_type != "OTHER":
+        return Note(f"payment reference {raw.strip()} fails its check digit (a typo?)", veto=True)
+    return by_items(ctx, raw.strip(), "", ctx.books.items_by_reference.get((ctx.adm, reference_key(raw)), ()))
 
 
 def check_words(ref: references.Reference) -> str:
