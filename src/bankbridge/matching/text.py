@@ -40,13 +40,15 @@ _NR = re.compile(r"\bnr\.\s*(\d{1,9})", re.IGNORECASE)
 _KENMERK = re.compile(r"BETALINGSKENM(?:ERK)?\.?:?\s*(\d{7,16})(?!\d)", re.IGNORECASE)
 _SIXTEEN = re.compile(r"(?<!\d)(\d{16})(?!\d)")
 _RF = re.compile(r"\bRF\d{2}[0-9A-Z]{1,21}\b")
+_RF_TYPED = re.compile(r"\b(?!RF)[Rr][Ff]\d{2}[0-9A-Za-z]{1,21}\b")
+"""An RF reference typed in lower or mixed case (``rf18539007547034``): only when valid."""
 _OGM = re.compile(r"(?:\+\+\+|\*\*\*)\s?(\d{3})\s?/\s?(\d{4})\s?/\s?(\d{5})\s?(?:\+\+\+|\*\*\*)")
 """A Belgian structured communication, also typed with a blank inside (``+++ 010/8068/17183 +++``)."""
 _BARE_OGM = re.compile(r"(?<![\d/+*])(\d{3})/(\d{4})/(\d{5})(?![\d/+*])")
 """The same without its ``+++`` (as CODA prints it): only with valid check digits."""
 _GROUPED_NL = re.compile(r"(?<![\d.-])\d{4}(?:[ .-]\d{4}){3}(?![\d])")
 """A 16-digit Dutch reference as printed on an acceptgiro: four groups of four."""
-_GROUPED_RF = re.compile(r"\bRF\d{2}(?: [0-9A-Z]{1,4})+")
+_GROUPED_RF = re.compile(r"\bRF\d{2}(?: [0-9A-Z]{1,4})+", re.IGNORECASE)
 """An ISO 11649 reference as printed: ``RF18 5390 0754 7034``."""
 _NUMBER = r"(\d{1,3}(?:[.,]\d{3})*[.,]\d{2}|\d+[.,]\d{2})(?![.,]?\d)(?!\s?%)"
 """An amount with two decimals; not a date (``01.02.2026``), not three decimals, not a rate
@@ -158,15 +160,19 @@ def bsn_after_nr(text: str | None) -> str | None:
 def references_in_text(text: str | None) -> tuple[str, ...]:
     """Payment references written in free text: ``BETALINGSKENM.``, 16 digits, RF, OGM
     (also ``+++ 010/8068/17183 +++``); then the printed forms in groups (``5000 0000 2026
-    0001``, ``RF18 5390 0754 7034``) and an OGM without its ``+++`` (``010/8068/17183``),
-    only when their check digits hold (a group of digits is no sure reference; an RF's
-    last group may be followed by a word: the longest valid form counts)."""
+    0001``, ``RF18 5390 0754 7034``), an RF typed in lower case (``rf18…``) and an OGM
+    without its ``+++`` (``010/8068/17183``), only when their check digits hold (a group
+    of digits is no sure reference; an RF's last group may be followed by a word)."""
     if not text:
         return ()
     found: dict[str, None] = {}
     for pattern in (_KENMERK, _SIXTEEN, _RF):
         for match in pattern.finditer(text):
             found.setdefault(match.group(match.lastindex or 0), None)
+    for match in _RF_TYPED.finditer(text):
+        typed = match.group(0).upper()
+        if references.is_valid(typed):
+            found.setdefault(typed, None)
     slashed = "/" in text
     if slashed:
         for match in _OGM.finditer(text):
@@ -178,20 +184,22 @@ def references_in_text(text: str | None) -> tuple[str, ...]:
 
 def _printed_references(text: str, slashed: bool) -> list[str]:
     """The printed forms with valid check digits: groups of four digits, an RF in groups
-    (the longest valid form), an OGM without its ``+++``."""
+    (the longest valid form, preferring one that ends in a digit), an OGM without its
+    ``+++``."""
     valid: list[str] = []
     for match in _GROUPED_NL.finditer(text):
         compact = re.sub(r"[ .-]", "", match.group(0))
         if references.is_valid(compact):
             valid.append(compact)
     for match in _GROUPED_RF.finditer(text):
-        groups = match.group(0).split(" ")
-        longest = next(
-            ("".join(groups[:end]) for end in range(len(groups), 1, -1) if references.is_valid("".join(groups[:end]))),
-            None,
-        )
-        if longest:
-            valid.append(longest)
+        groups = match.group(0).upper().split(" ")
+        forms = [groups[:end] for end in range(len(groups), 1, -1) if references.is_valid("".join(groups[:end]))]
+        # A word after the reference can, once in 97 times, still give valid check digits
+        # (``RF18 5390 0754 7034 DANK U``): a valid form ending in a group with a digit wins
+        # over a longer one ending in letters only.
+        ending = next((f for f in forms if any(c.isdigit() for c in f[-1])), None)
+        if forms:
+            valid.append("".join(ending or forms[0]))
     if slashed:
         for match in _BARE_OGM.finditer(text):
             ogm = "+++{}/{}/{}+++".format(*match.groups())

@@ -46,6 +46,14 @@ def test_rf_and_ogm_references_by_stored_value() -> None:
     assert "check digits valid" in d.evidence
 
 
+def test_an_rf_reference_typed_in_lower_case_in_the_text_books_the_line() -> None:
+    rf = validate_rf("RF18539007547034").compact
+    w = books((item("X1", "10001", "10.00", reference=rf),))
+    d = one(line("10.00", description="betaling rf18 5390 0754 7034 dank u"), w)
+    assert (d.status, d.rule, d.settlements[0].invoice_number) == ("booked", "payment_reference", "X1")
+    assert one(line("10.00", payment_reference="rf18539007547034"), w).settlements[0].invoice_number == "X1"
+
+
 def test_typo_in_the_reference_is_never_booked_even_when_the_iban_fits() -> None:
     good = ref("20260001")
     typo = good[:-1] + str((int(good[-1]) + 1) % 10)

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from matching_world import IBAN_10001, admin, books, item, line, one, ref
 
+from bankbridge.identifiers import references
 from bankbridge.matching.books import bank_key, digit_key
 from bankbridge.matching.text import commission_figures, contains, references_in_text, words
 
@@ -61,6 +62,20 @@ def test_references_written_in_groups_count_only_with_valid_check_digits() -> No
     assert references_in_text("zie RF18 5390 0754 7034") == ("RF18539007547034",)
     assert references_in_text("RF18 5390 0754 7034 TEST") == ("RF18539007547034",)  # a word after it
     assert references_in_text("RF18 5390 0754 7035") == ()
+    # RF18539007547034DANKU has valid check digits too: the words after it are no part of it
+    assert references.is_valid("RF18539007547034DANKU")
+    assert references_in_text("RF18 5390 0754 7034 DANK U") == ("RF18539007547034",)
+    assert references_in_text("RF74 ABCD EFGH") == ("RF74ABCDEFGH",)  # letters only: the longest valid form
+
+
+def test_an_rf_reference_typed_in_lower_case_counts_only_when_valid() -> None:
+    assert references_in_text("betaling rf18539007547034 dank") == ("RF18539007547034",)
+    assert references_in_text("Rf18539007547034") == ("RF18539007547034",)
+    assert references_in_text("zie rf18 5390 0754 7034") == ("RF18539007547034",)
+    # lower case is no sure sign of a reference: a failing one is no typo veto, unlike upper case
+    assert references_in_text("rf18539007547035") == ()
+    assert references_in_text("rf18 5390 0754 7035") == ()
+    assert references_in_text("RF18539007547035") == ("RF18539007547035",)
 
 
 def test_a_reference_in_groups_books_the_line() -> None:
