@@ -87,7 +87,8 @@ def words(text: str | None) -> tuple[str, ...]:
     or ``.`` the whole and each part, so that ``INV:2026/0012`` names ``2026/0012`` (an
     invoice number with a slash) as well as ``2026`` and ``0012``, and ``fact.20260012``
     names ``20260012``. A number glued to a word after it (``231732INCASSO``) or to an
-    invoice label before it (``factuur20260012``, ``INV-2026-001``) is a word too."""
+    invoice label before it (``factuur20260012``, ``INV-2026-001``) is a word too, and so
+    are long numbers joined by a hyphen (``20260012-20260013``)."""
     seen: dict[str, None] = {}
     for raw in _SPLIT.split(text or ""):
         word = raw.strip(_STRIP)
@@ -109,7 +110,21 @@ def words(text: str | None) -> tuple[str, ...]:
                     part = split.strip("-_")
                     if part:
                         seen.setdefault(part, None)
+            if "-" in piece:
+                _numbers_joined(piece, seen)
+        if not pieces and "-" in word:
+            _numbers_joined(word, seen)
     return _unglued(seen)
+
+
+def _numbers_joined(word: str, seen: dict[str, None]) -> None:
+    """Numbers of five characters or more joined by hyphens (``20260012-20260013``, two
+    invoices paid at once) are words each; shorter parts are kept together: they are one
+    number (``INV-2026-001``, ``2026-0012``) or a date (``01-02-2026``)."""
+    parts = word.split("-")
+    if all(len(p) >= 5 and any(c.isdigit() for c in p) for p in parts):
+        for part in parts:
+            seen.setdefault(part, None)
 
 
 def _unglued(seen: dict[str, None]) -> tuple[str, ...]:

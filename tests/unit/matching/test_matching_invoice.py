@@ -73,6 +73,13 @@ def test_combined_payment_of_invoices_named_in_the_text() -> None:
     assert "credit note netted" in d.evidence
 
 
+def test_two_invoice_numbers_joined_by_a_hyphen_are_both_named() -> None:
+    w = books((item("20260001", "10002", "100.00"), item("20260002", "10002", "50.00")))
+    d = one(line("150.00", description="facturen 20260001-20260002"), w)
+    assert d.status == "booked"
+    assert [s.invoice_number for s in d.settlements] == ["20260001", "20260002"]
+
+
 def test_invoices_of_two_relations_are_not_booked() -> None:
     w = books((item("20260001", "10002", "100.00"), item("20260002", "10001", "50.00")))
     d = one(line("150.00", description="facturen 20260001 en 20260002"), w)

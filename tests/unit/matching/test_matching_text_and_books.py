@@ -44,6 +44,13 @@ def test_every_plain_split_word_is_still_a_word(text: str) -> None:
             assert part in found, (text, part)
 
 
+def test_long_numbers_joined_by_a_hyphen_are_words_each() -> None:
+    assert words("ref: 20260012-20260013") == ("ref", "20260012-20260013", "20260012", "20260013")
+    assert words("INV:20260012-20260013")[-2:] == ("20260012", "20260013")
+    # short parts stay one word: a number with a hyphen in it, or a date
+    assert words("INV-2026-001 2026-0012 01-02-2026") == ("INV-2026-001", "2026-0012", "01-02-2026", "2026-001")
+
+
 def test_references_written_in_text() -> None:
     r = ref("20260001")
     assert references_in_text(f"BETALINGSKENM.: {r}") == (r,)
