@@ -523,6 +523,29 @@ def test_an_invoice_paid_twice_is_booked_on_the_earlier_payment_whichever_was_im
 
 
 @pytest.mark.postgres
+def test_an_invoice_number_of_a_neighbour_administration_is_named_in_the_reason(settings: Settings) -> None:
+    """Processing one administration reads its neighbours' invoice numbers (same
+    environment) only when a line asks, from the database, and says whose they are."""
+    o = schema.open_items
+    with engine_for(settings.database_url).connect() as conn:
+        numbers = {
+            adm: set(conn.execute(select(o.c.invoice_number).where(o.c.administration == adm)).scalars())
+            for adm in ("A1", "A2")
+        }
+    number = min(numbers["A2"] - numbers["A1"])
+    with unit_of_work(settings) as uow:
+        journal = next(j for j in uow.statements.journals() if j.administration == "A1")
+        line = StatementLine(Decimal("12.34"), booking_date=date(2026, 11, 20), description=f"factuur {number}")
+        statement = Statement("mt940", journal.iban, journal.currency, lines=(line,))
+        add_transactions(uow.statements, journal, statement, source="t", clock=FixedClock())
+        uow.commit()
+    process(uow_factory(settings), FixedClock(), access=Access.everything(), administration="A1")
+    (record,) = [r for r in _records(settings) if r["administration"] == "A1"]
+    assert record["status"] == "open"
+    assert f"invoice {number} in the description is of administration A2" in str(record["evidence"])
+
+
+@pytest.mark.postgres
 def test_the_work_list_and_undoing_a_whole_statement(settings: Settings, truth: dict) -> None:
     """``lines``: what is left, with ids, why and the best candidate; ``undo_statement``
     undoes every booked line of one statement in one go (R-G3)."""

@@ -262,14 +262,24 @@ class BookingRepository:
             transaction_codes=tuple(t for t in ledger.records("transaction_codes.csv") if t.environment in envs),
             allocations=tuple(a for a in ledger.records("allocations.csv") if a.environment in envs),
         )
-        pairs = [
+        pairs = self._invoices_of(adms - administrations) if neighbours else []
+        return bundle, self._open_items(administrations), pairs
+
+    def neighbour_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
+        """``(administration, invoice number)`` of the open items of the other
+        administrations of these administrations' environments."""
+        all_administrations = tuple(LedgerRepository(self.conn).records("administrations.csv"))
+        envs = {a.environment for a in all_administrations if a.code in administrations}
+        return self._invoices_of({a.code for a in all_administrations if a.environment in envs} - administrations)
+
+    def _invoices_of(self, administrations: set[str]) -> list[tuple[str, str]]:
+        return [
             pair
-            for adm in sorted(adms - administrations if neighbours else ())
+            for adm in sorted(administrations)
             for pair in select_tuples(
                 self.conn, "SELECT administration, invoice_number FROM open_items WHERE administration = ?", (adm,)
             )
         ]
-        return bundle, self._open_items(administrations), pairs
 
     def _open_items(self, administrations: set[str]) -> list[OpenItem]:
         """The open items (paid ones too: the engine says "already paid") of these

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import chain
 from typing import Any, TypeVar
 
 from bankbridge.errors import InvalidIdentifier
@@ -43,6 +44,41 @@ def group(pairs: Iterable[tuple[K, V]]) -> dict[K, tuple[V, ...]]:
     for key, value in pairs:
         out[key].append(value)
     return {key: tuple(values) for key, values in out.items()}
+
+
+class LazyIndex(Mapping[K, V]):
+    """A mapping made on first use: an index that only some lines need (the invoice numbers
+    of the environment's other administrations) costs nothing for a run that never
+    looks (a day's statement against books of a million open items)."""
+
+    __slots__ = ("_data", "_load")
+
+    def __init__(self, load: Callable[[], Mapping[K, V]]) -> None:
+        self._load: Callable[[], Mapping[K, V]] | None = load
+        self._data: Mapping[K, V] | None = None
+
+    def _made(self) -> Mapping[K, V]:
+        if self._data is None:
+            assert self._load is not None
+            self._data, self._load = self._load(), None
+        return self._data
+
+    def __getitem__(self, key: K) -> V:
+        return self._made()[key]
+
+    def get(self, key: K, default: Any = None) -> Any:  # the steps' one call: skip Mapping's KeyError round
+        return self._made().get(key, default)
+
+    def __iter__(self) -> Iterator[K]:
+        return iter(self._made())
+
+    def __len__(self) -> int:
+        return len(self._made())
+
+    @property
+    def made(self) -> bool:
+        """Whether the index has been made (read) yet."""
+        return self._data is not None
 
 
 def bank_key(bic: str | None) -> str:
@@ -97,10 +133,10 @@ class Books:
     relations_by_bsn: Mapping[tuple[str, str], tuple[Relation, ...]]
     ibans_of_relation: Mapping[tuple[str, str], frozenset[str]]
     items: Mapping[tuple[str, str], OpenItem]
-    items_by_word: Mapping[tuple[str, str], tuple[OpenItem, ...]]
-    items_by_reference: Mapping[tuple[str, str], tuple[OpenItem, ...]]
-    items_by_digits: Mapping[tuple[str, str], tuple[OpenItem, ...]]
-    items_of_relation: Mapping[tuple[str, str], tuple[OpenItem, ...]]
+    items_by_word: Mapping[tuple[str, str], Sequence[OpenItem]]
+    items_by_reference: Mapping[tuple[str, str], Sequence[OpenItem]]
+    items_by_digits: Mapping[tuple[str, str], Sequence[OpenItem]]
+    items_of_relation: Mapping[tuple[str, str], Sequence[OpenItem]]
     items_in_environment: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
     """``(environment, INVOICE NUMBER)`` → ``(administration, invoice number)`` of every
     open item of the environment (to say that a number in the text is another
@@ -128,21 +164,30 @@ class Books:
         transaction_codes: Sequence[TransactionCode] = (),
         allocations: Sequence[Allocation] = (),
         in_transit: Sequence[InTransitBatch] = (),
-        neighbour_invoices: Sequence[tuple[str, str]] = (),
+        neighbour_invoices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = (),
         environment_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] | None = None,
         debtors_gl_account: str = "1300",
         creditors_gl_account: str = "1600",
     ) -> Books:
         """Index plain sequences of ledger records (done once per batch of lines).
         ``neighbour_invoices`` are ``(administration, invoice number)`` of open items of
-        other administrations of the environment, whose lines are not being decided;
+        other administrations of the environment, whose lines are not being decided (or a
+        function that reads them: then ``items_in_environment`` is made on first use);
         ``environment_index`` is an ``items_in_environment`` made before for the same
         environments (invoice numbers do not change), used instead of making it again."""
         rels = {(r.administration, r.number): r for r in relations}
         items = sorted(open_items, key=lambda i: (i.administration, i.invoice_number))
         envs = {a.code: a.environment for a in administrations}
         by_iban, by_bsn, ibans = _relation_indexes(rels, relation_bank_accounts)
-        item_indexes = _item_indexes(items, envs, neighbour_invoices, environment_index)
+        item_indexes = _item_indexes(items)
+        in_environment: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
+        if environment_index is not None:
+            in_environment = environment_index
+        elif callable(neighbour_invoices):
+            read = neighbour_invoices
+            in_environment = LazyIndex(lambda: _environment_index(items, envs, read()))
+        else:
+            in_environment = _environment_index(items, envs, neighbour_invoices)
         ordered = tuple(sorted(in_transit, key=lambda b: (b.administration, b.batch_id)))
         return cls(
             administrations={a.code: a for a in administrations},
@@ -154,6 +199,7 @@ class Books:
             ibans_of_relation=ibans,
             items={(i.administration, i.invoice_number): i for i in items},
             **item_indexes,
+            items_in_environment=in_environment,
             codes=group(((t.environment, bank_key(t.bank), t.code), t) for t in transaction_codes),
             allocations=group(((a.environment, bank_key(a.bank), a.code, a.code_search_value), a) for a in allocations),
             in_transit=ordered,
@@ -179,7 +225,7 @@ class Books:
         open_items: Sequence[OpenItem],
         *,
         in_transit: Sequence[InTransitBatch] = (),
-        neighbour_invoices: Sequence[tuple[str, str]] = (),
+        neighbour_invoices: Sequence[tuple[str, str]] | Callable[[], Sequence[tuple[str, str]]] = (),
         environment_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] | None = None,
     ) -> Books:
         """:meth:`build` from a ledger bundle's master data and the open items."""
@@ -202,46 +248,39 @@ class Books:
         return self.debtors_gl_account if kind is RelationKind.DEBTOR else self.creditors_gl_account
 
 
-def _item_indexes(
-    items: Sequence[OpenItem],
-    envs: Mapping[str, str],
-    neighbours: Sequence[tuple[str, str]],
-    environment_index: Mapping[tuple[str, str], tuple[tuple[str, str], ...]] | None,
-) -> dict[str, Mapping[tuple[str, str], tuple[Any, ...]]]:
-    """The open items by word, stored reference, digits, relation and environment, in one
-    pass (this runs over every open item of the environments being processed)."""
+def _item_indexes(items: Sequence[OpenItem]) -> dict[str, Mapping[tuple[str, str], Sequence[OpenItem]]]:
+    """The open items by word, stored reference, digits and relation, in one pass (this
+    runs over every open item of the administrations being processed). The lists are
+    the index's values as they are: nothing changes them once made."""
     by_word: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     by_reference: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     by_digits: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     of_relation: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
-    in_environment: defaultdict[tuple[str, str], list[tuple[str, str]]] = defaultdict(list)
     for item in items:
         adm = item.administration
-        word = item.invoice_number.upper()
-        by_word[(adm, word)].append(item)
+        number = item.invoice_number
+        by_word[(adm, number.upper())].append(item)
         if item.payment_reference:
             by_reference[(adm, reference_key(item.payment_reference))].append(item)
-        digits = number_digits(item.invoice_number)
+        digits = number_digits(number)
         if digits:
             by_digits[(adm, digits)].append(item)
         of_relation[(adm, item.relation)].append(item)
-        if environment_index is None:
-            in_environment[(envs.get(adm, ""), word)].append((adm, item.invoice_number))
-    for adm, number in neighbours if environment_index is None else ():
-        in_environment[(envs.get(adm, ""), number.upper())].append((adm, number))
-    indexes: dict[str, dict[tuple[str, str], list[Any]]] = {
-        "items_by_word": by_word,
-        "items_by_reference": by_reference,
-        "items_by_digits": by_digits,
-        "items_of_relation": of_relation,
-        "items_in_environment": in_environment,
+    return {
+        "items_by_word": dict(by_word),
+        "items_by_reference": dict(by_reference),
+        "items_by_digits": dict(by_digits),
+        "items_of_relation": dict(of_relation),
     }
-    made: dict[str, Mapping[tuple[str, str], tuple[Any, ...]]] = {
-        name: dict(zip(index.keys(), map(tuple, index.values()), strict=True)) for name, index in indexes.items()
-    }
-    if environment_index is not None:
-        made["items_in_environment"] = environment_index
-    return made
+
+
+def _environment_index(
+    items: Sequence[OpenItem], envs: Mapping[str, str], neighbours: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """``(environment, INVOICE NUMBER)`` → ``(administration, invoice number)`` of the open
+    items and of the neighbours' invoice numbers."""
+    own = ((i.administration, i.invoice_number) for i in items)
+    return group(((envs.get(adm, ""), number.upper()), (adm, number)) for adm, number in chain(own, neighbours))
 
 
 def _relation_indexes(

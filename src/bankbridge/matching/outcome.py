@@ -8,7 +8,7 @@ relation, payment state, currency and conflicting IBAN evidence, then settles th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -106,7 +106,7 @@ def booked(ctx: LineContext, rule: Rule, evidence: str, fit: Fit, *, score: int 
     return Verdict("booked", rule, evidence, score, relation_legs(ctx, fit), fit.settlements, relation=first)
 
 
-def complete(ctx: LineContext, rule: Rule, found: str, items: tuple[OpenItem, ...], *, score: int = 100) -> Verdict:
+def complete(ctx: LineContext, rule: Rule, found: str, items: Sequence[OpenItem], *, score: int = 100) -> Verdict:
     """Finish a match on the items a step found (``found`` says how, in words)."""
     views = tuple(ctx.view(i) for i in items)
     problem = _problem(ctx, views)

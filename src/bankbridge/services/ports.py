@@ -99,6 +99,10 @@ class BookingStore(Protocol):
         self, administrations: set[str], *, neighbours: bool = True
     ) -> tuple[LedgerBundle, list[OpenItem], list[tuple[str, str]]]: ...
 
+    def neighbour_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
+        """``(administration, invoice number)`` of the open items of the other
+        administrations of these administrations' environments."""
+
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None: ...
 
     def save_rows(self, rows: SaveRows, *, now: datetime) -> None: ...

@@ -191,10 +191,17 @@ def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[
     lines in id order in chunks that share the engine's batch state."""
     ids = [line_id for line_id, _ in pending]
     deciding = {adm for _, adm in pending}
-    bundle, items, neighbours = uow.bookings.books(deciding)
+    bundle, items, _ = uow.bookings.books(deciding, neighbours=False)
     sent = uow.batches.open_batches(deciding)  # the engine clears a line's own administration's batches only
-    books = Books.of_bundle(bundle, items, in_transit=sent_batches.in_transit(sent), neighbour_invoices=neighbours)
-    del items, neighbours
+    # The other administrations' invoice numbers only word why a line is not booked: read
+    # when a line first asks (on this transaction, open while the lines are decided).
+    books = Books.of_bundle(
+        bundle,
+        items,
+        in_transit=sent_batches.in_transit(sent),
+        neighbour_invoices=lambda: uow.bookings.neighbour_invoices(deciding),
+    )
+    del items
     state = sent_batches.transit_state(sent)
     for start in range(0, len(ids), CHUNK):
         yield decide_chunk(uow.bookings.pending(ids[start : start + CHUNK]), books=books, state=state)

@@ -9,6 +9,7 @@ from matching_world import IBAN_10001, UNKNOWN_IBAN, admin, books, item, line, o
 
 from bankbridge.ledger.model import Administration, OpenItem, Settlement
 from bankbridge.matching import Books
+from bankbridge.matching.books import LazyIndex
 from bankbridge.matching.text import in_range, invoice_words
 
 
@@ -112,6 +113,27 @@ def test_invoice_of_a_neighbour_administration_is_named_without_its_open_item() 
     d = one(line("100.00", description="factuur 20260042"), w)
     assert d.status == "open"
     assert "invoice 20260042 in the description is of administration A2" in d.evidence
+
+
+def test_neighbour_invoices_are_read_only_when_a_line_asks() -> None:
+    """Given as a function, the other administrations' invoice numbers are read on first
+    use: a run whose lines never name one does not read them (a day's statement against
+    an environment of a million open items)."""
+    reads: list[int] = []
+
+    def read() -> list[tuple[str, str]]:
+        reads.append(1)
+        return [("A2", "20260042")]
+
+    w = _with_a2(neighbour_invoices=read)
+    assert isinstance(w.items_in_environment, LazyIndex)
+    assert one(line("100.00", description="factuur 20260001"), w).status == "booked"
+    assert (reads, w.items_in_environment.made) == ([], False)
+    d = one(line("100.00", description="factuur 20260042"), w)
+    assert "invoice 20260042 in the description is of administration A2" in d.evidence
+    one(line("100.00", description="factuur 20260043"), w)
+    assert reads == [1]  # read once, then kept
+    assert len(w.items_in_environment) == 2 and ("E1", "20260042") in w.items_in_environment
 
 
 def test_an_environment_index_made_before_is_used_as_is() -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from bankbridge.formats.ofx import mapping, markup
 from bankbridge.formats.text import decode
 from bankbridge.statements.model import ParseResult
 
@@ -32,6 +31,10 @@ class OfxFormat:
 
     def parse(self, data: bytes, *, source: str) -> ParseResult:
         """Statements of the file; see :mod:`bankbridge.formats.ofx.mapping`."""
+        # ofxtools is imported for an OFX file only: it costs a quarter of a second, and
+        # every import and parse run loads the registry of formats.
+        from bankbridge.formats.ofx import mapping, markup
+
         document = markup.read(decode(data), source=source)
         statements, diagnostics = mapping.statements(document, source=source)
         return ParseResult(tuple(statements), tuple(diagnostics))

@@ -11,6 +11,7 @@ the other steps find.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from bankbridge.errors import InvalidIdentifier
 from bankbridge.identifiers import references
@@ -72,7 +73,7 @@ def items_for(ctx: LineContext, ref: references.Reference) -> tuple[OpenItem, ..
     return tuple(dict.fromkeys((*stored, *by_number)))
 
 
-def by_items(ctx: LineContext, ref: str, how: str, items: tuple[OpenItem, ...]) -> Verdict | Note:
+def by_items(ctx: LineContext, ref: str, how: str, items: Sequence[OpenItem]) -> Verdict | Note:
     """Complete the match on the items the reference names."""
     if not items:
         return Note(f"payment reference {ref}{how} matches no open item")
