@@ -13,8 +13,9 @@ from decimal import Decimal
 from bankbridge.identifiers import references
 from bankbridge.statements.model import StatementLine
 
-_SPLIT = re.compile(r"[\s,;()\[\]{}\"'+<>|]+")
-"""Between words: blanks and punctuation that never stands inside an invoice number."""
+_SPLIT = re.compile(r"[\s,;()\[\]{}\"'+<>|&\\]+")
+"""Between words: blanks and punctuation that never stands inside an invoice number
+(``20260012&20260013``, ``20260012\\20260013`` are two)."""
 _LABEL = re.compile(r"[:=#*]+")
 """Inside a word: a label and its value (``INV:2026/0012``, ``factuurnr=F12``, ``INV#12``,
 ``FAKNR*531327``)."""
@@ -27,10 +28,10 @@ of ``17.233,54Van``)."""
 _LABEL_INITIALS = frozenset("fFiIrRnN")
 """The first letters of the invoice labels below: other words are not tried."""
 _LABEL_BEFORE = re.compile(
-    r"(?:factuur|faktuur|fact|fakt|invoice|inv|rechnung|rg|nota)(?:nummer|nr|no)?[-#]?(\d[\w/.-]*)", re.IGNORECASE
+    r"(?:factuur|faktuur|fact|fakt|invoice|inv|rechnung|rg|nota|nr)(?:nummer|nr|no)?[-#]?(\d[\w/.-]*)", re.IGNORECASE
 )
 """An invoice label glued to a number: ``factuur20260012``, ``INV-2026-001``,
-``RG-2020-00124953`` (the number is a word too; other letters before a number, as in
+``RG-2020-00124953``, ``nr20260013`` (the number is a word too; other letters before a number, as in
 ``CR20260001`` or ``F2026-0012``, are part of the number)."""
 _PARTS = re.compile(r"[/.]+")
 """Inside a value: ``/`` and ``.`` join numbers (``2026/0012``) or an abbreviation to a
@@ -102,19 +103,26 @@ def words(text: str | None) -> tuple[str, ...]:
         else:
             pieces = []
         for piece in pieces:
-            if not piece:
-                continue
-            seen.setdefault(piece, None)
-            if "/" in piece or "." in piece:
-                for split in _PARTS.split(piece):
-                    part = split.strip("-_")
-                    if part:
-                        seen.setdefault(part, None)
-            if "-" in piece:
-                _numbers_joined(piece, seen)
+            if piece:
+                _piece(piece, seen)
         if not pieces and "-" in word:
             _numbers_joined(word, seen)
     return _unglued(seen)
+
+
+def _piece(piece: str, seen: dict[str, None]) -> None:
+    """A value of a word (after a label, or the word with ``/`` or ``.``), its parts, and
+    the numbers joined by hyphens in both."""
+    seen.setdefault(piece, None)
+    if "/" in piece or "." in piece:
+        for split in _PARTS.split(piece):
+            part = split.strip("-_")
+            if part:
+                seen.setdefault(part, None)
+                if "-" in part:
+                    _numbers_joined(part, seen)
+    if "-" in piece:
+        _numbers_joined(piece, seen)
 
 
 def _numbers_joined(word: str, seen: dict[str, None]) -> None:
@@ -122,7 +130,7 @@ def _numbers_joined(word: str, seen: dict[str, None]) -> None:
     invoices paid at once) are words each; shorter parts are kept together: they are one
     number (``INV-2026-001``, ``2026-0012``) or a date (``01-02-2026``)."""
     parts = word.split("-")
-    if all(len(p) >= 5 and any(c.isdigit() for c in p) for p in parts):
+    if all(len(p) >= 5 and any(c.isdigit() for c in p) and p.replace("/", "").isalnum() for p in parts):
         for part in parts:
             seen.setdefault(part, None)
 

@@ -34,14 +34,21 @@ def test_words_around_labels_slashes_and_dots() -> None:
     assert words("zie 2026/0012/") == ("zie", "2026/0012", "2026", "0012")
 
 
-@given(st.text(alphabet="AB12/.:=- ,", max_size=40))
+@given(st.text(alphabet="AB12/.:=- ,&\\", max_size=40))
 def test_every_plain_split_word_is_still_a_word(text: str) -> None:
     """Words only grow: what splitting on every separator gives is among them."""
     found = set(words(text))
-    for split in re.split(r"[\s,/.:=]+", text):
+    for split in re.split(r"[\s,/.:=&\\]+", text):
         part = split.strip("-_")
         if part:
             assert part in found, (text, part)
+
+
+def test_ampersand_backslash_and_a_glued_nr_separate_numbers() -> None:
+    assert words("20260012&20260013") == ("20260012", "20260013")
+    assert words("20260012\\20260013") == ("20260012", "20260013")
+    assert words("nr20260013 NR.20260014") == ("nr20260013", "NR.20260014", "NR", "20260014", "20260013")
+    assert words("NRG20260012") == ("NRG20260012",)  # other letters before a number are part of it
 
 
 def test_long_numbers_joined_by_a_hyphen_are_words_each() -> None:
