@@ -78,8 +78,20 @@ FIXED = {
             ("1300", "Debiteuren", "asset"),
             ("1600", "Crediteuren", "liability"),
             ("4500", "Bankkosten", "expense"),
+            ("4510", "Creditcardcommissie", "expense"),
             ("4900", "Betalingsverschillen", "expense"),
+            ("1020", "Kruisposten creditcard", "asset"),
         )
+    ]
+    + [
+        {
+            "environment": "E1",
+            "number": "1010",
+            "name": "Kruisposten pin",
+            "type": "asset",
+            "administration": "",
+            "axes": "1|2",
+        }
     ],
     "relations.csv": [
         {
@@ -109,12 +121,34 @@ FIXED = {
         }
         for number, relation, amount in (("20260001", "10001", "500.00"), ("20260002", "10002", "250.00"))
     ],
-    "transaction_codes.csv": [],
-    "allocations.csv": [],
-}
-HEADERS = {
-    "transaction_codes.csv": ["environment", "bank", "code", "search_value", "description", "gl_account"],
-    "allocations.csv": ["environment", "bank", "code", "code_search_value", "search_value", "axis_codes"],
+    "transaction_codes.csv": [
+        {
+            "environment": "E1",
+            "bank": "RABONL2U",
+            "code": code,
+            "search_value": search,
+            "description": text,
+            "gl_account": gl,
+            "commission_gl_account": commission,
+        }
+        for code, search, text, gl, commission in (
+            ("N121", "", "Pin-ontvangsten", "1010", ""),
+            ("N541", "", "Creditcard", "1020", "4510"),
+            ("N541", "EUR MERCHANT SERV VISA", "Visa", "1020", "4510"),
+            ("N093", "", "Bankkosten", "4500", ""),
+        )
+    ],
+    "allocations.csv": [
+        {
+            "environment": "E1",
+            "bank": "RABONL2U",
+            "code": "N121",
+            "code_search_value": "",
+            "search_value": search,
+            "axis_codes": axes,
+        }
+        for search, axes in (("Verk.punt PT5001", "1=110|2=1001"), ("Verk.punt PT5101", "1=100|2=1000"))
+    ],
 }
 
 
@@ -138,7 +172,7 @@ def write_bundle(folder: Path, administration: dict[str, str], journal: dict[str
     }
     for name, rows in tables.items():
         with (folder / name).open("w", newline="", encoding="utf-8") as f:
-            writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else HEADERS[name])
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
             writer.writeheader()
             writer.writerows(rows)
     return folder
@@ -329,3 +363,47 @@ def test_process_automatically_after_import(database_url: str, tmp_path: Path, a
         (record,) = bookings(uow.statements, Access.everything())
     assert record["status"] == ("booked" if auto else "open")
     assert record["rule"] == ("invoice_number" if auto else None)
+
+
+SEED_MT940 = b""":20:940S261120
+:25:NL80RABO5806583321
+:28C:49
+:60F:C261119EUR1000,00
+:61:261120C000000000393,91N121NONREF
+:86:LIN-O-LUX
+:86:AFREKENING PIN-TRANSACTIES
+:86:Verk.punt PT5101       periode 049
+:61:261120C000000000975,00N541NONREF
+:86:EUR MERCHANT SERV VISA BRUTO 1.000,00 COMMISSIE 25,00 NETTO 975,00
+:61:261120D000000000012,50N093NONREF
+:86:KOSTEN BETALINGSVERKEER
+:62F:C261120EUR2356,41
+"""
+
+
+def test_transaction_codes_commission_and_the_seeds_cost_allocation(database_url: str, tmp_path: Path) -> None:
+    """R-D6 / R-D7 from a Rabobank file through the reader and the database: the seed's
+    PIN example (N121, third :86: line ``Verk.punt PT5101`` → axes 1 = 100, 2 = 1000),
+    a card settlement whose commission is read from the text (the search value's row wins
+    over the code's empty one), and bank costs — the postings stored and exported."""
+    settings = books(database_url, tmp_path, {}, {})
+    path = tmp_path / "seed.sta"
+    path.write_bytes(SEED_MT940)
+    report = import_files([path], uow_factory(settings, writer=True), FixedClock())
+    assert not report.failed
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    with unit_of_work(settings) as uow:
+        records = {r["amount"]: r for r in bookings(uow.statements, Access.everything())}
+    assert {r["rule"] for r in records.values()} == {"transaction_code"}
+    assert {r["status"] for r in records.values()} == {"booked"}
+    assert records["393.91"]["postings"] == [
+        {"gl_account": "1010", "relation": None, "amount": "393.91", "allocations": {"1": "100", "2": "1000"}}
+    ]
+    card = records["975.00"]["postings"]
+    assert [(p["gl_account"], p["amount"]) for p in card] == [("1020", "1000.00"), ("4510", "-25.00")]
+    assert "commission 25.00 on 4510" in records["975.00"]["evidence"]
+    assert [(p["gl_account"], p["amount"]) for p in records["-12.50"]["postings"]] == [("4500", "-12.50")]
+    p = schema.postings
+    with engine_for(settings.database_url).connect() as conn:
+        stored = conn.execute(select(p.c.gl_account, p.c.allocations).where(p.c.allocations != "")).all()
+    assert [tuple(r) for r in stored] == [("1010", "1=100|2=1000")]
