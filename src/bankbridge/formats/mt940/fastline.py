@@ -1,5 +1,6 @@
 """The reader's fast path for Rabobank entries: a run of ``:61:`` entries matched by
-:data:`~bankbridge.formats.mt940.tokens.COMMON_ENTRY` whose ``:86:`` holds code words.
+:data:`~bankbridge.formats.mt940.tokens.RUN_ENTRY` (``COMMON_ENTRY`` with a Rabobank label
+as customer reference and a ``:86:`` starting with ``/``) whose ``:86:`` holds code words.
 
 The run reader (``RUN[0]``, used by ``Reader._rabobank_entries``) reads such entries one
 after another and makes each ``StatementLine`` straight from the match's groups, without
@@ -12,13 +13,14 @@ inside a value), the code words stand at the odd positions, and those code words
 layout. Each layout gets its code words' rules written out on local variables, so a
 line costs a few dozen plain Python operations.
 
-It only takes what it can read without a possible error or diagnostic: dates already
-known (``fields`` remembers each date it parsed without clamping), a known layout, and
+It only takes what it can read without a possible error or diagnostic: dates that need
+no clamping (:func:`entry_dates`; ``fields`` remembers them), a known layout, and
 none of the rules it does not write out (``/CNTP/``, a value right after ``/ULTD/``, a
-counter account in the customer reference). At any other entry it stops and returns
-it: :func:`rabobank_line` reads that one the same way through ``Details`` (and notes its
-layout: the run reader is made anew with it once the layout recurs), or the reader takes
-the general way, which reports errors and clamped dates as always.
+counter account in the customer reference). At any other entry it stops: the reader
+matches that one with ``COMMON_ENTRY``, and :func:`rabobank_line` reads it the same way
+through ``Details`` (and notes its layout: the run reader is made anew with it once the
+layout recurs), or the reader takes the general way, which reports errors and clamped
+dates as always.
 ``test_mt940_fastpath.py`` requires the same statements, diagnostics and errors both ways.
 """
 
@@ -42,12 +44,8 @@ from bankbridge.formats.mt940.dialects.base import (
     none_if_empty,
     reference_type,
 )
-from bankbridge.formats.mt940.dialects.rabobank import (
-    LABELS,
-    refine_counterparty,
-    supplementary_account,
-)
-from bankbridge.formats.mt940.fields import DATES, ENTRY_DATES, FieldError, booking_date, looks_like_iban, parse_yymmdd
+from bankbridge.formats.mt940.dialects.rabobank import refine_counterparty, supplementary_account
+from bankbridge.formats.mt940.fields import DATES, FieldError, booking_date, looks_like_iban, parse_yymmdd
 from bankbridge.formats.mt940.records import FAST, LINE_FIELDS, LineSlots, SourceSlots
 from bankbridge.statements.model import Source, StatementLine
 
@@ -56,11 +54,11 @@ Groups = tuple[str | None, ...]
 customer reference, bank reference, further ``:61:`` lines, ``:86:`` lines."""
 MatchAt = Callable[[str, int], "re.Match[str] | None"]
 Append = Callable[[StatementLine], None]
-Run = Callable[[str, int, int, MatchAt, Append, "str | None", int, str], "tuple[int, int, re.Match[str] | None]"]
+Run = Callable[[str, int, int, MatchAt, Append, "str | None", int, str], "tuple[int, int]"]
 """A run reader: ``run(block, pos, number, match_at, append, currency, digits, file)``
 reads the regular entries of a statement from ``pos`` of ``block`` (``number``: the lines
-before ``pos``), appending their lines, up to the first it does not take; it returns
-where that is, the lines before it and its ``match_at`` match (``None``: no match)."""
+before ``pos``; ``match_at``: ``RUN_ENTRY.match``), appending their lines, up to the first
+it does not take; it returns where that is and the lines before it."""
 _MISSING = object()
 
 _DETAIL_FIELDS = tuple(name for name in DETAIL_FIELDS if name != "extra")
@@ -68,25 +66,23 @@ _DETAIL_FIELDS = tuple(name for name in DETAIL_FIELDS if name != "extra")
 _ULTIMATE = {"ULTD": "ultimate_debtor", "ULTC": "ultimate_creditor", "ULTB": "ultimate_creditor"}
 _HEAD = """\
 def run(block, pos, number, match_at, append, currency, digits, file):
+    comma = -(digits or 1) - 1  # where the "," of an amount with those decimals is
+    after_comma = comma + 1
+    last_vdate = last_edate = None  # the dates of the entry before (entries share them)
     while True:
         match = match_at(block, pos)
         if match is None:
-            return pos, number, None
-        g = match.groups()
-        vdate, edate, mark, amount, code, cref, bref, rest, info = g
-        value_date = DATES.get(vdate)
-        if info is None or value_date is None or cref not in LABELS:
-            return pos, number, match
-        if edate is None:
-            booking_date = None
-        else:
-            booking_date = ENTRY_DATES.get(vdate + edate)
-            if booking_date is None:
-                return pos, number, match
-        lines = info[:-1].split("\\n")
-        p = "".join(lines).split("/")
-        if p[0] and p[0].strip():
-            return pos, number, match
+            return pos, number
+        vdate, edate, mark, amount, code, cref, bref, rest, info, spaced, more_spaced = match.groups()
+        if vdate != last_vdate or edate != last_edate:
+            dates = entry_dates(vdate, edate)
+            if dates is None:
+                return pos, number
+            value_date, booking_date = dates
+            last_vdate, last_edate = vdate, edate
+        lines = info.split("\\n")
+        del lines[-1]  # the empty text after the last line end
+        p = "".join(lines).split("/")  # p[0] == "": the :86: starts with "/"
         {fields} = None
         extra = ()
         size = len(p)
@@ -112,15 +108,18 @@ if description is None and end_to_end_id:
     description = end_to_end_id
 if bank_reference is None or (len(bank_reference) == 6 and bank_reference.upper() == "NONREF"):
     bank_reference = end_to_end_id
-if len(amount) - amount.find(",") > (digits or 1):  # all the decimals needed
-    number_text = amount.replace(",", ".")
+if amount[comma:after_comma] == ",":  # as many decimals as the currency has (or 1)
+    amount = Decimal(amount.replace(",", "."))
+    if mark == "D" and amount:  # not zero: negative (copy_negate is exact, whatever the context)
+        amount = amount.copy_negate()
 else:
     whole, _, fraction = amount.partition(",")
     if len(fraction) < digits:
         fraction += "0" * (digits - len(fraction))
     number_text = whole + "." + fraction if fraction else whole
-if mark == "D" and number_text.strip("0."):
-    number_text = "-" + number_text
+    if mark == "D" and number_text.strip("0."):
+        number_text = "-" + number_text
+    amount = Decimal(number_text)
 end = match.end()
 source = new(SourceSlots)
 source.file = file
@@ -128,7 +127,7 @@ source.line = number + 1
 source.path = None
 source.__class__ = Source
 o = new(LineSlots)
-o.amount = Decimal(number_text)
+o.amount = amount
 o.booking_date = booking_date
 o.value_date = value_date
 o.currency = currency
@@ -139,8 +138,8 @@ o.iso_code = None
 o.charges = None
 o.reversal = False
 o.items = ()
-o.detail_lines = tuple(lines) if lines[-1] and " \\n" not in info else detail_lines(info)
-o.extra = tuple(extra)
+o.detail_lines = tuple(lines) if spaced is None and more_spaced is None else detail_lines(info)
+o.extra = extra
 o.raw = block[pos : end - 1]
 o.source = source
 o.payment_reference_type = payment_reference_type if payment_reference else None
@@ -151,33 +150,38 @@ number += (rest.count("\\n") if rest else 0) + len(lines) + 1  # the :61:, its f
 pos = end
 continue
 """
-DECLINE = "return pos, number, match"
+DECLINE = "return pos, number"
+_VALUE = '(v if len(v) != 11 or v.upper() != "NOTPROVIDED" else None) if v else None'
+"""``none_if_empty(v)`` of a stripped value ``v``, written out."""
 
 
 _KIND_RULES = {
-    0: ["if v:", "    extra.append(({code!r}, v))"],  # other code words: kept in extra
+    0: ["if v:", "    extra += (({code!r}, v),)"],  # other code words: kept in extra
     4: [  # REMI (a one-piece value cannot start with "USTD/" or "STRD/")
         "if v and len(v) != 11:",
         "    description = v",
         "elif v:",
         "    description = none_if_empty(v) or description",
     ],
-    5: ["payment_reference_type = reference_type(v)"],  # ISSR
-    9: ["if v.strip().isdigit():", "    batch_count = int(v)", "elif v:", "    extra.append(({code!r}, v))"],  # NRTX
+    5: ['payment_reference_type = "CUR" if v == "CUR" else reference_type(v)'],  # ISSR (v is stripped)
+    9: ["if v.strip().isdigit():", "    batch_count = int(v)", "elif v:", "    extra += (({code!r}, v),)"],  # NRTX
 }
 
 
-def _party_rule(code: str, parent: str | None) -> list[str]:
-    """NAME, IBAN, BBAN, BIC (kinds 2 and 6 of ``dialects.base._KIND``) after ``parent``."""
+def _party_rule(code: str, parent: str | None, known: set[str]) -> list[str]:
+    """NAME, IBAN, BBAN, BIC (kinds 2 and 6 of ``dialects.base._KIND``) after ``parent``
+    (``known``: the fields the rules before it may have set)."""
     if code == "NAME" and parent in _ULTIMATE:
-        return [f"{_ULTIMATE[parent]} = none_if_empty(v)"]
+        return [f"{_ULTIMATE[parent]} = {_VALUE}"]
+    if code == "NAME" and "counterparty_name" not in known:  # still None: no test needed
+        return [f"counterparty_name = {_VALUE}"]
     if code == "NAME":
         return [
             "if counterparty_name is None:",
-            "    counterparty_name = v if v and len(v) != 11 else none_if_empty(v)",
+            f"    counterparty_name = {_VALUE}",
         ]
     if parent in _ULTIMATE:
-        return [f"extra.append(({parent + ' ' + code!r}, v))"]
+        return [f"extra += (({parent + ' ' + code!r}, v),)"]
     if code == "BIC":
         return ["if is_bic(v):", "    counterparty_bic = v"]
     return [
@@ -200,10 +204,13 @@ def _rules(layout: tuple[str, ...]) -> list[str] | None:
             body += [f"if p[{2 * k + 2}] and p[{2 * k + 2}].strip():", f"    {DECLINE}"]  # _apply_parent_value
             continue
         body.append(f"v = p[{2 * k + 2}].strip()")
+        known = set(re.findall(r"\w+", "\n".join(body)))
         if kind == 1:  # EREF and the other code words of one field
-            body.append(f"{_SIMPLE[code]} = v if v and len(v) != 11 else none_if_empty(v)")
+            body.append(f"{_SIMPLE[code]} = {_VALUE}")
         elif kind in (2, 6):
-            body += _party_rule(code, parent)
+            body += _party_rule(code, parent, known)
+        elif kind == 4 and "description" not in known:  # REMI: as below, with description still None
+            body.append(f"description = {_VALUE}")
         elif kind in _KIND_RULES:
             body += [line.format(code=code) for line in _KIND_RULES[kind]]
         else:  # CNTP, ACCW
@@ -214,10 +221,8 @@ def _rules(layout: tuple[str, ...]) -> list[str] | None:
 def _branch(layout: tuple[str, ...], rules: list[str], first: bool) -> list[str]:
     """The rules of the code words of ``layout``, under the test that the pieces are of
     that layout (``first``: the first test of its number of pieces)."""
-    extra = any("extra.append" in line for line in rules)
     test = " and ".join(f"p[{2 * k + 1}] == {code!r}" for k, code in enumerate(layout))
-    body = (["extra = []"] if extra else []) + rules
-    return [f"{'if' if first else 'elif'} {test}:", *(f"    {line}" for line in body)]
+    return [f"{'if' if first else 'elif'} {test}:", *(f"    {line}" for line in rules)]
 
 
 def _compile(layouts: dict[tuple[str, ...], list[str]]) -> Run:
@@ -236,11 +241,8 @@ def _compile(layouts: dict[tuple[str, ...], list[str]]) -> Run:
     lines += _TAIL.format(stores=stores).rstrip("\n").split("\n")
     text = _HEAD.format(fields=" = ".join(_DETAIL_FIELDS)) + "".join(f"        {line}\n" for line in lines)
     scope: dict[str, Any] = {
-        "DATES": DATES,
-        "ENTRY_DATES": ENTRY_DATES,
         "MISSING": _MISSING,
         "REST_ACCOUNTS": REST_ACCOUNTS,
-        "LABELS": LABELS,
         "Decimal": Decimal,
         "LineSlots": LineSlots,
         "Source": Source,
@@ -248,6 +250,7 @@ def _compile(layouts: dict[tuple[str, ...], list[str]]) -> Run:
         "StatementLine": StatementLine,
         "counterparty_account": counterparty_account,
         "detail_lines": detail_lines,
+        "entry_dates": entry_dates,
         "is_bic": is_bic,
         "looks_like_iban": looks_like_iban,
         "new": object.__new__,
@@ -282,6 +285,19 @@ def rest_account(rest: str) -> str | None:
     return account
 
 
+def entry_dates(vdate: str, edate: str | None) -> tuple[date, date | None] | None:
+    """The value and entry date of a ``:61:`` line (``YYMMDD``, ``MMDD`` or ``None``) as
+    ``fields.new_entry`` makes them; ``None`` when one is invalid or needs clamping (the
+    general way reports it)."""
+    clamped: list[str] = []
+    try:
+        value = DATES.get(vdate) or parse_yymmdd(vdate, clamped=clamped)
+        booking = None if edate is None else booking_date(value, vdate, edate, clamped)
+    except FieldError:
+        return None
+    return None if clamped else (value, booking)
+
+
 def detail_lines(info: str) -> tuple[str, ...]:
     """The ``detail_lines`` of an ``:86:`` (``info``: its lines, each ending in ``\\n``), as
     ``Reader._add_line`` makes them: each line without trailing blanks, no blank lines at the end."""
@@ -297,9 +313,9 @@ assert set(_DETAIL_FIELDS) | {"extra"} <= set(LINE_FIELDS)
 
 def _no_layout(  # noqa: PLR0917 - as a Run
     block: str, pos: int, number: int, match_at: MatchAt, append: Append, currency: str | None, digits: int, file: str
-) -> tuple[int, int, re.Match[str] | None]:
+) -> tuple[int, int]:
     """The run reader before any layout is known: it reads none."""
-    return pos, number, match_at(block, pos)
+    return pos, number
 
 
 RUN: list[Run] = [_no_layout]
@@ -352,14 +368,10 @@ def rabobank_line(  # noqa: PLR0917 - positional for speed
     vdate, edate, _, _, _, _, _, _, info = groups
     if info is None or not FAST:
         return None
-    clamped: list[str] = []  # a date that needs a diagnostic: the general way
-    try:
-        value = DATES.get(vdate) or parse_yymmdd(vdate, clamped=clamped)  # type: ignore[arg-type]
-        booking = None if edate is None else booking_date(value, vdate, edate, clamped)  # type: ignore[arg-type]
-    except FieldError:
+    dates = entry_dates(vdate, edate)  # type: ignore[arg-type]
+    if dates is None:
         return None
-    if clamped:
-        return None
+    value, booking = dates
     pieces = info.replace("\n", "").split("/")
     if len(pieces) < 3 or pieces[1] not in CODE_WORD_SET or pieces[0].strip():
         return None  # not code words: free text

@@ -32,7 +32,17 @@ from bankbridge.formats.mt940.fields import (
     parse_number,
     parse_yymmdd,
 )
-from bankbridge.formats.mt940.tokens import COMMON_ENTRY, ENTRY, EndOfMessage, Field, Header, Noise, Token, Tokenizer
+from bankbridge.formats.mt940.tokens import (
+    COMMON_ENTRY,
+    ENTRY,
+    RUN_ENTRY,
+    EndOfMessage,
+    Field,
+    Header,
+    Noise,
+    Token,
+    Tokenizer,
+)
 from bankbridge.statements.checks import check_balance
 from bankbridge.statements.model import Balance, Diagnostic, Source, Statement, StatementLine
 
@@ -118,13 +128,11 @@ class Reader:
                             draft, statement = self._take(draft, pending)
                             if statement is not None:
                                 yield statement
-                        end = match.end()
-                        if draft is not None and self._fast_entry(draft, match, block[pos : end - 1], number + 1):
-                            number += block.count("\n", pos, end)
-                            pos = end
-                            if type(draft.dialect) is RabobankDialect:
-                                pos, number = self._rabobank_entries(draft, block, pos, number)
-                            continue
+                        if draft is not None:
+                            after, number = self._entries(draft, match, block, pos, number)
+                            if after != pos:
+                                pos = after
+                                continue
                 end = block.find("\n", pos)
                 if end < 0:
                     end = size
@@ -167,17 +175,35 @@ class Reader:
                 self._dialect(draft)  # by this message's headers
         return draft, statement
 
+    def _entries(self, draft: _Draft, match: re.Match[str], block: str, pos: int, number: int) -> tuple[int, int]:
+        """Read the regular entries at ``pos`` of ``block`` (``match``: the first; ``number``:
+        the lines read so far); (position, lines read) after them (``pos``: none read, the
+        first is to be read line by line)."""
+        if match.re is COMMON_ENTRY and type(draft.dialect or self._dialect(draft)) is RabobankDialect:
+            if draft.entry is not None:
+                self._end_entry(draft)
+            return self._rabobank_entries(draft, block, pos, number)  # the first entry too
+        end = match.end()
+        if not self._fast_entry(draft, match, block[pos : end - 1], number + 1):
+            return pos, number
+        number += block.count("\n", pos, end)
+        if type(draft.dialect) is RabobankDialect:
+            return self._rabobank_entries(draft, block, end, number)
+        return end, number
+
     def _rabobank_entries(self, draft: _Draft, block: str, pos: int, number: int) -> tuple[int, int]:
         """Read the run of regular Rabobank entries at ``pos`` of ``block`` (``number``: the
-        lines read so far) with the run reader of :mod:`~bankbridge.formats.mt940.fastline`,
-        those it does not take as :meth:`_fast_entry` does; (position, lines read) after them."""
+        lines read so far) with the run reader of :mod:`~bankbridge.formats.mt940.fastline`
+        (``RUN_ENTRY``), those it does not take (``COMMON_ENTRY``) as :meth:`_fast_entry`
+        does; (position, lines read) after them."""
         common, lines, currency, file = COMMON_ENTRY.match, draft.lines, draft.currency, self.source
         digits = DIGITS.get(currency)
         if digits is None:
             digits = decimals(currency)
-        append, run = lines.append, RUN
+        append, run, match_at = lines.append, RUN, RUN_ENTRY.match
         while True:
-            pos, number, match = run[0](block, pos, number, common, append, currency, digits, file)
+            pos, number = run[0](block, pos, number, match_at, append, currency, digits, file)
+            match = common(block, pos)  # the entry the run reader stopped at
             if match is None:
                 break
             end = match.end()  # an entry the run reader does not take (it may learn its layout)

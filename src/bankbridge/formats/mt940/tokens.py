@@ -84,6 +84,20 @@ blank other than ``" "`` (so that ``" \\n" in text`` tells whether its lines are
 ``ENTRY`` without the funds code. Whatever it matches, ``ENTRY`` matches with the same
 groups: each of its sub-patterns matches what the corresponding ``LINE_61`` one matches
 first (``(?:(?!//).)*`` up to the first ``//``, the first type alternative, …)."""
+_SPACED = r"(?:(?<= )())?"  # an empty group when the line (being matched) ends in " "
+RUN_ENTRY = re.compile(
+    r":61:([0-9]{6})([0-9]{4})?([CD])([0-9]+,[0-9]*)(N[A-Z0-9]{3})(EREF|PREF|MARF|NONREF|)//([^\n]*)"
+    + rf"(?<![\s{_CTL}])\n((?:{_PLAIN})*+)"
+    + rf":86:(/[^\n]*{_SPACED}{_NOT_SPACE_END}(?:{_PLAIN_START}[^\n]*{_SPACED}{_NOT_SPACE_END})*+)"
+    + _ENDS
+)
+"""The entries the Rabobank run reader (``fastline.py``) takes: those of
+:data:`COMMON_ENTRY` whose customer reference is a Rabobank label, with a ``:86:`` that
+starts with ``/``. Its first nine groups are ``COMMON_ENTRY``'s (whatever it matches,
+that pattern matches with those groups: it is that pattern with fewer choices); the two
+more are ``""`` when a ``:86:`` line (the first; a later one) ends in ``" "`` (the one
+blank a line may end in), else ``None``: without them, the ``:86:`` lines are the
+``detail_lines`` as they stand."""
 
 
 class Field(NamedTuple):

@@ -20,12 +20,13 @@ from hypothesis import strategies as st
 
 from bankbridge.errors import ParseError
 from bankbridge.formats.mt940 import fastline
+from bankbridge.formats.mt940 import format as format_module
 from bankbridge.formats.mt940.codewords import CODE_WORDS, split_code_words
 from bankbridge.formats.mt940.dialects import base
-from bankbridge.formats.mt940.format import decode_text, file_blocks, normalise, text_block
+from bankbridge.formats.mt940.format import decode_block, decode_text, file_blocks, normalise, text_block
 from bankbridge.formats.mt940.reader import Reader
 from bankbridge.formats.mt940.records import FAST
-from bankbridge.formats.mt940.tokens import BLANKS, COMMON_ENTRY
+from bankbridge.formats.mt940.tokens import BLANKS, COMMON_ENTRY, RUN_ENTRY
 from bankbridge.formats.mt940.tokens import ENTRY as ENTRY_PATTERN
 from bankbridge.statements.model import Source, StatementLine
 
@@ -124,6 +125,25 @@ def test_the_common_entry_pattern_agrees_with_the_full_one(parts: tuple[str, ...
         vdate, edate, mark, amount, code, cref, bref, rest, info = common.groups()
         assert full.groups() == (vdate, edate, mark, None, amount, code, cref, bref, rest, info)
         assert full.end() == common.end()
+
+
+_86_PIECES = ["a", " ", "/", ":", "-", "\t", "{", "\xad", "\x1a", "1", "\n", " \n", "\n:"]
+_86_TEXT = st.lists(st.sampled_from(_86_PIECES)).map("".join)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(_mostly(["EREF", "NONREF", "PREF", ""], ["X", "MARF ", "1234567890123456Name"]), _86_TEXT)
+def test_the_run_entry_pattern_agrees_with_the_common_one(cref: str, text: str) -> None:
+    entry = f":61:250102D12,50N102{cref}//B1\nNL91ABNA0417164300\n:86:{text}\n:62F:"
+    common, run = COMMON_ENTRY.match(entry), RUN_ENTRY.match(entry)
+    labels = ("EREF", "PREF", "MARF", "NONREF", "")
+    taken = common is not None and common.group(6) in labels and (common.group(9) or "").startswith("/")
+    assert (run is not None) == taken
+    if run is not None:
+        assert common is not None and run.groups()[:9] == common.groups() and run.end() == common.end()
+        info = run.group(9)
+        assert (run.group(10) is None and run.group(11) is None) == (" \n" not in info)
+        assert all(info.split("\n")[:-1])  # no empty line: as they stand, the lines are the detail_lines
 
 
 def test_blanks_are_the_whitespace_but_space() -> None:
@@ -320,3 +340,12 @@ def test_every_code_word_rule_reads_the_same_both_ways(width: int) -> None:
 @given(st.text(alphabet="\r\n a\x85\u2028/", max_size=30))
 def test_line_ends_are_normalised_as_by_replace(text: str) -> None:
     assert normalise(text) == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_BYTES = [b"a", b" ", b"\r", b"\n", b"\r\n", b"\xc3\xa9", b"\xc3", b"\xa9", b"\xe9", b"@@:20:", b"\x81"]
+
+
+@given(st.lists(st.sampled_from(_BYTES)).map(b"".join))
+def test_streamed_blocks_are_decoded_as_text_block_decodes_them(data: bytes) -> None:
+    """``file_blocks`` drops CRLF from the bytes of a UTF-8 block: the same text."""
+    assert format_module._block_text(data) == text_block(decode_block(data))
