@@ -28,7 +28,8 @@ of ``17.233,54Van``)."""
 _LABEL_INITIALS = frozenset("fFiIrRnN")
 """The first letters of the invoice labels below: other words are not tried."""
 _LABEL_BEFORE = re.compile(
-    r"(?:factuur|faktuur|fact|fakt|invoice|inv|rechnung|rg|nota|nr)(?:nummer|nr|no)?[-#]?(\d[\w/.-]*)", re.IGNORECASE
+    r"(?:factuur|faktuur|facture|factura|fact|fakt|invoice|inv|rechnung|rg|nota|nr)(?:nummer|nr|no)?[-#]?(\d[\w/.-]*)",
+    re.IGNORECASE,
 )
 """An invoice label glued to a number: ``factuur20260012``, ``INV-2026-001``,
 ``RG-2020-00124953``, ``nr20260013`` (the number is a word too; other letters before a number, as in

@@ -49,6 +49,7 @@ def test_ampersand_backslash_and_a_glued_nr_separate_numbers() -> None:
     assert words("20260012\\20260013") == ("20260012", "20260013")
     assert words("nr20260013 NR.20260014") == ("nr20260013", "NR.20260014", "NR", "20260014", "20260013")
     assert words("NRG20260012") == ("NRG20260012",)  # other letters before a number are part of it
+    assert words("facture2026012 factura-2026013")[-2:] == ("2026012", "2026013")
 
 
 def test_long_numbers_joined_by_a_hyphen_are_words_each() -> None:
