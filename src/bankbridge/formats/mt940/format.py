@@ -19,6 +19,7 @@ _FIRST_TAG = re.compile(r"\A\s*:(20|21|25|28C?|60[FM]|61|62[FM]|64|65|86|34F|13D
 
 _AT_BREAK = re.compile(r"@@:\d\d[A-Z]?:")
 _LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR_BYTES = re.compile(rb"\r(?!\n)")
 
 
 def at_breaks(text: str) -> str:
@@ -109,14 +110,14 @@ def file_blocks(path: Path, *, block_size: int = 1 << 18) -> Iterator[str]:
 
 
 def _block_text(raw: bytes) -> str:
-    """``text_block(decode_block(raw))``, CRLF line ends dropped from the bytes (faster)."""
+    """``text_block(decode_block(raw))``, CRLF line ends dropped from the bytes before the
+    one decoding (faster): a CR byte is in no multi-byte UTF-8 sequence, so dropping them
+    changes neither what decodes nor the text but for the CRs."""
+    crlf_only = b"\r" in raw and _LONE_CR_BYTES.search(raw) is None
     try:
-        text = raw.decode("utf-8")
+        text = (raw.replace(b"\r", b"") if crlf_only else raw).decode("utf-8")
     except UnicodeDecodeError:
         return text_block(_decode_lines(raw))
-    if "\r" in text and _LONE_CR.search(text) is None:
-        # valid UTF-8 stays valid without its CR bytes (they are in no multi-byte sequence)
-        text = raw.replace(b"\r", b"").decode("utf-8")
     return text_block(text)
 
 
