@@ -19,7 +19,14 @@ from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import LOOKUP_CHUNK, access_clause, execute_many, insert_tuples, select_tuples
 from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.model import LedgerBundle, OpenItem, RelationBankAccount, RelationKind, TransactionCode
+from bankbridge.ledger.model import (
+    Administration,
+    LedgerBundle,
+    OpenItem,
+    RelationBankAccount,
+    RelationKind,
+    TransactionCode,
+)
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
 from bankbridge.money import exponent, from_minor
 from bankbridge.statements.model import StatementLine
@@ -249,9 +256,7 @@ class BookingRepository:
         their open items, and ``(administration, invoice number)`` of the open items of
         the environments' other administrations."""
         ledger = LedgerRepository(self.conn)
-        all_administrations = tuple(ledger.records("administrations.csv"))
-        envs = {a.environment for a in all_administrations if a.code in administrations}
-        adms = {a.code for a in all_administrations if a.environment in envs}
+        all_administrations, envs, adms = self._environments(ledger, administrations)
         bundle = LedgerBundle(
             environments=tuple(ledger.records("environments.csv")),
             administrations=tuple(a for a in all_administrations if a.code in adms),
@@ -268,9 +273,18 @@ class BookingRepository:
     def neighbour_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
         """``(administration, invoice number)`` of the open items of the other
         administrations of these administrations' environments."""
-        all_administrations = tuple(LedgerRepository(self.conn).records("administrations.csv"))
+        _, _, adms = self._environments(LedgerRepository(self.conn), administrations)
+        return self._invoices_of(adms - administrations)
+
+    @staticmethod
+    def _environments(
+        ledger: LedgerRepository, administrations: set[str]
+    ) -> tuple[tuple[Administration, ...], set[str], set[str]]:
+        """Every administration, the environments of ``administrations``, and the codes of
+        all administrations of those environments."""
+        all_administrations = tuple(ledger.records("administrations.csv"))
         envs = {a.environment for a in all_administrations if a.code in administrations}
-        return self._invoices_of({a.code for a in all_administrations if a.environment in envs} - administrations)
+        return all_administrations, envs, {a.code for a in all_administrations if a.environment in envs}
 
     def _invoices_of(self, administrations: set[str]) -> list[tuple[str, str]]:
         return [
