@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from bankbridge.bootstrap import engine_for, uow_factory
 from bankbridge.config import Settings
@@ -20,8 +20,15 @@ from bankbridge.errors import InputError, ParseError
 from bankbridge.formats.camt.writer import write as write_camt
 from bankbridge.formats.mt940.writer import write_statements as write_mt940
 from bankbridge.ledger.access import Access
+from bankbridge.matching.books import LazyIndex
 from bankbridge.payments import pain
-from bankbridge.services.batches import RegisterOutcome, list_batches, register_batch, register_files
+from bankbridge.services.batches import (
+    RegisterOutcome,
+    RegistrationCache,
+    list_batches,
+    register_batch,
+    register_files,
+)
 from bankbridge.services.importing import import_bytes
 from bankbridge.services.processing import process, undo
 from bankbridge.statements.model import Balance, Statement, StatementLine
@@ -386,3 +393,30 @@ def test_files_of_one_run_share_the_books_and_a_failed_file_leaves_nothing_behin
     assert [b.batch_id for b in outcomes[3].batches] == ["PAY-2026-11"], "INK-7001 was not consumed by broken.xml"
     assert open_amounts(one_total) == {"20260001": 0, "20260002": 0, "INK-7001": 0, "INK-7002": 0}
     assert set(batch_rows(one_total)) == {"DD-2026-11", "PAY-2026-11"}
+
+
+@pytest.mark.postgres
+def test_the_environment_s_invoice_numbers_are_read_only_when_an_instruction_asks(one_total: Settings) -> None:
+    """A run of ``batches add`` reads the invoice numbers of the whole environment only for
+    an instruction whose text names another administration's invoice (the reason says
+    whose), through the unit of work open at that moment, and keeps them for the run."""
+    with engine_for(one_total.database_url).begin() as conn:
+        a = schema.administrations
+        conn.execute(
+            update(a).where(a.c.code == "A1").values(invoice_range_from="20260000", invoice_range_to="20269999")
+        )
+    factory = uow_factory(one_total, writer=True)
+    cache = RegistrationCache()
+    register_batch(factory, CLOCK, pain.read(pain008([DD]), source="dd.xml"), cache=cache)
+    (index,) = cache.environment_indexes.values()
+    assert isinstance(index, LazyIndex)
+    assert not index.made, "no instruction of dd.xml named another administration's invoice"
+    named = Tx("E2E-N", "10.00", "Iemand", "NL91ABNA0417164300", text="Factuur 20269001")
+    with pytest.raises(InputError) as refusal:
+        register_batch(
+            factory, CLOCK, pain.read(pain001([Pmt("PAY-N", ACCOUNT, SENT, (named,))]), source="n.xml"), cache=cache
+        )
+    assert "invoice 20269001 in the description is of administration A2" in str(refusal.value)
+    assert index.made and index[("E", "20269001")] == (("A2", "20269001"),)
+    assert cache.bookings is None, "no unit of work is kept after the message"
+    assert set(batch_rows(one_total)) == {"DD-2026-11"}

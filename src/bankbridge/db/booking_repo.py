@@ -248,13 +248,11 @@ class BookingRepository:
             found.update((row[0], _pending_line(row)) for row in select_tuples(self.conn, sql, chunk))
         return [found[i] for i in line_ids if i in found]
 
-    def books(
-        self, administrations: set[str], *, neighbours: bool = True
-    ) -> tuple[LedgerBundle, list[OpenItem], list[tuple[str, str]]]:
+    def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem]]:
         """What the engine needs to decide lines of ``administrations``: the master data of
-        their environments (relations and bank accounts of these administrations only),
-        their open items, and ``(administration, invoice number)`` of the open items of
-        the environments' other administrations."""
+        their environments (relations and bank accounts of these administrations only) and
+        their open items. The other administrations' invoice numbers are read apart, when
+        a line asks (:meth:`neighbour_invoices`, :meth:`environment_invoices`)."""
         ledger = LedgerRepository(self.conn)
         all_administrations, envs, adms = self._environments(ledger, administrations)
         bundle = LedgerBundle(
@@ -267,14 +265,19 @@ class BookingRepository:
             transaction_codes=tuple(t for t in ledger.records("transaction_codes.csv") if t.environment in envs),
             allocations=tuple(a for a in ledger.records("allocations.csv") if a.environment in envs),
         )
-        pairs = self._invoices_of(adms - administrations) if neighbours else []
-        return bundle, self._open_items(administrations), pairs
+        return bundle, self._open_items(administrations)
 
     def neighbour_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
         """``(administration, invoice number)`` of the open items of the other
         administrations of these administrations' environments."""
         _, _, adms = self._environments(LedgerRepository(self.conn), administrations)
         return self._invoices_of(adms - administrations)
+
+    def environment_invoices(self, administration: str) -> list[tuple[str, str]]:
+        """``(administration, invoice number)`` of the open items of every administration
+        of ``administration``'s environment (itself included)."""
+        _, _, adms = self._environments(LedgerRepository(self.conn), {administration})
+        return self._invoices_of(adms)
 
     @staticmethod
     def _environments(

@@ -274,6 +274,14 @@ def _item_indexes(items: Sequence[OpenItem]) -> dict[str, Mapping[tuple[str, str
     }
 
 
+def environment_index(
+    environment: str, invoices: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """:attr:`Books.items_in_environment` of one environment, from ``(administration,
+    invoice number)`` of every open item of its administrations."""
+    return group(((environment, number.upper()), (adm, number)) for adm, number in invoices)
+
+
 def _environment_index(
     items: Sequence[OpenItem], envs: Mapping[str, str], neighbours: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:

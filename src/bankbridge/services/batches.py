@@ -29,6 +29,7 @@ from bankbridge.errors import BankbridgeError, InputError, ParseError, UnknownAc
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import Administration, Journal, JournalEntry, Posting, Settlement
 from bankbridge.matching import Books, Decision, InTransitBatch, InTransitItem, LineInput
+from bankbridge.matching.books import LazyIndex, environment_index
 from bankbridge.matching.context import BatchState
 from bankbridge.matching.engine import decide_line
 from bankbridge.money import format_amount
@@ -42,7 +43,7 @@ from bankbridge.payments.model import (
     SentItem,
 )
 from bankbridge.services.importing import JournalRouter
-from bankbridge.services.ports import Clock, UnitOfWork
+from bankbridge.services.ports import BookingStore, Clock, UnitOfWork
 from bankbridge.statements.model import Source, StatementLine
 
 WHOLE = -1
@@ -77,6 +78,26 @@ class RegistrationCache:
     """The engine's line id of each instruction → (file, batch id, position)."""
     accounts: set[tuple[str, str]] = field(default_factory=set)
     """(administration, in-transit GL account) pairs found to exist."""
+    bookings: BookingStore | None = None
+    """The open unit of work's bookings, while a message is registered: an environment's
+    invoice numbers are read through it when an instruction first asks."""
+
+    def environment(self, environment: str, administration: str) -> EnvironmentIndex:
+        """The invoice numbers of ``environment`` (that of ``administration``), read when
+        first looked in: only the *why not* sentence of an instruction that names another
+        administration's invoice needs them, and a run of one small file against books of
+        a million open items should not read them all. Kept for the rest of the run
+        (invoice numbers do not change)."""
+        index = self.environment_indexes.get(environment)
+        if index is None:
+
+            def read() -> EnvironmentIndex:
+                if self.bookings is None:
+                    raise RuntimeError("the invoice numbers are read inside a unit of work only")
+                return environment_index(environment, self.bookings.environment_invoices(administration))
+
+            index = self.environment_indexes[environment] = LazyIndex(read)
+        return index
 
     def forget(self, administrations: set[str]) -> None:
         """Drop the books and the consumption of ``administrations``."""
@@ -149,12 +170,15 @@ def register_batch(
     cache = cache if cache is not None else RegistrationCache()
     with uow_factory() as uow:
         registrar = _Registrar(uow, clock, access or Access.everything(), administration, outcome, cache=cache)
+        cache.bookings = uow.bookings
         try:
             for batch in message.batches:
                 registrar.register(message, batch)
         except BaseException:
             cache.forget(registrar.touched)
             raise
+        finally:
+            cache.bookings = None
         if registrar.audit:
             uow.bookings.audit(
                 [
@@ -259,12 +283,9 @@ class _Registrar:
         else:
             while cache.books and len(cache.books) >= CACHED_ADMINISTRATIONS:
                 cache.forget({next(iter(cache.books))})
-            environment = self.uow.bookings.environment_of(administration)
-            known = cache.environment_indexes.get(environment)
-            bundle, items, neighbours = self.uow.bookings.books({administration}, neighbours=known is None)
-            books = Books.of_bundle(bundle, items, neighbour_invoices=neighbours, environment_index=known)
-            cache.environment_indexes[environment] = books.items_in_environment
-            cache.books[administration] = books
+            index = cache.environment(self.uow.bookings.environment_of(administration), administration)
+            bundle, items = self.uow.bookings.books({administration})
+            cache.books[administration] = Books.of_bundle(bundle, items, environment_index=index)
         return cache.books[administration]
 
     def _in_transit_account(self, adm: Administration, batch: PaymentBatch) -> str:

@@ -191,7 +191,7 @@ def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[
     lines in id order in chunks that share the engine's batch state."""
     ids = [line_id for line_id, _ in pending]
     deciding = {adm for _, adm in pending}
-    bundle, items, _ = uow.bookings.books(deciding, neighbours=False)
+    bundle, items = uow.bookings.books(deciding)
     sent = uow.batches.open_batches(deciding)  # the engine clears a line's own administration's batches only
     # The other administrations' invoice numbers only word why a line is not booked: read
     # when a line first asks (on this transaction, open while the lines are decided).
