@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from bankbridge.db import schema
-from bankbridge.db.statement_repo import access_clause
+from bankbridge.db.statement_repo import access_clause, as_dicts
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import JournalEntry, Posting, Settlement
 from bankbridge.money import from_minor, to_minor
@@ -209,15 +209,15 @@ class BatchRepository:
 
     def _load(self, where: Any, *, booking: bool = True) -> list[SentBatch]:
         b, i = schema.sent_batches, schema.sent_batch_items
-        rows = [dict(r._mapping) for r in self.conn.execute(select(b).where(where).order_by(b.c.id))]
+        rows = list(as_dicts(self.conn.execute(select(b).where(where).order_by(b.c.id))))
         items: dict[int, list[SentItem]] = {r["id"]: [] for r in rows}
         currency = {r["id"]: r["currency"] for r in rows}
         ids = list(items)
         for start in range(0, len(ids), 1000):
             chunk = ids[start : start + 1000]
             query = select(i).where(i.c.sent_batch_id.in_(chunk)).order_by(i.c.sent_batch_id, i.c.position)
-            for r in self.conn.execute(query):
-                items[r.sent_batch_id].append(_item(dict(r._mapping), currency[r.sent_batch_id], booking=booking))
+            for r in as_dicts(self.conn.execute(query)):
+                items[r["sent_batch_id"]].append(_item(r, currency[r["sent_batch_id"]], booking=booking))
         return [_batch(r, tuple(items[r["id"]])) for r in rows]
 
     def clear_many(self, cleared: Sequence[tuple[int, str, str, int | None]]) -> None:

@@ -16,7 +16,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from bankbridge.db import schema
 from bankbridge.db.ledger_repo import LedgerRepository
-from bankbridge.db.statement_repo import LOOKUP_CHUNK, access_clause, execute_many, insert_tuples, select_tuples
+from bankbridge.db.statement_repo import (
+    LOOKUP_CHUNK,
+    access_clause,
+    as_dicts,
+    execute_many,
+    insert_tuples,
+    select_tuples,
+)
 from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import (
@@ -438,7 +445,7 @@ class BookingRepository:
             .order_by(s.c.administration, s.c.journal, s.c.statement_date, li.c.id)
             .limit(limit)
         )
-        return [dict(r._mapping) for r in self.conn.execute(query)]
+        return list(as_dicts(self.conn.execute(query)))
 
     def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
         """The statement's administration and its booked lines, in id order."""

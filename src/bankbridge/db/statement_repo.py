@@ -211,7 +211,7 @@ class StatementRepository:
         if administration is not None:
             access.require(administration)
             query = query.where(s.c.administration == administration)
-        yield from _dicts(self.conn.execute(query.execution_options(yield_per=2000)))
+        yield from as_dicts(self.conn.execute(query.execution_options(yield_per=2000)))
 
     def bookings(
         self, access: Access, *, administration: str | None = None
@@ -238,7 +238,7 @@ def entries_by_line(conn: Connection, line_ids: Sequence[int]) -> dict[int, dict
             .where(live, st.c.reopened.is_(False))
         )
         for kind, query in (("postings", postings.order_by(p.c.id)), ("settlements", settlements.order_by(st.c.id))):
-            for row in _dicts(conn.execute(query)):
+            for row in as_dicts(conn.execute(query)):
                 out.setdefault(row["statement_line_id"], {"postings": [], "settlements": []})[kind].append(row)
     return out
 
@@ -262,7 +262,7 @@ _EXPORT_LINE_COLUMNS = (
 )
 
 
-def _dicts(result: Any) -> Iterator[dict[str, Any]]:
+def as_dicts(result: Any) -> Iterator[dict[str, Any]]:
     """A result's rows as dictionaries, the column names taken once (``row._mapping``
     builds its key view anew for every row: a fifth of an export's time)."""
     keys = tuple(result.keys())
