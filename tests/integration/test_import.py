@@ -326,6 +326,29 @@ def test_new_lines_set_a_processed_statement_back_in_progress(settings: Settings
 
 
 @pytest.mark.postgres
+def test_balance_gaps_inside_one_file_are_measured_against_the_day_before(settings: Settings) -> None:
+    """Each day is checked against the closing balance of the latest earlier day, whether
+    that day was stored before (also one later than others of the file) or comes earlier
+    in the same file."""
+    stored = [
+        ("1", "261102", "100.00", [tx("261102", "-10.00")]),  # closes at 90.00
+        ("2", "261105", "50.00", [tx("261105", "1.00")]),  # closes at 51.00
+    ]
+    run(settings, mt940(stored))
+    days = [
+        ("3", "261103", "90.00", [tx("261103", "-5.00")]),  # after 11-02: no gap; closes at 85.00
+        ("4", "261104", "80.00", [tx("261104", "-1.00")]),  # after 11-03 of this file: 80.00 vs 85.00
+        ("6", "261106", "51.00", [tx("261106", "1.00")]),  # after 11-05 stored before: no gap
+        ("7", "261107", "60.00", [tx("261107", "1.00")]),  # after 11-06 of this file: 60.00 vs 52.00
+    ]
+    run(settings, mt940(days))
+    warnings = {s["statement_date"].day: str(s["warnings"]) for s in statements(settings)}
+    assert "differs" not in warnings[3] + warnings[6]
+    assert "opening balance 80.00 differs from the closing balance 85.00 of the statement of 2026-11-03" in warnings[4]
+    assert "opening balance 60.00 differs from the closing balance 52.00 of the statement of 2026-11-06" in warnings[7]
+
+
+@pytest.mark.postgres
 def test_reused_bank_reference_in_another_year_is_a_new_line(settings: Settings) -> None:
     run(settings, mt940([("1", "251102", "0.00", [tx("251102", "5.00", ref="REF001//B1")])]))
     run(settings, mt940([("1", "261102", "5.00", [tx("261102", "5.00", ref="REF001//B1")])]))

@@ -11,6 +11,7 @@ against the journal's previous closing balance. Only lines the bank has booked g
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -532,6 +533,9 @@ class BatchStore:
                 first, last = self.ranges.get(key, (pday.day.date, pday.day.date))
                 self.ranges[key] = (min(first, pday.day.date), max(last, pday.day.date))
         self.days: dict[tuple[str, str], dict[date, StoredStatement]] = {}
+        self.dates: dict[tuple[str, str], list[date]] = {}
+        """Each journal's days of :attr:`days`, in order (the statement before a day is
+        looked up for every day stored: a bisection, not a walk through all of them)."""
         self.before: dict[tuple[str, str], tuple[date, int | None] | None] = {}
         self.where: dict[int, tuple[tuple[str, str], date]] = {}
         self.new: list[dict[str, Any]] = []
@@ -548,6 +552,7 @@ class BatchStore:
             first, last = self.ranges[key]
             stored = self.store.daily_statements(journal, first, last)
             self.days[key] = {s.statement_date: s for s in stored}
+            self.dates[key] = sorted(self.days[key])
             self.where.update((s.id, (key, s.statement_date)) for s in stored)
             self.before[key] = self.store.previous_closing(journal, first)
         return key, self.days[key]
@@ -566,8 +571,12 @@ class BatchStore:
 
     def previous_closing(self, journal: Journal, day: date) -> tuple[date, int | None] | None:
         key, days = self._of(journal)
-        earlier = max((d for d in days if d < day), default=None)
-        return self.before[key] if earlier is None else (earlier, days[earlier].closing_minor)
+        dates = self.dates[key]
+        index = bisect_left(dates, day)
+        if index == 0:
+            return self.before[key]
+        earlier = dates[index - 1]
+        return earlier, days[earlier].closing_minor
 
     def voucher_counter(self, journal: Journal) -> int:
         key = (journal.administration, journal.code)
@@ -588,6 +597,8 @@ class BatchStore:
         self.new.append(dict(values))
         day: date = values["statement_date"]
         key = (values["administration"], values["journal"])
+        if day not in self.days[key]:
+            insort(self.dates[key], day)
         self.days[key][day] = StoredStatement(
             statement_id, key[0], key[1], day, values["status"], values["closing_minor"], 0, values["warnings"]
         )
