@@ -18,7 +18,7 @@ from sqlalchemy.exc import OperationalError
 
 from bankbridge.config import Settings
 from bankbridge.db.engine import make_engine
-from bankbridge.db.migrate import current_revision, head_revision, upgrade
+from bankbridge.db.migrate import HEAD, current_revision, upgrade
 from bankbridge.db.uow import SqlUnitOfWork
 from bankbridge.errors import ConfigurationError
 from bankbridge.ledger.access import Access
@@ -74,7 +74,7 @@ def unit_of_work(settings: Settings) -> SqlUnitOfWork:
         current = current_revision(engine)
     except OperationalError as exc:
         raise ConfigurationError(f"cannot open database {settings.database_url}: {exc.orig}") from exc
-    if current != head_revision(engine):
+    if current != HEAD:
         raise ConfigurationError(
             f"database {settings.database_url} is not initialised or not up to date; run `bankbridge init`"
         )
