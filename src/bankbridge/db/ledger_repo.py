@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from bankbridge.db import schema
-from bankbridge.db.statement_repo import execute_many
+from bankbridge.db.statement_repo import as_dicts, execute_many
 from bankbridge.ledger.bundle import SPECS, FileSpec
 from bankbridge.ledger.model import (
     BankAccountStatus,
@@ -158,10 +158,8 @@ class LedgerRepository:
         query = select(table).order_by(*order)
         if administrations is not None:
             query = query.where(table.c.administration.in_(sorted(administrations)))
-        result = self.conn.execute(query.execution_options(yield_per=self.BATCH))
-        names = tuple(result.keys())  # rows zipped with the names: a row's ``_mapping`` costs more
-        for row in result:
-            yield from_row(spec, dict(zip(names, row, strict=True)))
+        for data in as_dicts(self.conn.execute(query.execution_options(yield_per=self.BATCH))):
+            yield from_row(spec, data)
 
     def master_data(self) -> LedgerBundle:
         """Everything but the open items and the relations' bank accounts (small enough to
