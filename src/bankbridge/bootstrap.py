@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from queue import Empty
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -22,8 +22,10 @@ from bankbridge.db.migrate import HEAD, current_revision, upgrade
 from bankbridge.db.uow import SqlUnitOfWork
 from bankbridge.errors import ConfigurationError
 from bankbridge.ledger.access import Access
-from bankbridge.services.importing import FileOutcome, ImportReport, finish_import, import_files
-from bankbridge.services.processing import Decided, Decider, ProcessReport, decide_pending, process
+
+if TYPE_CHECKING:  # imported where used: commands that only read need neither the readers nor the engine
+    from bankbridge.services.importing import FileOutcome, ImportReport
+    from bankbridge.services.processing import Decided, Decider, ProcessReport
 
 
 @contextmanager
@@ -172,6 +174,8 @@ def import_workers(paths: Sequence[Path]) -> int:
 
 
 def _child_import(path: str) -> list[FileOutcome]:
+    from bankbridge.services.importing import import_files
+
     report = import_files([Path(path)], _CHILD["factory"], SystemClock(), commit_every=_CHILD["commit_every"])
     return report.files
 
@@ -189,6 +193,8 @@ def import_in_parallel(
     Statements of one bank journal are serialised — on PostgreSQL locks per journal taken
     in one order by each batch of statements, on SQLite one writer at a time with batches of
     statements — so two workers never store the same day twice and cannot deadlock."""
+    from bankbridge.services.importing import ImportReport, finish_import, import_files
+
     factory = uow_factory(settings, writer=True)
     clock = SystemClock()
     if workers is None:
@@ -223,6 +229,8 @@ def process_in_parallel(
     decided; this process stores everything in one transaction, as with one worker.
     ``workers`` ``None``: the machine's :func:`cores`, from :data:`PARALLEL_PROCESS_LINES`
     pending lines on (fewer are decided here)."""
+    from bankbridge.services.processing import process
+
     factory = uow_factory(settings, writer=True)  # the write lock from the start: workers only read
     if workers is None:
         count, least = cores(), PARALLEL_PROCESS_LINES
@@ -249,6 +257,8 @@ _DONE = "done"
 
 
 def _parallel_decider(url: str, workers: int, *, least_lines: int = 0) -> Decider:
+    from bankbridge.services.processing import decide_pending
+
     def decide(pending: list[tuple[int, str]]) -> Iterator[Decided]:
         groups = shares(pending, workers)
         if len(groups) < 2 or len(pending) < least_lines:
@@ -295,6 +305,8 @@ def _collect(queue: Any, children: list[Any]) -> Iterator[Decided]:
 def _decide_child(url: str, pending: list[tuple[int, str]], queue: Any) -> None:
     # A forked worker opens its own engine (the parent's connections are left untouched)
     # and only reads; what it decides goes back through the queue.
+    from bankbridge.services.processing import decide_pending
+
     try:
         with batch_run(), SqlUnitOfWork(make_engine(url)) as uow:
             for decided in decide_pending(uow, pending):

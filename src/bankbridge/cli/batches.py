@@ -6,18 +6,19 @@ from __future__ import annotations
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from bankbridge import bootstrap
 from bankbridge.cli.context import app_context
 from bankbridge.ledger.access import Access
 from bankbridge.money import format_amount
-from bankbridge.services.batch_status import StatusOutcome, status_files
-from bankbridge.services.batches import RegisterOutcome, list_batches, register_files
+
+if TYPE_CHECKING:  # the commands import the database and the services when they run
+    from bankbridge.services.batch_status import StatusOutcome
+    from bankbridge.services.batches import RegisterOutcome
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -62,6 +63,9 @@ def add(
 ) -> None:
     """Register sent batches: settle their open items against the in-transit GL account,
     so that the bank's report of them clears it (R-C1, R-C2, R-D8)."""
+    from bankbridge import bootstrap
+    from bankbridge.services.batches import register_files
+
     settings = app_context(ctx).settings()
     factory = bootstrap.uow_factory(settings, writer=True)
     with bootstrap.batch_run():
@@ -99,6 +103,9 @@ def status_(
 ) -> None:
     """Apply the bank's status reports: rejected batches or items are reversed off the
     in-transit account and their open items are open again."""
+    from bankbridge import bootstrap
+    from bankbridge.services.batch_status import status_files
+
     settings = app_context(ctx).settings()
     factory = bootstrap.uow_factory(settings, writer=True)
     outcomes = status_files(files, factory, bootstrap.SystemClock(), administration=administration)
@@ -145,6 +152,9 @@ def list_(
     status: Annotated[Status | None, typer.Option("--status", help="sent (in transit), cleared or rejected.")] = None,
 ) -> None:
     """Registered batches: how many items are cleared, and the batch status."""
+    from bankbridge import bootstrap
+    from bankbridge.services.batches import list_batches
+
     settings = app_context(ctx).settings()
     batches = list_batches(
         bootstrap.uow_factory(settings),

@@ -6,25 +6,23 @@ import sys
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
-from bankbridge import bootstrap
 from bankbridge.cli.batches import show
 from bankbridge.cli.context import app_context, is_terminal
-from bankbridge.config import Settings
 from bankbridge.errors import InputError
 from bankbridge.ledger.access import Access
 from bankbridge.money import format_amount, parse_decimal
-from bankbridge.services import export, worklist
-from bankbridge.services.importing import FileOutcome, ImportReport
-from bankbridge.services.manual import Part, book_by_hand, code_from_line
-from bankbridge.services.processing import ProcessReport, undo
-from bankbridge.services.worklist import undo_statement
+
+if TYPE_CHECKING:  # the commands import the database and the services when they run
+    from bankbridge.config import Settings
+    from bankbridge.services.importing import FileOutcome, ImportReport
+    from bankbridge.services.manual import Part
+    from bankbridge.services.processing import ProcessReport
 
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -49,6 +47,10 @@ def import_(
 ) -> None:
     """Read statement files, route each statement to its bank journal by IBAN, skip what was
     read before, and keep the original lines."""
+    from rich.progress import Progress
+
+    from bankbridge import bootstrap
+
     settings = app_context(ctx).settings()
     clock = bootstrap.SystemClock()
     with bootstrap.batch_run():
@@ -76,6 +78,8 @@ def known_administration(settings: Settings, administration: str | None) -> None
     otherwise process, export or list nothing and still succeed."""
     if administration is None:
         return
+    from bankbridge import bootstrap
+
     with bootstrap.unit_of_work(settings) as uow:
         known = {a.code for a in uow.ledger.records("administrations.csv")}
     if administration not in known:
@@ -117,6 +121,9 @@ def export_bookings(
     administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
 ) -> None:
     """Every statement line with its outcome: status, rule, evidence, settlements, postings."""
+    from bankbridge import bootstrap
+    from bankbridge.services import export
+
     settings = app_context(ctx).settings()
     known_administration(settings, administration)
     with bootstrap.unit_of_work(settings) as uow:
@@ -149,6 +156,8 @@ def process_(
     ] = None,
 ) -> None:
     """Automatic processing of every statement in progress: match, book, explain."""
+    from bankbridge import bootstrap
+
     settings = app_context(ctx).settings()
     known_administration(settings, administration)
     with bootstrap.batch_run():
@@ -179,6 +188,10 @@ def undo_(
     open items reopened, batches back in transit, added bank accounts removed (R-G3)."""
     if (line is None) == (statement is None):
         raise InputError("name either a line id or --statement ID")
+    from bankbridge import bootstrap
+    from bankbridge.services.processing import undo
+    from bankbridge.services.worklist import undo_statement
+
     settings = app_context(ctx).settings()
     factory, clock = bootstrap.uow_factory(settings, writer=True), bootstrap.SystemClock()
     if line is not None:
@@ -211,6 +224,9 @@ def lines_(
 ) -> None:
     """The work list: statement lines with their ids (for `book`, `code-from-line`, `undo`),
     the outcome of processing, why, and the best candidate."""
+    from bankbridge import bootstrap
+    from bankbridge.services import worklist
+
     settings = app_context(ctx).settings()
     known_administration(settings, administration)
     found = worklist.lines(
@@ -268,6 +284,9 @@ def book_(
 ) -> None:
     """Book a line by hand on open items and/or GL accounts (several parts split the line).
     Amounts are signed like the line; one part may leave its amount out and takes the rest."""
+    from bankbridge import bootstrap
+    from bankbridge.services.manual import book_by_hand
+
     settings = app_context(ctx).settings()
     factory = bootstrap.uow_factory(settings)
     raw = _parts(invoice, gl)
@@ -281,6 +300,8 @@ def book_(
 
 def manual_parts(raw: list[tuple[str, str, str | None]], line_amount: Decimal) -> list[Part]:
     """Parts from ``(kind, target, amount or None)``; one part without amount takes the rest."""
+    from bankbridge.services.manual import Part
+
     missing = [r for r in raw if r[2] is None]
     if len(missing) > 1:
         raise InputError("only one part may leave out its amount")
@@ -300,6 +321,9 @@ def code_from_line_(
     commission_gl: Annotated[str | None, typer.Option("--commission-gl", help="Cost account for commission.")] = None,
 ) -> None:
     """Create a bank transaction code from a line: bank, code and description come from the line."""
+    from bankbridge import bootstrap
+    from bankbridge.services.manual import code_from_line
+
     settings = app_context(ctx).settings()
     code = code_from_line(
         bootstrap.uow_factory(settings),

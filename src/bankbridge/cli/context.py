@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import typer
 
-from bankbridge.config import Settings
+if TYPE_CHECKING:
+    from bankbridge.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,8 @@ class AppContext:
 
     def settings(self) -> Settings:
         """The settings, with ``--database`` taking precedence over the environment."""
+        from bankbridge.config import Settings  # pydantic-settings: only for commands that need settings
+
         base = Settings()
         if self.database:
             return base.model_copy(update={"database_url": self.database})

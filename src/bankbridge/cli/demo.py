@@ -8,24 +8,21 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bankbridge import bootstrap
 from bankbridge.cli.books import print_report
 from bankbridge.cli.context import app_context
-from bankbridge.demo import BUNDLE
-from bankbridge.demo.scenarios import statements
 from bankbridge.errors import InputError
-from bankbridge.formats.camt import FORMAT as CAMT
-from bankbridge.formats.mt940 import FORMAT as MT940
 from bankbridge.ledger.access import Access
-from bankbridge.services.importing import import_files
-from bankbridge.services.ledger import load_bundle
-from bankbridge.services.processing import process
 
 err = Console(stderr=True, soft_wrap=True)
 
 
 def write_demo_files(directory: Path) -> list[Path]:
     """The demo statements as files: MT940 for Rabobank journals, CAMT.053 for the others."""
+    from bankbridge.demo import BUNDLE
+    from bankbridge.demo.scenarios import statements
+    from bankbridge.formats.camt import FORMAT as CAMT
+    from bankbridge.formats.mt940 import FORMAT as MT940
+
     directory.mkdir(parents=True, exist_ok=True)
     by_journal: dict[str, list[object]] = {}
     journals = {}
@@ -49,6 +46,12 @@ def demo(
     ),
 ) -> None:
     """Set up the demo books (SQLite by default), write a week of statements and import them."""
+    from bankbridge import bootstrap
+    from bankbridge.demo import BUNDLE
+    from bankbridge.services.importing import import_files
+    from bankbridge.services.ledger import load_bundle
+    from bankbridge.services.processing import process
+
     settings = app_context(ctx).settings()
     bootstrap.init_database(settings)
     err.print(f"database: {settings.database_url}")

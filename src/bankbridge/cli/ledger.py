@@ -8,10 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from bankbridge import bootstrap
 from bankbridge.cli.context import app_context
 from bankbridge.errors import InputError
-from bankbridge.services.ledger import dump_bundle, load_bundle
 
 app = typer.Typer(help="Master data: load and dump ledger bundles (ledger-import.md).", no_args_is_help=True)
 err = Console(stderr=True, soft_wrap=True)
@@ -19,6 +17,8 @@ err = Console(stderr=True, soft_wrap=True)
 
 def init(ctx: typer.Context) -> None:
     """Create or migrate the database."""
+    from bankbridge import bootstrap
+
     settings = app_context(ctx).settings()
     revision = bootstrap.init_database(settings)
     err.print(f"database ready at schema revision {revision}")
@@ -30,6 +30,9 @@ def load(
     directory: Annotated[Path, typer.Argument(help="Folder with the bundle's CSV files.")],
 ) -> None:
     """Validate a ledger bundle and store it (all or nothing)."""
+    from bankbridge import bootstrap
+    from bankbridge.services.ledger import load_bundle
+
     settings = app_context(ctx).settings()
     with bootstrap.batch_run():
         report = load_bundle(directory, bootstrap.unit_of_work(settings))
@@ -43,6 +46,9 @@ def dump(
     directory: Annotated[Path, typer.Argument(help="Folder to write the bundle's CSV files to.")],
 ) -> None:
     """Write the master data as a ledger bundle."""
+    from bankbridge import bootstrap
+    from bankbridge.services.ledger import dump_bundle
+
     settings = app_context(ctx).settings()
     if directory.exists() and not directory.is_dir():
         raise InputError(f"{directory}: not a directory (a ledger bundle is a folder of CSV files)")

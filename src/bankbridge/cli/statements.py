@@ -16,16 +16,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from bankbridge.errors import BankbridgeError, ConfigurationError, InputError
-from bankbridge.formats import registry
-from bankbridge.formats.base import Writer
-from bankbridge.statements.checks import check_balance
-from bankbridge.statements.model import Diagnostic
-from bankbridge.statements.record import statement_record
+
+if TYPE_CHECKING:
+    from bankbridge.formats import registry
+    from bankbridge.statements.model import Diagnostic
 
 
 class OutputFormat(StrEnum):
@@ -76,6 +75,8 @@ def _where(diagnostic: Diagnostic, fallback: str) -> str:
 
 def _warn(found: registry.FileResult) -> None:
     """Diagnostics of one file, plus the balance check, each once."""
+    from bankbridge.statements.checks import check_balance
+
     diagnostics = list(found.result.diagnostics)
     diagnostics += [d for st in found.result.statements if (d := check_balance(st))]
     seen: set[str] = set()
@@ -86,6 +87,8 @@ def _warn(found: registry.FileResult) -> None:
 
 
 def _read(path: Path) -> list[registry.FileResult]:
+    from bankbridge.formats import registry  # the readers only when a file is read
+
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -114,6 +117,8 @@ def parse(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="Output format.")] = OutputFormat.jsonl,
 ) -> None:
     """Read statement files and print one JSON object per statement (nothing is stored)."""
+    from bankbridge.statements.record import statement_record
+
     failed = False
     with _reader_may_stop():
         for _, results in _each(files):
@@ -129,6 +134,9 @@ def parse(
 
 
 def _writer(target: Target) -> Callable[..., bytes]:
+    from bankbridge.formats import registry
+    from bankbridge.formats.base import Writer
+
     try:
         fmt = registry.by_name(target.format_name)
     except ImportError as exc:

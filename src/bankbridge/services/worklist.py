@@ -19,7 +19,6 @@ from typing import Any
 
 from bankbridge.ledger.access import Access
 from bankbridge.money import from_minor
-from bankbridge.services import batches as sent_batches
 from bankbridge.services.ports import Clock, UnitOfWork
 
 NOT_BOOKED = ("open", "proposed")
@@ -107,6 +106,8 @@ def undo_statement(
     """Undo the processing of every booked line of one statement (R-G3): entries reversed,
     settlements reopened, batches back in transit, added bank accounts removed; the
     statement is in progress again. Returns the lines undone (none booked: nothing)."""
+    from bankbridge.services import batches as sent_batches  # the engine and readers only here, not for `lines`
+
     with uow_factory() as uow:
         administration, line_ids = uow.bookings.booked_lines_of(access, statement_id)
         removed: list[str] = []
