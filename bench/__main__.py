@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 BENCHMARKS = (
+    "bench.yardstick",
     "bench.mt940_bench",
     "bench.camt_bench",
     "bench.coda_ofx_bench",

@@ -34,7 +34,7 @@ from bankbridge.demo.generate import Shape, generate
 from bankbridge.demo.scenarios import Truth, scenario
 from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
-from bench import databases
+from bench import databases, yardstick
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -144,6 +144,7 @@ def run(shape: Shape, days: int, *, workers: int = 1) -> dict[str, Any]:
     result["open_items"] = sum(1 for _ in (bundle / "open_items.csv").open()) - 1
     result["pain_files"] = len(pain_files)
     result["workers"] = workers
+    result["yardstick"] = yardstick.measure(repeat=2)
     result["quality"] = {
         kind: {k: r[k] for k in ("booked", "wrong", "precision", "bookable", "bookable_booked_percent")}
         for kind, r in runs.items()
@@ -221,6 +222,15 @@ def write(result: dict[str, Any]) -> None:
             f"{r['lines_per_second']:,} lines/s |"
             for kind, r in result["speed"].items()
         ],
+        *(
+            [
+                f"| yardstick (`bench.yardstick`, same run): this machine against the goal's | "
+                f"{result['yardstick']['speed_of_goal_machine']:.2f} × "
+                f"({result['yardstick']['lines_per_second']:,} lines/s) |"
+            ]
+            if "yardstick" in result
+            else []
+        ),
         *[
             f"| {kind}: batches add ({result['pain_files']} pain files, not in lines/s) | "
             f"{r['batches_add']['seconds']:.1f} s ({r['batches_add']['peak_rss_mib']:.0f} MiB) |"
