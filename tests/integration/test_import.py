@@ -349,6 +349,26 @@ def test_balance_gaps_inside_one_file_are_measured_against_the_day_before(settin
 
 
 @pytest.mark.postgres
+def test_a_file_written_newest_first_is_checked_day_after_day(settings: Settings) -> None:
+    """A bank export with the newest statement first: each day is still checked against
+    the day before it (not against an older day stored earlier), a real gap is still
+    found, and the vouchers follow the dates."""
+    run(settings, mt940([("1", "261102", "100.00", [tx("261102", "-10.00")])]))  # closes at 90.00
+    newest_first = [
+        ("5", "261105", "70.00", [tx("261105", "1.00")]),  # after 11-04 (84.00): a gap
+        ("4", "261104", "85.00", [tx("261104", "-1.00")]),  # after 11-03 (85.00): none; closes at 84.00
+        ("3", "261103", "90.00", [tx("261103", "-5.00")]),  # after 11-02 (90.00): none; closes at 85.00
+    ]
+    run(settings, mt940(newest_first))
+    stored = statements(settings)
+    warnings = {s["statement_date"].day: str(s["warnings"]) for s in stored}
+    assert "differs" not in warnings[3] + warnings[4]
+    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
+    vouchers = [int(s["voucher_number"]) for s in sorted(stored, key=lambda s: s["statement_date"])]
+    assert vouchers == sorted(vouchers)
+
+
+@pytest.mark.postgres
 def test_reused_bank_reference_in_another_year_is_a_new_line(settings: Settings) -> None:
     run(settings, mt940([("1", "251102", "0.00", [tx("251102", "5.00", ref="REF001//B1")])]))
     run(settings, mt940([("1", "261102", "5.00", [tx("261102", "5.00", ref="REF001//B1")])]))

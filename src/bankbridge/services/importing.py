@@ -27,7 +27,7 @@ from bankbridge.ledger.model import Journal, NewLines, StatementStatus, StoredSt
 from bankbridge.money import format_amount, from_minor, to_minor
 from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
 from bankbridge.statements.checks import NOT_BOOKED, booked_lines, check_balance, line_status
-from bankbridge.statements.daily import Day, days
+from bankbridge.statements.daily import Day, days, in_date_order
 from bankbridge.statements.identity import identities, line_date
 from bankbridge.statements.model import Statement
 
@@ -434,7 +434,7 @@ def import_bytes(
         outcome = FileOutcome(result.source)
         outcome.warnings.extend(d.message for d in result.result.diagnostics)
         outcomes.append(outcome)
-        for statement in result.result.statements:
+        for statement in in_date_order(result.result.statements):
             prepared = _prepare_statement(statement, outcome, router)
             if prepared is None:
                 continue

@@ -3,7 +3,7 @@ date, only for days with transactions, with the running balance carried from day
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,6 +29,33 @@ def _fallback_date(statement: Statement) -> date | None:
         if balance is not None:
             return balance.date
     return statement.created
+
+
+def first_date(statement: Statement) -> date:
+    """The earliest day of ``statement``: of its lines, else of its balances
+    (``date.min`` when it has none)."""
+    dates = [d for d in (line_date(line) for line in statement.lines) if d is not None]
+    if dates:
+        return min(dates)
+    return _fallback_date(statement) or date.min
+
+
+def in_date_order(statements: Sequence[Statement]) -> list[Statement]:
+    """A file's statements with each account's in date order (by :func:`first_date`;
+    statements of one day keep their order), in the places the account's statements
+    have in the file. Some banks export the newest statement first; stored in that
+    order, each day's opening balance would be checked against an older day than the one
+    before it, and a day without an opening balance would start from that older day's
+    closing balance."""
+    places: dict[str, list[int]] = {}
+    for index, statement in enumerate(statements):
+        places.setdefault(statement.account, []).append(index)
+    out = list(statements)
+    for indexes in places.values():
+        ordered = sorted((statements[i] for i in indexes), key=first_date)
+        for index, statement in zip(indexes, ordered, strict=True):
+            out[index] = statement
+    return out
 
 
 def days(statement: Statement) -> list[Day]:
