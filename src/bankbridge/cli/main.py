@@ -2,6 +2,10 @@
 
 Exit codes (``interfaces.md``): 0 success, 1 user error (one clear sentence on
 stderr naming file/line/field, no traceback), 2 usage error.
+
+The command modules import the database layer, the statement readers and the matching
+engine inside the commands that use them, so that ``--help``, ``parse`` and the work
+list do not pay for what they do not run (``tests/e2e/test_cli_startup.py``).
 """
 
 from __future__ import annotations
