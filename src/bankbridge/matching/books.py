@@ -197,7 +197,6 @@ class Books:
             relations_by_iban=by_iban,
             relations_by_bsn=by_bsn,
             ibans_of_relation=ibans,
-            items={(i.administration, i.invoice_number): i for i in items},
             **item_indexes,
             items_in_environment=in_environment,
             codes=group(((t.environment, bank_key(t.bank), t.code), t) for t in transaction_codes),
@@ -248,10 +247,14 @@ class Books:
         return self.debtors_gl_account if kind is RelationKind.DEBTOR else self.creditors_gl_account
 
 
-def _item_indexes(items: Sequence[OpenItem]) -> dict[str, Mapping[tuple[str, str], Sequence[OpenItem]]]:
-    """The open items by word, stored reference, digits and relation, in one pass (this
-    runs over every open item of the administrations being processed). The lists are
-    the index's values as they are: nothing changes them once made."""
+def _item_indexes(items: Sequence[OpenItem]) -> dict[str, Mapping[tuple[str, str], Any]]:
+    """The open items by ``(administration, invoice number)``, and by word, stored
+    reference, digits and relation, in one pass (this runs over every open item of the
+    administrations being processed). The lists are the index's values as they are:
+    nothing changes them once made. Where an index's key equals the item's own key (an
+    invoice number in capitals already, or all digits without leading zeros), the same
+    tuple is used: a million open items hold a million fewer keys."""
+    by_key: dict[tuple[str, str], OpenItem] = {}
     by_word: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     by_reference: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
     by_digits: defaultdict[tuple[str, str], list[OpenItem]] = defaultdict(list)
@@ -259,14 +262,18 @@ def _item_indexes(items: Sequence[OpenItem]) -> dict[str, Mapping[tuple[str, str
     for item in items:
         adm = item.administration
         number = item.invoice_number
-        by_word[(adm, number.upper())].append(item)
+        key = (adm, number)
+        by_key[key] = item
+        upper = number.upper()
+        by_word[key if upper == number else (adm, upper)].append(item)
         if item.payment_reference:
             by_reference[(adm, reference_key(item.payment_reference))].append(item)
         digits = number_digits(number)
         if digits:
-            by_digits[(adm, digits)].append(item)
+            by_digits[key if digits == number else (adm, digits)].append(item)
         of_relation[(adm, item.relation)].append(item)
     return {
+        "items": by_key,
         "items_by_word": dict(by_word),
         "items_by_reference": dict(by_reference),
         "items_by_digits": dict(by_digits),
