@@ -315,14 +315,16 @@ class BookingRepository:
         administrations, at driver level: processing reads every one of them."""
         out: list[OpenItem] = []
         make = _OPEN_ITEM.make
+        codes: dict[str, str] = {}
+        keep = codes.setdefault  # the driver makes a new string per row: codes that recur are kept once
         for adm in sorted(administrations):
             for r in select_tuples(self.conn, _OPEN_ITEMS_SQL, (adm,)):
-                currency = r[4]
+                currency = keep(r[4], r[4])
                 out.append(
                     make(
-                        administration=r[0],
+                        administration=adm,  # the row's own, as selected
                         invoice_number=r[1],
-                        relation=r[2],
+                        relation=keep(r[2], r[2]),
                         amount=Decimal(r[3]).scaleb(_scale(currency)),  # from_minor
                         currency=currency,
                         invoice_date=_day(r[5]),  # invoice and due dates recur: each parsed once
