@@ -5,6 +5,8 @@ file can come twice, raw lines kept, balance continuity warnings."""
 from __future__ import annotations
 
 import hashlib
+import io
+import zipfile
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -366,6 +368,28 @@ def test_a_file_written_newest_first_is_checked_day_after_day(settings: Settings
     assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
     vouchers = [int(s["voucher_number"]) for s in sorted(stored, key=lambda s: s["statement_date"])]
     assert vouchers == sorted(vouchers)
+
+
+@pytest.mark.postgres
+def test_the_files_of_a_zip_newest_first_are_checked_day_after_day(settings: Settings) -> None:
+    """A bank's zip of daily files, the newest first: the days are stored in date order
+    over the files, and each file keeps its own outcome."""
+    run(settings, mt940([("1", "261102", "100.00", [tx("261102", "-10.00")])]))  # closes at 90.00
+    days = [
+        ("5", "261105", "70.00", [tx("261105", "1.00")]),  # after 11-04 (84.00): a gap
+        ("4", "261104", "85.00", [tx("261104", "-1.00")]),
+        ("3", "261103", "90.00", [tx("261103", "-5.00")]),
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for day in days:
+            archive.writestr(f"day{day[0]}.sta", mt940([day]))
+    report = run(settings, buffer.getvalue(), name="days.zip")
+    assert [f.lines for f in report.files] == [1, 1, 1]
+    assert [f.source.rsplit("!", 1)[-1] for f in report.files] == ["day5.sta", "day4.sta", "day3.sta"]
+    warnings = {s["statement_date"].day: str(s["warnings"]) for s in statements(settings)}
+    assert "differs" not in warnings[3] + warnings[4]
+    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
 
 
 @pytest.mark.postgres

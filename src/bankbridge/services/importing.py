@@ -27,7 +27,7 @@ from bankbridge.ledger.model import Journal, NewLines, StatementStatus, StoredSt
 from bankbridge.money import format_amount, from_minor, to_minor
 from bankbridge.services.ports import Clock, StatementStore, UnitOfWork
 from bankbridge.statements.checks import NOT_BOOKED, booked_lines, check_balance, line_status
-from bankbridge.statements.daily import Day, days, in_date_order
+from bankbridge.statements.daily import Day, date_order, days
 from bankbridge.statements.identity import identities, line_date
 from bankbridge.statements.model import Statement
 
@@ -428,21 +428,24 @@ def import_bytes(
     router = router or read_router(uow_factory)
     limit = commit_every or COMMIT_EVERY_LINES
     outcomes: list[FileOutcome] = []
-    batch: list[tuple[PreparedStatement, FileOutcome]] = []
-    pending = 0
+    found: list[tuple[Statement, FileOutcome]] = []
     for result in parsed:
         outcome = FileOutcome(result.source)
         outcome.warnings.extend(d.message for d in result.result.diagnostics)
         outcomes.append(outcome)
-        for statement in in_date_order(result.result.statements):
-            prepared = _prepare_statement(statement, outcome, router)
-            if prepared is None:
-                continue
-            batch.append((prepared, outcome))
-            pending += prepared.lines
-            if pending >= limit:
-                _store_batch(batch, uow_factory, clock)
-                batch, pending = [], 0
+        found.extend((statement, outcome) for statement in result.result.statements)
+    batch: list[tuple[PreparedStatement, FileOutcome]] = []
+    pending = 0
+    for index in date_order([statement for statement, _ in found]):  # also over the files of a zip
+        statement, outcome = found[index]
+        prepared = _prepare_statement(statement, outcome, router)
+        if prepared is None:
+            continue
+        batch.append((prepared, outcome))
+        pending += prepared.lines
+        if pending >= limit:
+            _store_batch(batch, uow_factory, clock)
+            batch, pending = [], 0
     _store_batch(batch, uow_factory, clock)
     return outcomes
 

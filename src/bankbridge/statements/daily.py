@@ -40,22 +40,27 @@ def first_date(statement: Statement) -> date:
     return _fallback_date(statement) or date.min
 
 
-def in_date_order(statements: Sequence[Statement]) -> list[Statement]:
-    """A file's statements with each account's in date order (by :func:`first_date`;
-    statements of one day keep their order), in the places the account's statements
-    have in the file. Some banks export the newest statement first; stored in that
-    order, each day's opening balance would be checked against an older day than the one
-    before it, and a day without an opening balance would start from that older day's
-    closing balance."""
+def date_order(statements: Sequence[Statement]) -> list[int]:
+    """The positions of ``statements`` with each account's in date order (by
+    :func:`first_date`; statements of one day keep their order), in the places the
+    account's statements have. Some banks export the newest statement first (a file, or
+    the files of a zip); stored in that order, each day's opening balance would be
+    checked against an older day than the one before it, and a day without an opening
+    balance would start from that older day's closing balance."""
     places: dict[str, list[int]] = {}
     for index, statement in enumerate(statements):
         places.setdefault(statement.account, []).append(index)
-    out = list(statements)
+    out = list(range(len(statements)))
     for indexes in places.values():
-        ordered = sorted((statements[i] for i in indexes), key=first_date)
-        for index, statement in zip(indexes, ordered, strict=True):
-            out[index] = statement
+        ordered = sorted(indexes, key=lambda i: first_date(statements[i]))
+        for place, index in zip(indexes, ordered, strict=True):
+            out[place] = index
     return out
+
+
+def in_date_order(statements: Sequence[Statement]) -> list[Statement]:
+    """``statements`` in :func:`date_order`."""
+    return [statements[i] for i in date_order(statements)]
 
 
 def days(statement: Statement) -> list[Day]:
