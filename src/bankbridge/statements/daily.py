@@ -58,11 +58,6 @@ def date_order(statements: Sequence[Statement]) -> list[int]:
     return out
 
 
-def in_date_order(statements: Sequence[Statement]) -> list[Statement]:
-    """``statements`` in :func:`date_order`."""
-    return [statements[i] for i in date_order(statements)]
-
-
 def days(statement: Statement) -> list[Day]:
     """The statement's lines grouped per transaction date, in date order (file order within
     a day). Balances run from the file's opening balance when it has one."""

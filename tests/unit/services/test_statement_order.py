@@ -1,4 +1,4 @@
-"""A file's statements are stored per account in date order (``in_date_order``): some
+"""A file's statements are stored per account in date order (``date_order``): some
 banks export the newest first; the order of the accounts in the file and of statements
 of the same day stays as written."""
 
@@ -10,10 +10,15 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bankbridge.statements.daily import first_date, in_date_order
+from bankbridge.statements.daily import date_order, first_date
 from bankbridge.statements.model import Balance, Statement, StatementLine
 
 DAY0 = date(2026, 11, 1)
+
+
+def in_date_order(statements: list[Statement]) -> list[Statement]:
+    """The statements in the order the import stores them."""
+    return [statements[i] for i in date_order(statements)]
 
 
 def statement(account: str, day: int, number: str, *, dated_lines: bool = True) -> Statement:
