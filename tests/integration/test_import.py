@@ -505,6 +505,43 @@ def test_two_workers_store_every_line_once(settings: Settings, tmp_path: Path) -
 
 
 @pytest.mark.postgres
+def test_a_worker_opens_a_transaction_only_to_store(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker of the parallel import gets the journals from the parent and leaves the
+    import's last step to it: per file it opens a transaction (on SQLite: waits for the
+    write lock) only to store a batch of statements, not to read the journals first or
+    to finish after."""
+    from bankbridge import bootstrap
+
+    monkeypatch.setattr(bootstrap, "_CHILD", {})
+    monkeypatch.setattr(importing, "COMMIT_EVERY_LINES", 1)  # a batch per statement; finishing counts from 1 line
+    bootstrap._child_start(settings.database_url, _NoLock(), importing.read_router(uow_factory(settings)))
+    store = bootstrap._CHILD["factory"]
+    opened = []
+
+    def counting() -> object:
+        opened.append(1)
+        return store()
+
+    monkeypatch.setitem(bootstrap._CHILD, "factory", counting)
+    path = tmp_path / "two.sta"
+    path.write_bytes(TWO_DAYS)
+    outcomes = bootstrap._child_import(str(path))
+    assert [(o.error, o.lines) for o in outcomes] == [(None, 4)]
+    assert len(opened) == outcomes[0].statements == 2
+    assert len(lines(settings)) == 4
+
+
+class _NoLock:
+    def acquire(self) -> bool:
+        return True
+
+    def release(self) -> None:
+        pass
+
+
+@pytest.mark.postgres
 def test_identity_starts_with_the_transaction_date(settings: Settings) -> None:
     run(settings, TWO_DAYS)
     got = lines(settings)

@@ -372,20 +372,33 @@ def import_files(
     report = ImportReport()
     router = read_router(uow_factory)
     for path in paths:
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            report.files.append(FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}"))
-            continue
         report.files.extend(
-            import_bytes(
-                data, source=str(path), uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
-            )
+            import_path(path, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
         )
         if on_statement:
             on_statement(report.files[-1])
     finish_import(report, uow_factory)
     return report
+
+
+def import_path(
+    path: Path,
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    router: JournalRouter,
+    commit_every: int | None = None,
+) -> list[FileOutcome]:
+    """Import one file (:func:`import_bytes`); a file that cannot be read is reported.
+    The caller reads the ``router`` once for all its files and runs
+    :func:`finish_import` once after them."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return [FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}")]
+    return import_bytes(
+        data, source=str(path), uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
+    )
 
 
 def read_router(uow_factory: Callable[[], UnitOfWork]) -> JournalRouter:
