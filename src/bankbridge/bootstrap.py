@@ -144,9 +144,11 @@ class _Serialised:
 
 MAX_AUTO_WORKERS = 4
 """``--workers`` left out: at most this many processes (the machine's cores, up to this)."""
-PARALLEL_IMPORT_BYTES = 8 * 1024**2
+PARALLEL_IMPORT_BYTES = 16 * 1024**2
 """``--workers`` left out: files are read side by side from this many bytes in all (and
-two files or more); below it one process is quicker than starting others."""
+two files or more). Below it one process reads them (starting workers would not pay
+back much) and puts them in date order with each other, whatever order they are named
+in (``importing.ORDER_ACROSS_FILES_BYTES``, the same size)."""
 PARALLEL_PROCESS_LINES = 20_000
 """``--workers`` left out: lines are decided side by side from this many pending lines
 (each worker reads its own books first, which small runs do not pay back)."""

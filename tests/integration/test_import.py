@@ -393,6 +393,46 @@ def test_the_files_of_a_zip_newest_first_are_checked_day_after_day(settings: Set
 
 
 @pytest.mark.postgres
+def test_files_named_newest_first_are_checked_day_after_day(settings: Settings, tmp_path: Path) -> None:
+    """Daily files named newest first (``import day5.sta day4.sta day3.sta``, or names
+    that sort so): the days are stored in date order over the files, as a zip's are; each
+    file keeps its own outcome in the order named, a file that cannot be read or parsed
+    among them too."""
+    run(settings, mt940([("1", "261102", "100.00", [tx("261102", "-10.00")])]))  # closes at 90.00
+    days = [
+        ("5", "261105", "70.00", [tx("261105", "1.00")]),  # after 11-04 (84.00): a gap
+        ("4", "261104", "85.00", [tx("261104", "-1.00")]),
+        ("3", "261103", "90.00", [tx("261103", "-5.00")]),  # after 11-02 (90.00): none
+    ]
+    paths = []
+    for day in days:
+        path = tmp_path / f"day{day[0]}.sta"
+        path.write_bytes(mt940([day]))
+        paths.append(path)
+    broken = tmp_path / "broken.sta"
+    broken.write_bytes(b":20:X\r\n:61:garbage\r\n")
+    paths[1:1] = [tmp_path / "missing.sta", broken]
+    report = import_files(paths, uow_factory(settings), FixedClock())
+    assert [Path(f.source).name for f in report.files] == [p.name for p in paths]
+    assert [f.lines for f in report.files] == [1, 0, 0, 1, 1]
+    assert "cannot read" in str(report.files[1].error) and report.files[2].error
+    stored = statements(settings)
+    warnings = {s["statement_date"].day: str(s["warnings"]) for s in stored}
+    assert "differs" not in warnings[3] + warnings[4]
+    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
+    vouchers = [int(s["voucher_number"]) for s in sorted(stored, key=lambda s: s["statement_date"])]
+    assert vouchers == sorted(vouchers)
+
+
+def test_one_process_reads_what_is_put_in_date_order() -> None:
+    """The default import reads files side by side only from the size up to which files
+    named together are put in date order with each other."""
+    from bankbridge import bootstrap
+
+    assert bootstrap.PARALLEL_IMPORT_BYTES == importing.ORDER_ACROSS_FILES_BYTES
+
+
+@pytest.mark.postgres
 def test_reused_bank_reference_in_another_year_is_a_new_line(settings: Settings) -> None:
     run(settings, mt940([("1", "251102", "0.00", [tx("251102", "5.00", ref="REF001//B1")])]))
     run(settings, mt940([("1", "261102", "5.00", [tx("261102", "5.00", ref="REF001//B1")])]))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bankbridge.errors import BankbridgeError, InputError, ParseError, UnknownAccount
-from bankbridge.formats.registry import read
+from bankbridge.formats.registry import FileResult, read
 from bankbridge.identifiers.iban import looks_like_iban
 from bankbridge.ledger.lines import LineRecord, line_record
 from bankbridge.ledger.model import Journal, NewLines, StatementStatus, StoredStatement
@@ -368,17 +368,70 @@ def import_files(
     on_statement: Callable[[FileOutcome], None] | None = None,
     commit_every: int | None = None,
 ) -> ImportReport:
-    """Import every file; a failing file or statement is reported, the others go on."""
+    """Import every file; a failing file or statement is reported, the others go on.
+    Files of less than :data:`ORDER_ACROSS_FILES_BYTES` in all are read first and their
+    statements stored as one file's (:func:`import_parsed`: each account's in date
+    order, whatever the order of the files); larger imports go file by file, in the order
+    given, so that only one file's statements are held at a time."""
     report = ImportReport()
     router = read_router(uow_factory)
-    for path in paths:
-        report.files.extend(
-            import_path(path, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
-        )
-        if on_statement:
-            on_statement(report.files[-1])
+    if len(paths) > 1 and _total_size(paths) < ORDER_ACROSS_FILES_BYTES:
+        for outcomes in _import_together(
+            paths, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
+        ):
+            report.files.extend(outcomes)
+            if on_statement:
+                on_statement(report.files[-1])
+    else:
+        for path in paths:
+            report.files.extend(
+                import_path(path, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
+            )
+            if on_statement:
+                on_statement(report.files[-1])
     finish_import(report, uow_factory)
     return report
+
+
+ORDER_ACROSS_FILES_BYTES = 16 * 1024**2
+"""Files named together, below this many bytes in all, are put in date order with each
+other (their parsed statements are held in memory together: about ten times the bytes).
+``bootstrap.PARALLEL_IMPORT_BYTES`` is the same: below it one process reads the files."""
+
+
+def _total_size(paths: Sequence[Path]) -> int:
+    size = 0
+    for path in paths:
+        try:
+            size += path.stat().st_size
+        except OSError:  # reported when the file is read
+            continue
+    return size
+
+
+def _import_together(
+    paths: Sequence[Path],
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    router: JournalRouter,
+    commit_every: int | None = None,
+) -> list[list[FileOutcome]]:
+    """Read and parse every file, then store the statements of all of them as those of
+    one file; the outcomes per file, in the order of ``paths``."""
+    per_file: list[list[FileOutcome] | int] = []  # a file's outcomes, or how many results it gave
+    results: list[FileResult] = []
+    for path in paths:
+        parsed = _parse_path(path)
+        if isinstance(parsed, FileOutcome):
+            per_file.append([parsed])
+            continue
+        per_file.append(len(parsed))
+        results.extend(parsed)
+    outcomes = iter(
+        import_parsed(results, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
+    )
+    return [given if isinstance(given, list) else [next(outcomes) for _ in range(given)] for given in per_file]
 
 
 def import_path(
@@ -392,13 +445,22 @@ def import_path(
     """Import one file (:func:`import_bytes`); a file that cannot be read is reported.
     The caller reads the ``router`` once for all its files and runs
     :func:`finish_import` once after them."""
+    parsed = _parse_path(path)
+    if isinstance(parsed, FileOutcome):
+        return [parsed]
+    return import_parsed(parsed, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
+
+
+def _parse_path(path: Path) -> list[FileResult] | FileOutcome:
+    """A file read and parsed, or the outcome saying why it cannot be."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return [FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}")]
-    return import_bytes(
-        data, source=str(path), uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
-    )
+        return FileOutcome(str(path), error=f"{path}: cannot read: {exc.strerror}")
+    try:
+        return read(data, source=str(path))
+    except ParseError as exc:
+        return FileOutcome(str(path), error=str(exc))
 
 
 def read_router(uow_factory: Callable[[], UnitOfWork]) -> JournalRouter:
@@ -439,6 +501,20 @@ def import_bytes(
     except ParseError as exc:
         return [FileOutcome(source, error=str(exc))]
     router = router or read_router(uow_factory)
+    return import_parsed(parsed, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
+
+
+def import_parsed(
+    parsed: Sequence[FileResult],
+    *,
+    uow_factory: Callable[[], UnitOfWork],
+    clock: Clock,
+    router: JournalRouter,
+    commit_every: int | None = None,
+) -> list[FileOutcome]:
+    """Store parsed files (one outcome per result, in their order): every account's
+    statements in date order over all of them (:func:`date_order`), routed, prepared and
+    stored in batches (see :func:`import_bytes`)."""
     limit = commit_every or COMMIT_EVERY_LINES
     outcomes: list[FileOutcome] = []
     found: list[tuple[Statement, FileOutcome]] = []
@@ -449,7 +525,7 @@ def import_bytes(
         found.extend((statement, outcome) for statement in result.result.statements)
     batch: list[tuple[PreparedStatement, FileOutcome]] = []
     pending = 0
-    for index in date_order([statement for statement, _ in found]):  # also over the files of a zip
+    for index in date_order([statement for statement, _ in found]):  # also over the files of a zip, or named together
         statement, outcome = found[index]
         prepared = _prepare_statement(statement, outcome, router)
         if prepared is None:
