@@ -131,7 +131,6 @@ class Books:
     relations: Mapping[tuple[str, str], Relation]
     relations_by_iban: Mapping[tuple[str, str], tuple[Relation, ...]]
     relations_by_bsn: Mapping[tuple[str, str], tuple[Relation, ...]]
-    ibans_of_relation: Mapping[tuple[str, str], frozenset[str]]
     items: Mapping[tuple[str, str], OpenItem]
     items_by_word: Mapping[tuple[str, str], Sequence[OpenItem]]
     items_by_reference: Mapping[tuple[str, str], Sequence[OpenItem]]
@@ -178,7 +177,7 @@ class Books:
         rels = {(r.administration, r.number): r for r in relations}
         items = sorted(open_items, key=lambda i: (i.administration, i.invoice_number))
         envs = {a.code: a.environment for a in administrations}
-        by_iban, by_bsn, ibans = _relation_indexes(rels, relation_bank_accounts)
+        by_iban, by_bsn = _relation_indexes(rels, relation_bank_accounts)
         item_indexes = _item_indexes(items)
         in_environment: Mapping[tuple[str, str], tuple[tuple[str, str], ...]]
         if environment_index is not None:
@@ -196,7 +195,6 @@ class Books:
             relations=rels,
             relations_by_iban=by_iban,
             relations_by_bsn=by_bsn,
-            ibans_of_relation=ibans,
             **item_indexes,
             items_in_environment=in_environment,
             codes=group(((t.environment, bank_key(t.bank), t.code), t) for t in transaction_codes),
@@ -300,16 +298,11 @@ def _environment_index(
 
 def _relation_indexes(
     rels: Mapping[tuple[str, str], Relation], accounts: Sequence[RelationBankAccount]
-) -> tuple[
-    dict[tuple[str, str], tuple[Relation, ...]],
-    dict[tuple[str, str], tuple[Relation, ...]],
-    dict[tuple[str, str], frozenset[str]],
-]:
+) -> tuple[dict[tuple[str, str], tuple[Relation, ...]], dict[tuple[str, str], tuple[Relation, ...]]]:
     by_iban = group(
         ((a.administration, iban_id.compact(a.iban)), rels[(a.administration, a.relation)])
         for a in accounts
         if (a.administration, a.relation) in rels
     )
     by_bsn = group(((r.administration, r.bsn.strip().zfill(9)), r) for r in rels.values() if r.bsn)
-    ibans = group(((a.administration, a.relation), iban_id.compact(a.iban)) for a in accounts)
-    return by_iban, by_bsn, {key: frozenset(values) for key, values in ibans.items()}
+    return by_iban, by_bsn

@@ -1,0 +1,246 @@
+"""The speed goal of issue #5 as it is worded: import + match + book of 1,000,000 lines
+against 1,000,000 open items on SQLite in under 60 s, with peak memory under 2 GiB.
+
+It times the one interface command that does all three, ``bankbridge import --process
+FILE…``, on the scale run's data (``quality_bench``'s generator: 100 administrations of
+2,500 relations with 4 open items each; 580 days of statements, MT940 and CAMT.053, with
+the sent batches registered first). The books are loaded once into a snapshot database
+(``init / ledger load / batches add``), which each run copies; only the command is timed.
+
+Memory is that of the whole command: every process of its tree (the parent and the
+workers it forks) sampled together every 0.2 s, as the proportional set size (PSS: pages
+shared after the fork counted once, shared out) and as the plain sum of resident sizes;
+the largest single process is given too. CPU is the tree's user + system time.
+
+The machine's speed drifts and differs between sessions: the yardstick
+(``bench.yardstick``) is measured before and after, and the run's time is also given
+scaled by it — an estimate of the time on the goal's machine, as good as the yardstick's
+reconstruction of the issue's reference is.
+
+``python -m bench.goal_bench [--workers N]`` (default: the command's own default)
+writes ``bench/results/goal.{json,md}``; a smaller shape with ``--administrations``,
+``--relations``, ``--items-per-relation`` and ``--days``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from bankbridge.demo.generate import Shape, generate
+from bench import yardstick
+from bench.measure import measure
+from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK, bundle_dir, write_files
+
+GOAL_SECONDS = 60
+GOAL_MIB = 2048
+SAMPLE_SECONDS = 0.2
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children, from ``/proc/*/stat``."""
+    out: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:  # gone meanwhile
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        out.setdefault(ppid, []).append(int(entry.name))
+    return out
+
+
+def tree(root: int) -> list[int]:
+    """``root`` and all its descendants."""
+    children = _children()
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _kib(pid: int, name: str, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/{name}") as f:
+            for line in f:
+                if line.startswith(field):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_memory(root: int) -> tuple[int, int, int]:
+    """KiB of the tree of ``root`` now: PSS summed, RSS summed, the largest RSS."""
+    pids = tree(root)
+    rss = [_kib(pid, "status", "VmRSS:") for pid in pids]
+    pss = sum(_kib(pid, "smaps_rollup", "Pss:") for pid in pids)
+    return pss, sum(rss), max(rss, default=0)
+
+
+def run_measured(cmd: list[str], *, stdout: Path) -> dict[str, Any]:
+    """Run ``cmd``: wall time, the tree's CPU time and its memory, sampled while it runs."""
+    peaks = [0, 0, 0]
+    with stdout.open("wb") as out:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=str(ROOT.parent))
+        stop = threading.Event()
+
+        def sample() -> None:
+            while not stop.is_set():
+                now = tree_memory(proc.pid)
+                for i, value in enumerate(now):
+                    peaks[i] = max(peaks[i], value)
+                stop.wait(SAMPLE_SECONDS)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        assert proc.stderr is not None
+        errors = proc.stderr.read()  # until the command closes it (at its end)
+        _, status, usage = os.wait4(proc.pid, 0)  # the rusage of the command and the workers it waited for
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stop.set()
+        sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd[:6])} … exited {proc.returncode}: {errors.decode()[-2000:]}")
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "peak_pss_mib": round(peaks[0] / 1024),
+        "peak_rss_sum_mib": round(peaks[1] / 1024),
+        "largest_process_mib": round(peaks[2] / 1024),
+    }
+
+
+def counts(summary: str) -> tuple[int, int]:
+    """Lines and booked lines from the command's summary table."""
+    lines = booked = 0
+    for row in summary.splitlines()[1:]:
+        cells = row.split()
+        if len(cells) == 6 and cells[2].isdigit():
+            lines += int(cells[2])
+            booked += int(cells[4])
+    return lines, booked
+
+
+def prepared(shape: Shape, days: int) -> tuple[Path, list[str], dict[str, Any]]:
+    """The snapshot database after ``init / ledger load / batches add`` and the statement
+    files, each made once per shape and kept in ``bench/work``."""
+    bundle = bundle_dir(shape)
+    if not (bundle / "open_items.csv").exists():
+        generate(bundle, shape)
+    name = f"goal_{bundle.name}_d{days}"
+    files_dir, listing = WORK / f"{name}_files", WORK / f"{name}_files.json"
+    if not listing.exists():
+        files, pain_files, _ = write_files(bundle, files_dir, days=days)
+        listing.write_text(json.dumps({"files": files, "pain_files": pain_files}))
+    made = json.loads(listing.read_text())
+    snapshot, setup = WORK / f"{name}.db", WORK / f"{name}.json"
+    if not setup.exists():
+        building = WORK / f"{name}.building.db"
+        building.unlink(missing_ok=True)
+        url = f"sqlite:///{building}"
+
+        def step(*args: str) -> dict[str, Any]:
+            return measure([BANKBRIDGE, "--database", url, *args], cwd=str(ROOT.parent))
+
+        step("init")
+        steps = {"ledger_load": step("ledger", "load", str(bundle))}
+        if made["pain_files"]:
+            steps["batches_add"] = step("batches", "add", *made["pain_files"])
+        building.rename(snapshot)
+        setup.write_text(json.dumps(steps))
+    return snapshot, made["files"], json.loads(setup.read_text())
+
+
+def run(shape: Shape, days: int, *, workers: int | None) -> dict[str, Any]:
+    snapshot, files, setup = prepared(shape, days)
+    db = WORK / "goal_run.db"
+    for old in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
+        old.unlink(missing_ok=True)
+    shutil.copyfile(snapshot, db)
+    before = yardstick.measure_apart(repeat=2)
+    cmd = [BANKBRIDGE, "--database", f"sqlite:///{db}", "import", "--process"]
+    cmd += ["--workers", str(workers)] if workers else []
+    summary = WORK / "goal_summary.txt"
+    result = run_measured([*cmd, *files], stdout=summary)
+    after = yardstick.measure_apart(repeat=2)
+    db.unlink()
+    lines, booked = counts(summary.read_text())
+    speed = (before["speed_of_goal_machine"] + after["speed_of_goal_machine"]) / 2
+    result.update(
+        {
+            "command": "bankbridge import --process" + (f" --workers {workers}" if workers else "") + " FILE…",
+            "files": len(files),
+            "lines": lines,
+            "booked": booked,
+            "open_items": sum(1 for _ in (bundle_dir(shape) / "open_items.csv").open()) - 1,
+            "setup": setup,
+            "yardstick": {"before": before, "after": after},
+            "estimate_on_goal_machine_seconds": round(result["seconds"] * speed, 1),
+        }
+    )
+    return result
+
+
+def write(result: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "goal.json").write_text(json.dumps(result, indent=2) + "\n")
+    ys = result["yardstick"]
+    seconds, pss = result["seconds"], result["peak_pss_mib"]
+    rows = [
+        f"# the speed goal: `{result['command']}`, {result['lines']:,} lines against "
+        f"{result['open_items']:,} open items (SQLite)",
+        "",
+        "| measure | value | goal |",
+        "|---|---|---|",
+        f"| wall time, this machine | {seconds:.1f} s | < {GOAL_SECONDS} s: "
+        f"{'met' if seconds < GOAL_SECONDS else 'not met'} here |",
+        f"| the same scaled by the yardstick (an estimate on the goal's machine) | "
+        f"{result['estimate_on_goal_machine_seconds']:.1f} s | < {GOAL_SECONDS} s |",
+        f"| CPU time of all its processes | {result['cpu_seconds']:.1f} s | — |",
+        f"| peak memory of all its processes together (PSS) | {pss:,} MiB | < {GOAL_MIB:,} MiB: "
+        f"{'met' if pss < GOAL_MIB else 'not met'} |",
+        f"| the same as a plain sum of resident sizes / the largest process | "
+        f"{result['peak_rss_sum_mib']:,} / {result['largest_process_mib']:,} MiB | — |",
+        f"| lines booked | {result['booked']:,} of {result['lines']:,} ({result['files']} files) | — |",
+        "| yardstick before / after (this machine against the goal's) | "
+        + " / ".join(f"{ys[w]['speed_of_goal_machine']:.2f} ×" for w in ("before", "after"))
+        + " | — |",
+        *[
+            f"| setup, not timed in the goal: {name.replace('_', ' ')} | {step['seconds']:.1f} s |  — |"
+            for name, step in result["setup"].items()
+        ],
+    ]
+    (RESULTS / "goal.md").write_text("\n".join(rows) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--administrations", type=int, default=100)
+    parser.add_argument("--relations", type=int, default=2500, help="per administration")
+    parser.add_argument("--items-per-relation", type=float, default=4)
+    parser.add_argument("--days", type=int, default=580)
+    parser.add_argument("--workers", type=int, default=None, help="import --workers (default: the command's own)")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    shape = Shape(args.administrations, args.relations, args.items_per_relation)
+    write(run(shape, args.days, workers=args.workers))
+    print((RESULTS / "goal.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
