@@ -24,6 +24,7 @@ from bankbridge.errors import ConfigurationError
 from bankbridge.ledger.access import Access
 
 if TYPE_CHECKING:  # imported where used: commands that only read need neither the readers nor the engine
+    from bankbridge.ledger.processing import PendingIds
     from bankbridge.services.importing import FileOutcome, ImportReport, JournalRouter
     from bankbridge.services.processing import Decided, Decider, ProcessReport
 
@@ -252,14 +253,19 @@ def process_in_parallel(
     return process(factory, clock, access=access, administration=administration, journals=journals, decider=decider)
 
 
-def shares(pending: Sequence[tuple[int, str]], workers: int) -> list[list[tuple[int, str]]]:
+def shares(pending: PendingIds, workers: int) -> list[PendingIds]:
     """Split pending ``(line id, administration)`` pairs into at most ``workers`` shares
     of whole administrations, the largest administrations first into the lightest share;
     each administration's lines keep their order (the order they are decided in)."""
-    per_administration: dict[str, list[tuple[int, str]]] = {}
-    for pair in pending:
-        per_administration.setdefault(pair[1], []).append(pair)
-    out: list[list[tuple[int, str]]] = [[] for _ in range(min(workers, len(per_administration)))]
+    from bankbridge.ledger.processing import PendingIds
+
+    per_administration: dict[str, PendingIds] = {}
+    for line_id, adm in pending:
+        lines = per_administration.get(adm)
+        if lines is None:
+            lines = per_administration[adm] = PendingIds()
+        lines.append(line_id, adm)
+    out = [PendingIds() for _ in range(min(workers, len(per_administration)))]
     for lines in sorted(per_administration.values(), key=len, reverse=True):
         min(out, key=len).extend(lines)
     return [share for share in out if share]
@@ -271,7 +277,7 @@ _DONE = "done"
 def _parallel_decider(url: str, workers: int, *, least_lines: int = 0) -> Decider:
     from bankbridge.services.processing import decide_pending
 
-    def decide(pending: list[tuple[int, str]]) -> Iterator[Decided]:
+    def decide(pending: PendingIds) -> Iterator[Decided]:
         groups = shares(pending, workers)
         if len(groups) < 2 or len(pending) < least_lines:
             # one administration (a worker process would only add pickling), or too few
@@ -314,7 +320,7 @@ def _collect(queue: Any, children: list[Any]) -> Iterator[Decided]:
             yield item
 
 
-def _decide_child(url: str, pending: list[tuple[int, str]], queue: Any) -> None:
+def _decide_child(url: str, pending: PendingIds, queue: Any) -> None:
     # A forked worker opens its own engine (the parent's connections are left untouched)
     # and only reads; what it decides goes back through the queue.
     from bankbridge.services.processing import decide_pending

@@ -29,6 +29,7 @@ from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements as scenario_statements
 from bankbridge.errors import AlreadyMatched, PermissionDenied
 from bankbridge.ledger.access import Access
+from bankbridge.ledger.processing import PendingIds
 from bankbridge.services.export import bookings
 from bankbridge.services.importing import add_transactions
 from bankbridge.services.ledger import load_bundle
@@ -434,12 +435,13 @@ def test_cores_are_at_least_one_and_at_most_the_cap() -> None:
 
 
 def test_shares_keep_administrations_whole_and_balance_them() -> None:
-    pending = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in (9, 7, 8)] + [(11, "C"), (10, "C")]
+    pairs = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in (9, 7, 8)] + [(11, "C"), (10, "C")]
+    pending = PendingIds(pairs)
     two = shares(pending, 2)
     assert [sorted({adm for _, adm in share}) for share in two] == [["A"], ["B", "C"]]
-    assert sorted(pair for share in two for pair in share) == sorted(pending)
+    assert sorted(pair for share in two for pair in share) == sorted(pairs)
     # each administration's lines keep the order they are decided in (by date, not by id)
-    assert two[1] == [(9, "B"), (7, "B"), (8, "B"), (11, "C"), (10, "C")]
+    assert list(two[1]) == [(9, "B"), (7, "B"), (8, "B"), (11, "C"), (10, "C")]
     assert len(shares(pending, 8)) == 3  # never more shares than administrations
 
 

@@ -34,7 +34,7 @@ from bankbridge.ledger.model import (
     RelationKind,
     TransactionCode,
 )
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows, save_rows
 from bankbridge.money import exponent, from_minor
 from bankbridge.statements.model import StatementLine
 from bankbridge.statements.twin import twin_of
@@ -226,7 +226,7 @@ class BookingRepository:
 
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
-    ) -> list[tuple[int, str]]:
+    ) -> PendingIds:
         """``(id, administration)`` of lines not booked yet, of statements in progress the
         caller may see (optionally only of some ``(administration, journal)`` pairs), in the
         order they are decided: by date (the daily statement's), then in the order read."""
@@ -240,14 +240,14 @@ class BookingRepository:
         if administration is not None:
             access.require(administration)
             query = query.where(s.c.administration == administration)
-        # Read row by row into one pair per line, each administration's code kept once: at a
+        # Read row by row into compact pairs, each administration's code kept once: at a
         # million lines the rows fetched at once held about 290 MiB in the process that
         # forks the processing workers.
         codes: dict[str, str] = {}
-        out: list[tuple[int, str]] = []
+        out = PendingIds()
         for line_id, adm, journal in self.conn.execute(query.add_columns(s.c.administration, s.c.journal)):
             if journals is None or (adm, journal) in journals:
-                out.append((line_id, codes.setdefault(adm, adm)))
+                out.append(line_id, codes.setdefault(adm, adm))
         return out
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]:

@@ -21,7 +21,7 @@ from bankbridge.ledger.model import (
     StoredStatement,
     TransactionCode,
 )
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows
 from bankbridge.payments.model import BatchStatus, SentBatch, SentItem
 
 
@@ -91,7 +91,7 @@ class BookingStore(Protocol):
 
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
-    ) -> list[tuple[int, str]]: ...
+    ) -> PendingIds: ...
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]: ...
 

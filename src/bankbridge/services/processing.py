@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import RelationBankAccount
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine, SaveRows, save_rows
+from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows, save_rows
 from bankbridge.matching import Books, Decision, LineInput
 from bankbridge.matching.context import BatchState
 from bankbridge.matching.engine import decide_line
@@ -122,7 +122,7 @@ class Decided:
     report: ProcessReport = field(default_factory=ProcessReport)
 
 
-Decider = Callable[[list[tuple[int, str]]], Iterator[Decided]]
+Decider = Callable[[PendingIds], Iterator[Decided]]
 """Decides pending ``(line id, administration)`` pairs chunk by chunk (see
 :func:`decide_pending`; ``bootstrap`` has one that runs in several processes)."""
 
@@ -186,11 +186,11 @@ def process(
     return report
 
 
-def decide_pending(uow: UnitOfWork, pending: list[tuple[int, str]]) -> Iterator[Decided]:
+def decide_pending(uow: UnitOfWork, pending: PendingIds) -> Iterator[Decided]:
     """The read side: the books of the lines' administrations, indexed once, then the
-    lines in id order in chunks that share the engine's batch state."""
-    ids = [line_id for line_id, _ in pending]
-    deciding = {adm for _, adm in pending}
+    lines in the order given in chunks that share the engine's batch state."""
+    ids = pending.ids
+    deciding = set(pending.administrations)
     bundle, items = uow.bookings.books(deciding)
     sent = uow.batches.open_batches(deciding)  # the engine clears a line's own administration's batches only
     # The other administrations' invoice numbers only word why a line is not booked: read
