@@ -166,15 +166,11 @@ def cores() -> int:
 
 def import_workers(paths: Sequence[Path]) -> int:
     """The processes an import of ``paths`` uses when ``--workers`` is left out."""
+    from bankbridge.services.importing import total_size
+
     if len(paths) < 2 or cores() < 2:
         return 1
-    size = 0
-    for path in paths:
-        try:
-            size += path.stat().st_size
-        except OSError:  # reported by the import itself, file by file
-            continue
-    return cores() if size >= PARALLEL_IMPORT_BYTES else 1
+    return cores() if total_size(paths) >= PARALLEL_IMPORT_BYTES else 1
 
 
 def _child_import(path: str) -> list[FileOutcome]:

@@ -350,6 +350,18 @@ def test_balance_gaps_inside_one_file_are_measured_against_the_day_before(settin
     assert "opening balance 60.00 differs from the closing balance 52.00 of the statement of 2026-11-06" in warnings[7]
 
 
+def checked_day_after_day(settings: Settings) -> None:
+    """Days 11-03 … 11-05 stored after 11-02 (closing at 90.00), written newest first:
+    11-03 and 11-04 follow on, 11-05 opens at 70.00 after 11-04 closed at 84.00 (a gap),
+    and the vouchers follow the dates."""
+    stored = statements(settings)
+    warnings = {s["statement_date"].day: str(s["warnings"]) for s in stored}
+    assert "differs" not in warnings[3] + warnings[4]
+    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
+    vouchers = [int(s["voucher_number"]) for s in sorted(stored, key=lambda s: s["statement_date"])]
+    assert vouchers == sorted(vouchers)
+
+
 @pytest.mark.postgres
 def test_a_file_written_newest_first_is_checked_day_after_day(settings: Settings) -> None:
     """A bank export with the newest statement first: each day is still checked against
@@ -362,12 +374,7 @@ def test_a_file_written_newest_first_is_checked_day_after_day(settings: Settings
         ("3", "261103", "90.00", [tx("261103", "-5.00")]),  # after 11-02 (90.00): none; closes at 85.00
     ]
     run(settings, mt940(newest_first))
-    stored = statements(settings)
-    warnings = {s["statement_date"].day: str(s["warnings"]) for s in stored}
-    assert "differs" not in warnings[3] + warnings[4]
-    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
-    vouchers = [int(s["voucher_number"]) for s in sorted(stored, key=lambda s: s["statement_date"])]
-    assert vouchers == sorted(vouchers)
+    checked_day_after_day(settings)
 
 
 @pytest.mark.postgres
@@ -387,9 +394,7 @@ def test_the_files_of_a_zip_newest_first_are_checked_day_after_day(settings: Set
     report = run(settings, buffer.getvalue(), name="days.zip")
     assert [f.lines for f in report.files] == [1, 1, 1]
     assert [f.source.rsplit("!", 1)[-1] for f in report.files] == ["day5.sta", "day4.sta", "day3.sta"]
-    warnings = {s["statement_date"].day: str(s["warnings"]) for s in statements(settings)}
-    assert "differs" not in warnings[3] + warnings[4]
-    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
+    checked_day_after_day(settings)
 
 
 @pytest.mark.postgres
@@ -416,12 +421,7 @@ def test_files_named_newest_first_are_checked_day_after_day(settings: Settings, 
     assert [Path(f.source).name for f in report.files] == [p.name for p in paths]
     assert [f.lines for f in report.files] == [1, 0, 0, 1, 1]
     assert "cannot read" in str(report.files[1].error) and report.files[2].error
-    stored = statements(settings)
-    warnings = {s["statement_date"].day: str(s["warnings"]) for s in stored}
-    assert "differs" not in warnings[3] + warnings[4]
-    assert "opening balance 70.00 differs from the closing balance 84.00 of the statement of 2026-11-04" in warnings[5]
-    vouchers = [int(s["voucher_number"]) for s in sorted(stored, key=lambda s: s["statement_date"])]
-    assert vouchers == sorted(vouchers)
+    checked_day_after_day(settings)
 
 
 def test_one_process_reads_what_is_put_in_date_order() -> None:

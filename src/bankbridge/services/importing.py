@@ -375,7 +375,7 @@ def import_files(
     given, so that only one file's statements are held at a time."""
     report = ImportReport()
     router = read_router(uow_factory)
-    if len(paths) > 1 and _total_size(paths) < ORDER_ACROSS_FILES_BYTES:
+    if len(paths) > 1 and total_size(paths) < ORDER_ACROSS_FILES_BYTES:
         for outcomes in _import_together(
             paths, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
         ):
@@ -399,7 +399,8 @@ other (their parsed statements are held in memory together: about ten times the 
 ``bootstrap.PARALLEL_IMPORT_BYTES`` is the same: below it one process reads the files."""
 
 
-def _total_size(paths: Sequence[Path]) -> int:
+def total_size(paths: Sequence[Path]) -> int:
+    """The bytes of ``paths`` in all (a file that cannot be read counts nothing)."""
     size = 0
     for path in paths:
         try:
