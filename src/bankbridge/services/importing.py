@@ -12,7 +12,7 @@ against the journal's previous closing balance. Only lines the bank has booked g
 from __future__ import annotations
 
 from bisect import bisect_left, insort
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -375,20 +375,20 @@ def import_files(
     given, so that only one file's statements are held at a time."""
     report = ImportReport()
     router = read_router(uow_factory)
+    per_file: Iterable[list[FileOutcome]]
     if len(paths) > 1 and total_size(paths) < ORDER_ACROSS_FILES_BYTES:
-        for outcomes in _import_together(
+        per_file = _import_together(
             paths, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router
-        ):
-            report.files.extend(outcomes)
-            if on_statement:
-                on_statement(report.files[-1])
+        )
     else:
-        for path in paths:
-            report.files.extend(
-                import_path(path, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
-            )
-            if on_statement:
-                on_statement(report.files[-1])
+        per_file = (
+            import_path(path, uow_factory=uow_factory, clock=clock, commit_every=commit_every, router=router)
+            for path in paths
+        )
+    for outcomes in per_file:
+        report.files.extend(outcomes)
+        if on_statement:
+            on_statement(report.files[-1])
     finish_import(report, uow_factory)
     return report
 
@@ -443,8 +443,8 @@ def import_path(
     router: JournalRouter,
     commit_every: int | None = None,
 ) -> list[FileOutcome]:
-    """Import one file (:func:`import_bytes`); a file that cannot be read is reported.
-    The caller reads the ``router`` once for all its files and runs
+    """Import one file (:func:`import_parsed`); a file that cannot be read or parsed is
+    reported. The caller reads the ``router`` once for all its files and runs
     :func:`finish_import` once after them."""
     parsed = _parse_path(path)
     if isinstance(parsed, FileOutcome):
