@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from bankbridge.bootstrap import engine_for, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.statement_repo import line_status
 from bankbridge.errors import InputError, ParseError
 from bankbridge.formats.camt.writer import write as write_camt
 from bankbridge.formats.mt940.writer import write_statements as write_mt940
@@ -136,8 +137,9 @@ def in_transit_balance(settings: Settings) -> int:
 
 
 def lines_by_ref(settings: Settings) -> dict[str, dict[str, Any]]:
-    li = schema.statement_lines
-    return {r["bank_reference"]: r for r in query(settings, select(li))}
+    li, d = schema.statement_lines, schema.line_decisions
+    lines = select(li, line_status(d).label("status"), d.c.rule, d.c.evidence).outerjoin(d, d.c.line_id == li.c.id)
+    return {r["bank_reference"]: r for r in query(settings, lines)}
 
 
 def line_postings(settings: Settings, line_id: int) -> list[tuple[str, int]]:

@@ -1,5 +1,6 @@
 """The Alembic migrations build exactly the schema of ``db/schema.py``, on SQLite and
-PostgreSQL, and revision 0002 (sent batches) goes down and up again."""
+PostgreSQL; revision 0002 (sent batches) goes down and up again, and 0006 (line decisions)
+keeps every decision both ways."""
 
 from __future__ import annotations
 
@@ -7,13 +8,20 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select, text
 
-from bankbridge.bootstrap import engine_for, init_database, unit_of_work
+from bankbridge.bootstrap import SystemClock, engine_for, init_database, unit_of_work, uow_factory
 from bankbridge.config import Settings
+from bankbridge.db import schema
 from bankbridge.db.migrate import HEAD, alembic_config, current_revision, head_revision, upgrade
 from bankbridge.db.schema import metadata
+from bankbridge.demo import BUNDLE
+from bankbridge.demo.scenarios import statements as scenario_statements
 from bankbridge.errors import ConfigurationError
+from bankbridge.ledger.access import Access
+from bankbridge.services.importing import add_transactions
+from bankbridge.services.ledger import load_bundle
+from bankbridge.services.processing import process, undo
 
 
 @pytest.mark.postgres
@@ -58,3 +66,64 @@ def test_a_database_behind_the_head_is_refused_until_init(database_url: str) -> 
         unit_of_work(settings)
     init_database(settings)
     assert unit_of_work(settings) is not None
+
+
+@pytest.mark.postgres
+def test_line_decisions_revision_moves_decisions_out_of_the_lines_and_back(database_url: str) -> None:
+    """0006 moves what processing decided from five columns of the wide line row into
+    ``line_decisions`` (a row for a decided line only); 0005 again puts it back. On real
+    data: the demo week imported and processed, one booking undone by hand."""
+    settings = Settings(database_url=database_url)
+    init_database(settings)
+    load_bundle(BUNDLE, unit_of_work(settings))
+    with unit_of_work(settings) as uow:
+        for journal, statement, _ in scenario_statements(BUNDLE):
+            add_transactions(uow.statements, journal, statement, source="demo", clock=SystemClock())
+        uow.commit()
+    process(uow_factory(settings), SystemClock(), access=Access.everything())
+    booked = _decided(settings, "booked")
+    undo(uow_factory(settings), SystemClock(), access=Access.everything(), line_id=min(booked))
+    engine = engine_for(database_url)
+    with engine.connect() as conn:
+        d = schema.line_decisions
+        before = {r[0]: tuple(r[1:]) for r in conn.execute(select(d).order_by(d.c.line_id))}
+    assert before[min(booked)] == ("open", None, "booking undone by hand", None, "[]")
+    assert {"booked", "proposed", "open"} <= {v[0] for v in before.values()}
+
+    command.downgrade(alembic_config(engine), "0005")
+    assert "line_decisions" not in inspect(engine).get_table_names()
+    columns = "id, status, rule, evidence, score, candidates"
+    with engine.connect() as conn:
+        old = {r[0]: tuple(r[1:]) for r in conn.execute(text(f"SELECT {columns} FROM statement_lines"))}
+    assert {i: v for i, v in old.items() if i in before} == before
+    assert all(v == ("open", None, None, None, "[]") for i, v in old.items() if i not in before)
+
+    undecided = _line_ids(settings)[-1]  # a line open and undecided before 0006 gets no row
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE statement_lines SET status = 'open', rule = NULL, evidence = NULL, score = NULL,"
+                " candidates = '[]' WHERE id = :i"
+            ),
+            {"i": undecided},
+        )
+    upgrade(engine)
+    with engine.connect() as conn:
+        after = {r[0]: tuple(r[1:]) for r in conn.execute(select(d).order_by(d.c.line_id))}
+    before.pop(undecided, None)
+    assert after == before
+    assert {c["name"] for c in inspect(engine).get_columns("statement_lines")}.isdisjoint(
+        {"status", "rule", "evidence", "score", "candidates"}
+    )
+
+
+def _line_ids(settings: Settings) -> list[int]:
+    with engine_for(settings.database_url).connect() as conn:
+        li = schema.statement_lines
+        return [int(i) for i in conn.execute(select(li.c.id).order_by(li.c.id)).scalars()]
+
+
+def _decided(settings: Settings, status: str) -> list[int]:
+    with engine_for(settings.database_url).connect() as conn:
+        d = schema.line_decisions
+        return [int(i) for i in conn.execute(select(d.c.line_id).where(d.c.status == status)).scalars()]

@@ -25,6 +25,7 @@ from bankbridge.bootstrap import (
 )
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.statement_repo import line_status, not_booked
 from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements as scenario_statements
 from bankbridge.errors import AlreadyMatched, PermissionDenied
@@ -71,19 +72,20 @@ def _records(settings: Settings, access: Access | None = None) -> list[dict[str,
 
 def _lines(settings: Settings) -> list[dict[str, object]]:
     with engine_for(settings.database_url).connect() as conn:
-        li, s = schema.statement_lines, schema.statements
+        li, s, d = schema.statement_lines, schema.statements, schema.line_decisions
         rows = conn.execute(
             select(
                 li.c.id,
                 li.c.statement_id,
                 li.c.position,
-                li.c.status,
-                li.c.rule,
+                line_status(d).label("status"),
+                d.c.rule,
                 s.c.administration,
                 s.c.journal,
                 s.c.statement_date,
             )
             .join(s, s.c.id == li.c.statement_id)
+            .outerjoin(d, d.c.line_id == li.c.id)
             .order_by(li.c.id)
         )
         return [dict(r._mapping) for r in rows]
@@ -187,11 +189,12 @@ def test_access_limits_what_is_processed(settings: Settings, truth: dict) -> Non
 
 def _open_line(settings: Settings, name: str) -> dict[str, object]:
     with engine_for(settings.database_url).connect() as conn:
-        li, s = schema.statement_lines, schema.statements
+        li, s, d = schema.statement_lines, schema.statements, schema.line_decisions
         row = conn.execute(
             select(li, s.c.administration)
             .join(s, s.c.id == li.c.statement_id)
-            .where(li.c.counterparty_name == name, li.c.status != "booked")
+            .outerjoin(d, d.c.line_id == li.c.id)
+            .where(li.c.counterparty_name == name, not_booked(d))
             .order_by(li.c.id)
             .limit(1)
         ).first()
@@ -348,7 +351,12 @@ def _decisions(settings: Settings) -> list[tuple[object, ...]]:
     settlements of the journal entries (ids left out: they follow the order of storing)."""
     with engine_for(settings.database_url).connect() as conn:
         li, e, p, st = schema.statement_lines, schema.journal_entries, schema.postings, schema.settlements
-        lines = conn.execute(select(li.c.id, li.c.status, li.c.rule, li.c.evidence, li.c.candidates).order_by(li.c.id))
+        d = schema.line_decisions
+        lines = conn.execute(
+            select(li.c.id, line_status(d), d.c.rule, d.c.evidence, func.coalesce(d.c.candidates, "[]"))
+            .outerjoin(d, d.c.line_id == li.c.id)
+            .order_by(li.c.id)
+        )
         postings = conn.execute(
             select(e.c.statement_line_id, e.c.voucher_number, p.c.gl_account, p.c.relation, p.c.amount_minor)
             .join(p, p.c.entry_id == e.c.id)

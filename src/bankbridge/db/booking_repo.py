@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, select, update
+from sqlalchemy import Connection, and_, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -22,6 +22,8 @@ from bankbridge.db.statement_repo import (
     as_dicts,
     execute_many,
     insert_tuples,
+    line_status,
+    not_booked,
     select_tuples,
 )
 from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
@@ -115,13 +117,15 @@ _OPEN_ITEMS_SQL = (
     " payment_reference, description FROM open_items WHERE administration = ?"
 )
 _DECISION_TYPES = (
-    ("id", "bigint"),
+    ("line_id", "bigint"),
     ("status", "text"),
     ("rule", "text"),
     ("evidence", "text"),
     ("score", "integer"),
     ("candidates", "text"),
 )
+_DECISION_NAMES = ", ".join(name for name, _ in _DECISION_TYPES)
+_DECISION_UPDATE = ", ".join(f"{name} = excluded.{name}" for name, _ in _DECISION_TYPES[1:])
 _SETTLED_TYPES = (("administration", "text"), ("invoice_number", "text"), ("amount", "bigint"))
 
 
@@ -135,11 +139,12 @@ def _copy_temp(conn: Connection, name: str, columns: Sequence[tuple[str, str]], 
 PENDING_CHUNK = 5000
 _PENDING_SQL = (
     "SELECT li.id, li.statement_id, s.administration, s.journal, j.bic, li.account_iban, li.currency,"
-    " s.voucher_number, li.status, li.amount_minor, li.booking_date, li.value_date, li.counterparty_iban,"
-    " li.counterparty_bic, li.counterparty_name, li.bank_reference, li.end_to_end_id, li.mandate_id,"
-    " li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail, li.raw"
+    " s.voucher_number, COALESCE(d.status, 'open'), li.amount_minor, li.booking_date, li.value_date,"
+    " li.counterparty_iban, li.counterparty_bic, li.counterparty_name, li.bank_reference, li.end_to_end_id,"
+    " li.mandate_id, li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail, li.raw"
     " FROM statement_lines li JOIN statements s ON s.id = li.statement_id"
     " JOIN journals j ON j.administration = s.administration AND j.code = s.journal"
+    " LEFT JOIN line_decisions d ON d.line_id = li.id"
     " WHERE li.id IN ({marks})"
 )
 
@@ -230,11 +235,12 @@ class BookingRepository:
         """``(id, administration)`` of lines not booked yet, of statements in progress the
         caller may see (optionally only of some ``(administration, journal)`` pairs), in the
         order they are decided: by date (the daily statement's), then in the order read."""
-        s, li = schema.statements, schema.statement_lines
+        s, li, d = schema.statements, schema.statement_lines, schema.line_decisions
         query = (
             select(li.c.id)
             .join(s, s.c.id == li.c.statement_id)
-            .where(li.c.status != "booked", s.c.status == "in_progress", access_clause(access, s.c.administration))
+            .outerjoin(d, d.c.line_id == li.c.id)
+            .where(not_booked(d), s.c.status == "in_progress", access_clause(access, s.c.administration))
             .order_by(s.c.statement_date, li.c.id)
         )
         if administration is not None:
@@ -342,19 +348,7 @@ class BookingRepository:
     def save_rows(self, rows: SaveRows, *, now: datetime) -> None:
         """Store decisions already turned into rows (:func:`save_rows`; driver-level
         ``executemany``/``COPY`` with tuples: these run for every line)."""
-        if self.conn.dialect.name == "postgresql":
-            # One UPDATE … FROM a COPY-filled temporary table instead of one UPDATE per line.
-            _copy_temp(self.conn, "line_decisions", _DECISION_TYPES, rows.statuses)
-            self.conn.exec_driver_sql(
-                "UPDATE statement_lines li SET status = d.status, rule = d.rule, evidence = d.evidence,"
-                " score = d.score, candidates = d.candidates FROM line_decisions d WHERE li.id = d.id"
-            )
-        else:
-            execute_many(
-                self.conn,
-                "UPDATE statement_lines SET status = ?, rule = ?, evidence = ?, score = ?, candidates = ? WHERE id = ?",
-                [(*row[1:], row[0]) for row in rows.statuses],
-            )
+        self.decide_lines(rows.statuses)
         if not rows.entries:
             return
         insert_tuples(self.conn, "journal_entries", _ENTRY_COLUMNS, rows.entries)
@@ -364,6 +358,26 @@ class BookingRepository:
             settlements = [(ids[st[0]], *st[1:]) for st in rows.settlements]
             insert_tuples(self.conn, "settlements", _SETTLEMENT_COLUMNS, settlements)
             self._lower_open_amounts([(st[1], st[2], st[4]) for st in rows.settlements])
+
+    def decide_lines(self, decisions: Sequence[tuple[int, str, str | None, str | None, int | None, str]]) -> None:
+        """Record ``(line id, status, rule, evidence, score, candidates)``: a line's earlier
+        decision (a proposal, say, processed again) is replaced."""
+        if not decisions:
+            return
+        if self.conn.dialect.name == "postgresql":
+            # COPY into a temporary table, then one INSERT … ON CONFLICT for all of them.
+            _copy_temp(self.conn, "new_decisions", _DECISION_TYPES, decisions)
+            self.conn.exec_driver_sql(
+                f"INSERT INTO line_decisions ({_DECISION_NAMES}) SELECT {_DECISION_NAMES} FROM new_decisions"  # noqa: S608
+                f" ON CONFLICT (line_id) DO UPDATE SET {_DECISION_UPDATE}"
+            )
+            return
+        execute_many(
+            self.conn,
+            f"INSERT INTO line_decisions ({_DECISION_NAMES}) VALUES (?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant names
+            f" ON CONFLICT (line_id) DO UPDATE SET {_DECISION_UPDATE}",
+            decisions,
+        )
 
     def _entry_ids(self, line_ids: Sequence[int]) -> dict[int, int]:
         out: dict[int, int] = {}
@@ -422,8 +436,8 @@ class BookingRepository:
         limit: int | None,
     ) -> list[dict[str, Any]]:
         """Lines for the work list, by administration, journal, date and id."""
-        li, s = schema.statement_lines, schema.statements
-        where = and_(access_clause(access, s.c.administration), li.c.status.in_(statuses))
+        li, s, d = schema.statement_lines, schema.statements, schema.line_decisions
+        where = and_(access_clause(access, s.c.administration), line_status(d).in_(statuses))
         if administration is not None:
             access.require(administration)
             where = and_(where, s.c.administration == administration)
@@ -442,12 +456,13 @@ class BookingRepository:
                 li.c.counterparty_name,
                 li.c.counterparty_iban,
                 li.c.description,
-                li.c.status,
-                li.c.rule,
-                li.c.evidence,
-                li.c.candidates,
+                line_status(d).label("status"),
+                d.c.rule,
+                d.c.evidence,
+                func.coalesce(d.c.candidates, "[]").label("candidates"),
             )
             .join(s, s.c.id == li.c.statement_id)
+            .outerjoin(d, d.c.line_id == li.c.id)
             .where(where)
             .order_by(s.c.administration, s.c.journal, s.c.statement_date, li.c.id)
             .limit(limit)
@@ -456,11 +471,16 @@ class BookingRepository:
 
     def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
         """The statement's administration and its booked lines, in id order."""
-        li, s = schema.statement_lines, schema.statements
+        li, s, d = schema.statement_lines, schema.statements, schema.line_decisions
         adm = self.conn.execute(select(s.c.administration).where(s.c.id == statement_id)).scalar_one_or_none()
         if adm is None or not access.allows(adm):
             raise PermissionDenied(f"no statement {statement_id}")
-        query = select(li.c.id).where(li.c.statement_id == statement_id, li.c.status == "booked").order_by(li.c.id)
+        query = (
+            select(li.c.id)
+            .join(d, d.c.line_id == li.c.id)
+            .where(li.c.statement_id == statement_id, d.c.status == "booked")
+            .order_by(li.c.id)
+        )
         return str(adm), [int(x) for x in self.conn.execute(query).scalars()]
 
     def remove_added_bank_accounts(self, line_id: int) -> list[tuple[str, str]]:
@@ -475,7 +495,7 @@ class BookingRepository:
 
     def close_statements(self, statement_ids: set[int], *, now: datetime) -> list[int]:
         """Set statements with every line booked to processed; returns those ids."""
-        s, li = schema.statements, schema.statement_lines
+        s, li, d = schema.statements, schema.statement_lines, schema.line_decisions
         done: list[int] = []
         ids = sorted(statement_ids)
         for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -483,7 +503,10 @@ class BookingRepository:
             open_ids = {
                 r.statement_id
                 for r in self.conn.execute(
-                    select(li.c.statement_id).where(li.c.statement_id.in_(chunk), li.c.status != "booked").distinct()
+                    select(li.c.statement_id)
+                    .outerjoin(d, d.c.line_id == li.c.id)
+                    .where(li.c.statement_id.in_(chunk), not_booked(d))
+                    .distinct()
                 )
             }
             done.extend(i for i in chunk if i not in open_ids)
@@ -495,9 +518,11 @@ class BookingRepository:
     def undo_line(self, access: Access, line_id: int, *, now: datetime) -> tuple[str, int]:
         """R-G3: reverse the line's booking, reopen its settlements, set it open again."""
         li, s, e, st = schema.statement_lines, schema.statements, schema.journal_entries, schema.settlements
+        d = schema.line_decisions
         row = self.conn.execute(
-            select(li.c.status, li.c.statement_id, s.c.administration)
+            select(line_status(d).label("status"), li.c.statement_id, s.c.administration)
             .join(s, s.c.id == li.c.statement_id)
+            .outerjoin(d, d.c.line_id == li.c.id)
             .where(li.c.id == line_id)
         ).first()
         if row is None or not access.allows(row.administration):
@@ -520,11 +545,7 @@ class BookingRepository:
             )
             self.conn.execute(update(st).where(st.c.id.in_([r["id"] for r in reopened])).values(reopened=True))
         self.conn.execute(update(e).where(e.c.id.in_(entry_ids)).values(reversed_at=now))
-        self.conn.execute(
-            update(li)
-            .where(li.c.id == line_id)
-            .values(status="open", rule=None, evidence="booking undone by hand", score=None, candidates="[]")
-        )
+        self.decide_lines([(line_id, "open", None, "booking undone by hand", None, "[]")])
         self.conn.execute(update(s).where(s.c.id == row.statement_id).values(status="in_progress", updated_at=now))
         return row.administration, row.statement_id
 

@@ -238,14 +238,26 @@ statement_lines = Table(
     Column("raw", Text, nullable=False, default=""),
     Column("source_file", Text, nullable=False, default=""),
     Column("source_line", Integer),
-    Column("status", String(16), nullable=False, default="open"),
+    UniqueConstraint("account_iban", "identity", name="uq_statement_lines_account_identity"),
+    Index("ix_statement_lines_statement", "statement_id", "position"),
+)
+
+line_decisions = Table(
+    # What processing decided for a line (R-D9, R-D10): a narrow row of its own, not
+    # columns of the wide line, which processing would rewrite for every line it decides
+    # (at 1M lines that UPDATE was a third of the storing process's time and wrote the
+    # whole lines table to the WAL again). A line without a row here is open, undecided.
+    "line_decisions",
+    metadata,
+    Column(
+        "line_id", Integer, ForeignKey("statement_lines.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    ),
+    Column("status", String(16), nullable=False),
     Column("rule", String(32)),
     Column("evidence", Text),
     Column("score", Integer),
     Column("candidates", Text, nullable=False, default="[]"),
-    UniqueConstraint("account_iban", "identity", name="uq_statement_lines_account_identity"),
     CheckConstraint("status IN ('open','proposed','booked')", name="status"),
-    Index("ix_statement_lines_statement", "statement_id", "position"),
 )
 
 raw_records = Table(

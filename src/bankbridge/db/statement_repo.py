@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, bindparam, func, select, text, true, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, text, true, update
 
 from bankbridge.db import schema
 from bankbridge.ledger.access import Access
@@ -15,7 +15,7 @@ from bankbridge.ledger.lines import LINE_COLUMNS, LineRecord
 from bankbridge.ledger.model import Journal, NewLines, StoredStatement
 
 LOOKUP_CHUNK = 500
-_LINE_HEAD = ("statement_id", "account_iban", "source_file", "status", "candidates", "position")
+_LINE_HEAD = ("statement_id", "account_iban", "source_file", "position")
 _LINE_INSERT_COLUMNS = _LINE_HEAD + LINE_COLUMNS
 
 
@@ -182,7 +182,7 @@ class StatementRepository:
     def add_line_groups(self, groups: Sequence[tuple[NewLines, int, Sequence[LineRecord]]]) -> None:
         """:meth:`add_lines` for many statements in one insert (one ``COPY`` on PostgreSQL)."""
         rows = [
-            (target.statement_id, target.account_iban, target.source_file, "open", "[]", position, *record)
+            (target.statement_id, target.account_iban, target.source_file, position, *record)
             for target, first_position, records in groups
             for position, record in enumerate(records, start=first_position + 1)
         ]
@@ -194,10 +194,13 @@ class StatementRepository:
     def line_rows(self, access: Access, *, administration: str | None = None) -> Iterator[dict[str, Any]]:
         """Every line the caller may see, with its statement's fields: what the export
         record shows of a line (not its raw text, details or candidates)."""
-        s, li, j = schema.statements, schema.statement_lines, schema.journals
+        s, li, j, d = schema.statements, schema.statement_lines, schema.journals, schema.line_decisions
         query = (
             select(
                 *(li.c[name] for name in _EXPORT_LINE_COLUMNS),
+                line_status(d).label("status"),
+                d.c.rule,
+                d.c.evidence,
                 s.c.administration,
                 s.c.journal,
                 s.c.statement_number,
@@ -205,6 +208,7 @@ class StatementRepository:
             )
             .join(s, s.c.id == li.c.statement_id)
             .join(j, and_(j.c.administration == s.c.administration, j.c.code == s.c.journal))
+            .outerjoin(d, d.c.line_id == li.c.id)
             .where(access_clause(access, s.c.administration))
             .order_by(s.c.administration, s.c.journal, s.c.statement_date, li.c.position)
         )
@@ -256,9 +260,6 @@ _EXPORT_LINE_COLUMNS = (
     "end_to_end_id",
     "description",
     "bank_code",
-    "status",
-    "rule",
-    "evidence",
 )
 
 
@@ -322,6 +323,17 @@ def select_tuples(conn: Connection, sql: str, params: Sequence[Any]) -> list[tup
             cur.execute(sql.replace("?", "%s"), params)
             return list(cur.fetchall())
     return list(raw.execute(sql, params).fetchall())
+
+
+def line_status(decisions: Any) -> Any:
+    """A line's status in SQL: its decision's (``line_decisions`` outer-joined as
+    ``decisions``), ``open`` for a line without one."""
+    return func.coalesce(decisions.c.status, "open")
+
+
+def not_booked(decisions: Any) -> Any:
+    """The SQL condition "the line is not booked" (``line_decisions`` outer-joined)."""
+    return or_(decisions.c.status.is_(None), decisions.c.status != "booked")
 
 
 def access_clause(access: Access, column: Any) -> Any:
