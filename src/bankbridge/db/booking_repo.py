@@ -496,6 +496,9 @@ class BookingRepository:
     def close_statements(self, statement_ids: set[int], *, now: datetime) -> list[int]:
         """Set statements with every line booked to processed; returns those ids."""
         s, li, d = schema.statements, schema.statement_lines, schema.line_decisions
+        # NOT EXISTS, not an outer join: PostgreSQL then looks up each line's decision by
+        # its key instead of scanning and hashing all decisions for every chunk.
+        booked = select(d.c.line_id).where(d.c.line_id == li.c.id, d.c.status == "booked").exists()
         done: list[int] = []
         ids = sorted(statement_ids)
         for start in range(0, len(ids), LOOKUP_CHUNK):
@@ -503,10 +506,7 @@ class BookingRepository:
             open_ids = {
                 r.statement_id
                 for r in self.conn.execute(
-                    select(li.c.statement_id)
-                    .outerjoin(d, d.c.line_id == li.c.id)
-                    .where(li.c.statement_id.in_(chunk), not_booked(d))
-                    .distinct()
+                    select(li.c.statement_id).where(li.c.statement_id.in_(chunk), ~booked).distinct()
                 )
             }
             done.extend(i for i in chunk if i not in open_ids)

@@ -94,7 +94,8 @@ class SqlUnitOfWork:
         autovacuum would do it later, the next queries need it now). SQLite needs none."""
         if self.connection.dialect.name == "postgresql":
             self.connection.exec_driver_sql(
-                "ANALYZE statements, statement_lines, journal_entries, postings, settlements, open_items"
+                "ANALYZE statements, statement_lines, line_decisions, journal_entries, postings, settlements,"
+                " open_items"
             )
 
     def commit(self) -> None:
