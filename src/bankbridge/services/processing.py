@@ -119,7 +119,10 @@ class Decided:
     """Bank accounts added (R-C6), with the line whose booking added them."""
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = field(default_factory=list)
     statements: set[int] = field(default_factory=set)
+    """The statements of the lines decided."""
     report: ProcessReport = field(default_factory=ProcessReport)
+    unfinished: set[int] = field(default_factory=set)
+    """Statements of which a line decided here is not booked: they stay in progress."""
 
 
 Decider = Callable[[PendingIds], Iterator[Decided]]
@@ -148,18 +151,22 @@ def process(
             return report
         chunks = decider(pending) if decider else decide_pending(uow, pending)
         statements: set[int] = set()
+        unfinished: set[int] = set()
         added: list[tuple[int, RelationBankAccount]] = []
         for decided in chunks:
             store(uow, decided, clock=clock)
             report.merge(decided.report)
             statements |= decided.statements
+            unfinished |= decided.unfinished
             added.extend(decided.accounts)
         if len(pending) >= BULK:
             # Before closing: the planner must see the decisions just stored (PostgreSQL,
             # without statistics of line_decisions, scanned all of them per 500 statements:
             # 12.5 s at 1M lines).
             uow.refresh_statistics()
-        closed = uow.bookings.close_statements(statements, now=clock.now())
+        # A statement with a line left unbooked here stays in progress: only the others are
+        # asked whether all their lines are booked (lines not decided here count too).
+        closed = uow.bookings.close_statements(statements - unfinished, now=clock.now())
         report.processed_statements = len(closed)
         uow.bookings.audit(
             [
@@ -239,7 +246,8 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
             cleared.append((p.line_id, decision.transit_used))
         report.count(p.administration, decision)
     statements = {p.statement_id for p in pending}
-    return Decided(save_rows(outcomes, bookings), accounts, cleared, statements, report)
+    unfinished = {p.statement_id for p, o in zip(pending, outcomes, strict=True) if o.status != "booked"}
+    return Decided(save_rows(outcomes, bookings), accounts, cleared, statements, report, unfinished)
 
 
 def store(uow: UnitOfWork, decided: Decided, *, clock: Clock) -> None:

@@ -41,7 +41,8 @@ def test_decided_round_trips_through_pickle() -> None:
         rows=save_rows([OUTCOME], [BOOKING]),
         accounts=[RelationBankAccount("A1", "10001", "NL91ABNA0417164300", BankAccountStatus.UNDER_REVIEW)],
         cleared=[(7, (("A1", "B1", -1),))],
-        statements={3},
+        statements={3, 4},
         report=ProcessReport(booked={"A1": 1}, rules={"payment_reference": 1}),
+        unfinished={4},
     )
     assert pickle.loads(pickle.dumps(decided)) == decided
