@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from bankbridge.bootstrap import (
     SystemClock,
@@ -111,6 +111,27 @@ def test_no_wrong_booking_and_most_bookable_lines_booked(settings: Settings, tru
         if record["status"] == "booked":
             assert sum(Decimal(p["amount"]) for p in record["postings"]) == Decimal(record["amount"])
             assert record["evidence"]
+
+
+@pytest.mark.postgres
+def test_entry_ids_taken_by_processing_are_not_given_out_again(settings: Settings, truth: dict) -> None:
+    """Processing takes its journal entries' ids itself (PostgreSQL: from the sequence;
+    SQLite: after the largest): each booked line has its one entry, its postings on it,
+    and an entry made afterwards the ordinary way gets an id of its own."""
+    report = process(uow_factory(settings), FixedClock(), access=Access.everything())
+    e, p = schema.journal_entries, schema.postings
+    with engine_for(settings.database_url).begin() as conn:
+        entries = conn.execute(select(e.c.id, e.c.statement_line_id, e.c.administration, e.c.journal)).all()
+        assert len(entries) == len({r.statement_line_id for r in entries}) == sum(report.booked.values())
+        posted = conn.execute(select(p.c.entry_id, func.sum(p.c.amount_minor)).group_by(p.c.entry_id)).all()
+        assert {entry_id for entry_id, _ in posted} == {r.id for r in entries}
+        assert all(total == 0 for _, total in posted)
+        first = entries[0]
+        values = {"administration": first.administration, "journal": first.journal, "voucher_number": "X1"}
+        made = conn.execute(
+            insert(e).values(**values, entry_date=date(2026, 11, 23), currency="EUR", description="by hand")
+        ).inserted_primary_key
+    assert made is not None and made[0] > max(r.id for r in entries)
 
 
 @pytest.mark.postgres

@@ -351,8 +351,11 @@ class BookingRepository:
         self.decide_lines(rows.statuses)
         if not rows.entries:
             return
-        insert_tuples(self.conn, "journal_entries", _ENTRY_COLUMNS, rows.entries)
-        ids = self._entry_ids([entry[5] for entry in rows.entries])
+        # The entries' ids are taken first, so postings and settlements need no look-up of them.
+        new_ids = self._new_entry_ids(len(rows.entries))
+        entries = [(i, *e) for i, e in zip(new_ids, rows.entries, strict=True)]
+        insert_tuples(self.conn, "journal_entries", ("id", *_ENTRY_COLUMNS), entries)
+        ids = {entry[5]: i for i, entry in zip(new_ids, rows.entries, strict=True)}
         insert_tuples(self.conn, "postings", _POSTING_COLUMNS, [(ids[p[0]], *p[1:]) for p in rows.postings])
         if rows.settlements:
             settlements = [(ids[st[0]], *st[1:]) for st in rows.settlements]
@@ -379,14 +382,15 @@ class BookingRepository:
             decisions,
         )
 
-    def _entry_ids(self, line_ids: Sequence[int]) -> dict[int, int]:
-        out: dict[int, int] = {}
-        for start in range(0, len(line_ids), LOOKUP_CHUNK):
-            chunk = list(line_ids[start : start + LOOKUP_CHUNK])
-            marks = ", ".join("?" for _ in chunk)
-            sql = f"SELECT statement_line_id, id FROM journal_entries WHERE statement_line_id IN ({marks}) AND reversed_at IS NULL"  # noqa: S608, E501 - placeholders only
-            out.update(select_tuples(self.conn, sql, chunk))
-        return out
+    def _new_entry_ids(self, count: int) -> list[int]:
+        """Ids for ``count`` new journal entries: from the id sequence on PostgreSQL; on
+        SQLite the next ones after the largest (this transaction writes: another writer
+        cannot insert before it commits, and a stale snapshot cannot start writing)."""
+        if self.conn.dialect.name == "postgresql":
+            sql = "SELECT nextval(pg_get_serial_sequence('journal_entries', 'id')) FROM generate_series(1, ?)"
+            return [int(r[0]) for r in select_tuples(self.conn, sql, [count])]
+        (largest,) = select_tuples(self.conn, "SELECT coalesce(max(id), 0) FROM journal_entries", [])[0]
+        return list(range(int(largest) + 1, int(largest) + 1 + count))
 
     def _lower_open_amounts(self, settled: Sequence[tuple[str, str, int]], *, sign: int = 1) -> None:
         """Lower open amounts by ``(administration, invoice number, minor units)`` settled."""
