@@ -41,7 +41,9 @@ _EXPONENTS: dict[str, int] = {
 }
 
 ZERO = Decimal(0)
-_HUNDRED = Decimal(100)
+_NAN = Decimal("NaN")
+_SCALE_OF: dict[str, int] = {}
+"""Currency codes as written → their exponent (``to_minor`` looks one up per amount)."""
 
 
 def exponent(currency: str) -> int:
@@ -50,14 +52,24 @@ def exponent(currency: str) -> int:
 
 
 def to_minor(amount: Decimal, currency: str) -> int:
-    """``Decimal('12.34')`` in EUR → ``1234``. Refuses amounts finer than the currency allows."""
-    digits = amount.as_tuple().exponent
-    if isinstance(digits, int) and digits >= -2 and currency.upper() not in _EXPONENTS:
-        return int(amount * _HUNDRED)  # the common case, without the general path's checks
-    scaled = amount.scaleb(exponent(currency))
-    if scaled != scaled.to_integral_value():
+    """``Decimal('12.34')`` in EUR → ``1234``. Refuses amounts finer than the currency allows.
+
+    It runs for every posting and line stored: no ``as_tuple`` (which builds a named
+    tuple of all digits), only ``scaleb`` and an exact comparison with the integer
+    (≈ 0.25 µs against 0.57 µs, docs/processing.md)."""
+    scale = _SCALE_OF.get(currency)
+    if scale is None:
+        scale = _SCALE_OF[currency] = exponent(currency)
+    try:
+        scaled = amount.scaleb(scale)
+    except InvalidOperation:  # a signalling NaN
+        scaled = _NAN
+    if not scaled.is_finite():
+        raise InputError(f"amount {amount} is not a number")
+    minor = int(scaled)
+    if minor != scaled:
         raise InputError(f"amount {amount} has more decimals than {currency} allows")
-    return int(scaled)
+    return minor
 
 
 def from_minor(minor: int, currency: str) -> Decimal:

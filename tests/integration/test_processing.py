@@ -554,6 +554,43 @@ def test_an_invoice_paid_twice_is_booked_on_the_earlier_payment_whichever_was_im
 
 
 @pytest.mark.postgres
+@pytest.mark.parametrize("stored_first", ["BNK1", "BNK2"])
+def test_an_invoice_paid_in_two_journals_on_one_day_goes_to_the_same_line_whichever_was_stored_first(
+    settings: Settings, stored_first: str
+) -> None:
+    """Lines of one day are decided by journal, then in the statement's order: not by line
+    id, which with parallel import depends on which worker stored its file first."""
+    o = schema.open_items
+    with engine_for(settings.database_url).connect() as conn:
+        row = conn.execute(
+            select(o.c.invoice_number, o.c.amount_minor, o.c.payment_reference)
+            .where(o.c.administration == "A1", o.c.payment_reference.is_not(None), o.c.amount_minor > 0)
+            .order_by(o.c.invoice_number)
+        ).first()
+    assert row is not None
+    with unit_of_work(settings) as uow:
+        journals = {j.code: j for j in uow.statements.journals() if j.administration == "A1"}
+        order = [stored_first, *sorted(set(journals) - {stored_first})]
+        for code in order:
+            journal = journals[code]
+            line = StatementLine(
+                Decimal(row.amount_minor).scaleb(-2),
+                booking_date=date(2026, 11, 20),
+                payment_reference=row.payment_reference,
+                bank_reference=f"PAID-IN-{code}",
+            )
+            statement = Statement("mt940", journal.iban, journal.currency, lines=(line,))
+            add_transactions(uow.statements, journal, statement, source=code, clock=FixedClock())
+        uow.commit()
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    records = {r["bank_reference"]: r for r in _records(settings)}
+    assert records["PAID-IN-BNK1"]["status"] == "booked"
+    assert [s["invoice_number"] for s in records["PAID-IN-BNK1"]["settlements"]] == [row.invoice_number]
+    assert records["PAID-IN-BNK2"]["status"] != "booked"
+    assert "already paid" in records["PAID-IN-BNK2"]["evidence"]
+
+
+@pytest.mark.postgres
 def test_an_invoice_number_of_a_neighbour_administration_is_named_in_the_reason(settings: Settings) -> None:
     """Processing one administration reads its neighbours' invoice numbers (same
     environment) only when a line asks, from the database, and says whose they are."""

@@ -48,3 +48,25 @@ def test_minor_round_trip(minor: int) -> None:
     assert to_minor(amount, "EUR") == minor
     assert Decimal(format_amount(amount)) == amount
     assert "E" not in format_amount(amount)
+
+
+@given(
+    st.decimals(allow_nan=False, allow_infinity=False, places=None, min_value=-(10**12), max_value=10**12),
+    st.sampled_from(["EUR", "eur", "JPY", "KWD", "CLF", "USD"]),
+)
+def test_minor_units_of_any_amount(amount: Decimal, currency: str) -> None:
+    """The fast conversion agrees with the definition: the amount times 10^exponent when
+    that is a whole number, else a clear refusal (never a rounded or cut-off amount)."""
+    exp = {"JPY": 0, "KWD": 3, "CLF": 4}.get(currency.upper(), 2)
+    scaled = amount * Decimal(10) ** exp
+    if scaled == scaled.to_integral_value():
+        assert to_minor(amount, currency) == int(scaled)
+    else:
+        with pytest.raises(InputError, match=f"more decimals than {currency} allows"):
+            to_minor(amount, currency)
+
+
+@pytest.mark.parametrize("amount", ["NaN", "Infinity", "-Infinity", "sNaN"])
+def test_not_a_number_is_refused(amount: str) -> None:
+    with pytest.raises(InputError, match="is not a number"):
+        to_minor(Decimal(amount), "EUR")

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select, update
 
 from bankbridge.db import schema
-from bankbridge.db.statement_repo import access_clause, as_dicts
+from bankbridge.db.statement_repo import access_clause, as_dicts, execute_many
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import JournalEntry, Posting, Settlement
 from bankbridge.money import from_minor, to_minor
@@ -235,20 +235,26 @@ class BatchRepository:
                 b.c.administration.in_(sorted({a for a, _ in chunk})), b.c.batch_id.in_(sorted({x for _, x in chunk}))
             )
             keys.update(((r.administration, r.batch_id), r.id) for r in self.conn.execute(query))
-        whole = [{"b_key": keys[(adm, bid)], "b_line": line} for line, adm, bid, pos in cleared if pos is None]
-        items = [
-            {"b_key": keys[(adm, bid)], "b_line": line, "b_pos": pos}
-            for line, adm, bid, pos in cleared
-            if pos is not None
-        ]
-        sent_items = update(i).where(i.c.sent_batch_id == bindparam("b_key"), i.c.status == "sent")
-        cleared_values = {"status": "cleared", "cleared_line_id": bindparam("b_line")}
+        # At driver level: processing clears a batch or item for about one line in six.
+        whole = [(line, keys[(adm, bid)]) for line, adm, bid, pos in cleared if pos is None]
+        items = [(line, keys[(adm, bid)], pos) for line, adm, bid, pos in cleared if pos is not None]
         if whole:
-            self.conn.execute(sent_items.values(cleared_values), whole)
-            self.conn.execute(update(b).where(b.c.id == bindparam("b_key")).values(cleared_values), whole)
+            execute_many(
+                self.conn,
+                "UPDATE sent_batch_items SET status = 'cleared', cleared_line_id = ?"
+                " WHERE sent_batch_id = ? AND status = 'sent'",
+                whole,
+            )
+            batches = "UPDATE sent_batches SET status = 'cleared', cleared_line_id = ? WHERE id = ?"
+            execute_many(self.conn, batches, whole)
         if items:
-            self.conn.execute(sent_items.where(i.c.position == bindparam("b_pos")).values(cleared_values), items)
-            touched = sorted({row["b_key"] for row in items})
+            execute_many(
+                self.conn,
+                "UPDATE sent_batch_items SET status = 'cleared', cleared_line_id = ?"
+                " WHERE sent_batch_id = ? AND status = 'sent' AND position = ?",
+                items,
+            )
+            touched = sorted({key for _, key, _ in items})
             left = select(i.c.id).where(i.c.sent_batch_id == b.c.id, i.c.status == "sent").exists()
             for start in range(0, len(touched), 500):
                 keys_chunk = touched[start : start + 500]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from bankbridge.identifiers import references
 from bankbridge.statements.model import StatementLine
@@ -83,6 +84,7 @@ def contains(haystack: str, needle: str) -> bool:
     return squash(needle).casefold() in squash(haystack).casefold()
 
 
+@lru_cache(maxsize=16)  # the steps of one line ask for the words of its description in turn
 def words(text: str | None) -> tuple[str, ...]:
     """The distinct words of ``text``, in order: split on blanks and punctuation; a word
     holding ``:``/``=``/``#``/``*`` also gives the parts around them, and one holding ``/``

@@ -56,10 +56,15 @@ class ProcessReport:
             self.rules[decision.rule] = self.rules.get(decision.rule, 0) + 1
 
 
+_CANDIDATES_JSON = json.JSONEncoder(ensure_ascii=False)
+"""Made once: ``json.dumps`` with an option builds a new encoder per call (≈ 1 µs of the
+≈ 4 µs per line kept open or proposed)."""
+
+
 def _candidates(decision: Decision) -> str:
     if not decision.candidates:
         return "[]"
-    return json.dumps(
+    return _CANDIDATES_JSON.encode(
         [
             {
                 "relation": c.relation,
@@ -70,8 +75,7 @@ def _candidates(decision: Decision) -> str:
                 "gl_account": c.gl_account,
             }
             for c in decision.candidates
-        ],
-        ensure_ascii=False,
+        ]
     )
 
 
