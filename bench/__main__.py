@@ -15,6 +15,7 @@ BENCHMARKS = (
     "bench.ledger_bench",
     "bench.import_bench",
     "bench.quality_bench",
+    "bench.instructions",
     "bench.goal_bench",
 )
 
