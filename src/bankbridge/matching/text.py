@@ -191,11 +191,16 @@ def references_in_text(text: str | None) -> tuple[str, ...]:
     of digits is no sure reference; an RF's last group may be followed by a word)."""
     if not text:
         return ()
+    # Patterns that need a word or a character the text does not hold are not run: most
+    # descriptions hold no "betalingskenm", no "rf" and no "/" (every line is read).
+    lowered = text.lower()
+    rf = "rf" in lowered
+    patterns = (_KENMERK, _SIXTEEN, _RF) if "betalingskenm" in lowered else (_SIXTEEN, _RF)
     found: dict[str, None] = {}
-    for pattern in (_KENMERK, _SIXTEEN, _RF):
+    for pattern in patterns if rf else patterns[:-1]:
         for match in pattern.finditer(text):
             found.setdefault(match.group(match.lastindex or 0), None)
-    for match in _RF_TYPED.finditer(text):
+    for match in _RF_TYPED.finditer(text) if rf else ():
         typed = match.group(0).upper()
         if references.is_valid(typed):
             found.setdefault(typed, None)
@@ -203,21 +208,21 @@ def references_in_text(text: str | None) -> tuple[str, ...]:
     if slashed:
         for match in _OGM.finditer(text):
             found.setdefault("+++{}/{}/{}+++".format(*match.groups()), None)
-    for compact in _printed_references(text, slashed):
+    for compact in _printed_references(text, slashed, rf):
         found.setdefault(compact, None)
     return tuple(found)
 
 
-def _printed_references(text: str, slashed: bool) -> list[str]:
+def _printed_references(text: str, slashed: bool, rf: bool = True) -> list[str]:
     """The printed forms with valid check digits: groups of four digits, an RF in groups
     (the longest valid form, preferring one that ends in a digit), an OGM without its
-    ``+++``."""
+    ``+++``. ``rf``: the text holds an "rf" in some case (else no RF is looked for)."""
     valid: list[str] = []
     for match in _GROUPED_NL.finditer(text):
         compact = re.sub(r"[ .-]", "", match.group(0))
         if references.is_valid(compact):
             valid.append(compact)
-    for match in _GROUPED_RF.finditer(text):
+    for match in _GROUPED_RF.finditer(text) if rf else ():
         groups = match.group(0).upper().split(" ")
         forms = [groups[:end] for end in range(len(groups), 1, -1) if references.is_valid("".join(groups[:end]))]
         # A word after the reference can, once in 97 times, still give valid check digits

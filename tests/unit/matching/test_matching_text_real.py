@@ -214,3 +214,66 @@ def test_commission_in_euro_sign_and_fees_book() -> None:
     d = one(line("97.10", bank_code="N544", description=text), books(codes=(card,)))
     assert d.status == "booked"
     assert d.postings[1:] == (Posting("1020", D("-100.00")), Posting("4510", D("2.90")))
+
+
+def _every_pattern_run(text: str) -> tuple[str, ...]:
+    """``references_in_text`` as it was before it skipped patterns (every one run)."""
+    from bankbridge.matching import text as t
+
+    found: dict[str, None] = {}
+    for pattern in (t._KENMERK, t._SIXTEEN, t._RF):
+        for match in pattern.finditer(text):
+            found.setdefault(match.group(match.lastindex or 0), None)
+    for match in t._RF_TYPED.finditer(text):
+        if references.is_valid(match.group(0).upper()):
+            found.setdefault(match.group(0).upper(), None)
+    for match in t._OGM.finditer(text):
+        found.setdefault("+++{}/{}/{}+++".format(*match.groups()), None)
+    for compact in t._printed_references(text, True, True):
+        found.setdefault(compact, None)
+    return tuple(found)
+
+
+_PIECES = st.sampled_from(
+    [
+        "RF18 5390 0754 7034",
+        "rf18539007547034",
+        "Rf18539007547034",
+        "RF18539007547034",
+        "rF18 5390",
+        "BETALINGSKENM. 1234567",
+        "betalingskenmerk: 5000000020260001",
+        "Betalingskenm.",
+        "5000 0000 2026 0001",
+        "5000000020260001",
+        "+++010/8068/17183+++",
+        "010/8068/17183",
+        "***010 / 8068 / 17183***",
+        "factuur 2026",
+        " ",
+        "/",
+        ".",
+        "-",
+        "+",
+        "*",
+        ":",
+        "R",
+        "F",
+        "r",
+        "f",
+        "0",
+        "7",
+        "ſ",
+        "\u212a",
+        "İ",
+        "ß",
+        "ﬀ",
+        "Ｒ",
+        "ｆ",
+    ]
+)
+
+
+@given(st.lists(_PIECES, max_size=12).map("".join))
+def test_skipping_patterns_finds_what_running_every_pattern_finds(text: str) -> None:
+    assert references_in_text(text) == _every_pattern_run(text)

@@ -34,7 +34,7 @@ def named_items(ctx: LineContext, rels: tuple[Relation, ...]) -> tuple[tuple[Ope
     mine = {r.number for r in rels}  # a blocked one too: its invoice is not another's to book
     for w in words(ctx.entry.line.description):
         in_the_range = ranged and in_range(w, low, high)  # type: ignore[arg-type]
-        plain = len(w) >= 4 and any(c.isdigit() for c in w)
+        plain = len(w) >= 4 and not w.isalpha() and any(c.isdigit() for c in w)  # a letter is never a digit
         if not (in_the_range or plain):
             continue
         for item in ctx.books.items_by_word.get((adm.code, w.upper()), ()):
