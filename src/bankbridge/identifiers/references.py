@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import cycle
+from operator import mul
 from typing import Literal
 
 from stdnum import iso11649
@@ -32,16 +34,22 @@ class Reference:
     payload: str
 
 
+_NL_CHECK = {10: 1, 11: 0}
+_SEPARATORS = re.compile(r"[\s.\-]")
+
+
 def nl_check_digit(digits: str) -> int:
-    """Check digit over ``digits`` (everything right of the check position), weighted mod 11."""
-    total = sum(int(d) * _NL_WEIGHTS[i % 10] for i, d in enumerate(reversed(digits)))
+    """Check digit over ``digits`` (everything right of the check position), weighted mod 11
+    (the weights from the right, repeating every ten digits; summed at C level: every
+    line's text is searched for references)."""
+    total = sum(map(mul, map(int, reversed(digits)), cycle(_NL_WEIGHTS)))
     check = 11 - total % 11
-    return {10: 1, 11: 0}.get(check, check)
+    return _NL_CHECK.get(check, check)
 
 
 def validate_nl(value: str) -> Reference:
     """Validate a Dutch payment reference of 7, 9–14 or 16 digits."""
-    text = re.sub(r"[\s.\-]", "", value)
+    text = _SEPARATORS.sub("", value)
     if not text.isdigit() or len(text) not in _NL_LENGTHS:
         raise InvalidIdentifier(f"{value!r} is not a Dutch payment reference (7, 9-14 or 16 digits)")
     if len(text) == 7:
@@ -81,7 +89,7 @@ def parse(value: str) -> Reference:
         return validate_rf(text)
     if "+" in text or "*" in text or "/" in text:
         return validate_ogm(text)
-    digits = re.sub(r"[\s.\-]", "", text)
+    digits = _SEPARATORS.sub("", text)
     if len(digits) == 12:
         try:
             return validate_nl(digits)

@@ -81,15 +81,21 @@ class LineContext:
         return _VIEW.make(item=item, kind=kind, remaining=left)  # ItemView, several per line
 
     def open_views(self, relations: tuple[Relation, ...]) -> tuple[ItemView, ...]:
-        """Still-open items in the line's currency of these relations, by invoice number."""
-        views = (
-            self.view(item)
-            for rel in relations
-            for item in self.books.items_of_relation.get((self.adm, rel.number), ())
-        )
-        cur = self.entry.currency
-        found = (v for v in views if v.remaining != 0 and v.item.currency == cur)
-        return tuple(sorted(found, key=lambda v: v.item.invoice_number))
+        """Still-open items in the line's currency of these relations, by invoice number
+        (:meth:`view` of each, with the relation looked up once per relation, not per item:
+        the items of ``(administration, number)`` are that relation's)."""
+        adm, cur = self.adm, self.entry.currency
+        remaining, make = self.state.remaining, _VIEW.make
+        found: list[ItemView] = []
+        for rel in relations:
+            known = self.relation(rel.number)
+            kind = known.kind if known else RelationKind.DEBTOR
+            for item in self.books.items_of_relation.get((adm, rel.number), ()):
+                left = remaining.get((item.administration, item.invoice_number), item.amount)
+                if left != 0 and item.currency == cur:
+                    found.append(make(item=item, kind=kind, remaining=left))
+        found.sort(key=_invoice_number)
+        return tuple(found)
 
     def iban_relations(self) -> tuple[Relation, ...]:
         """The relations whose bank accounts include the counter IBAN."""
@@ -102,6 +108,10 @@ class LineContext:
         if by is not None:
             return f"invoice {item.invoice_number} is already paid by line {by} of this batch"
         return f"invoice {item.invoice_number} is already paid"
+
+
+def _invoice_number(view: ItemView) -> str:
+    return view.item.invoice_number
 
 
 _CONTEXT = twin_of(LineContext)

@@ -89,3 +89,13 @@ def test_bsn_single_digit_change_is_caught(number: int) -> None:
         for digit in "0123456789":
             if digit != text[pos]:
                 assert not bsn.is_valid(text[:pos] + digit + text[pos + 1 :])
+
+
+@given(st.text(alphabet="0123456789", min_size=1, max_size=40))
+def test_dutch_check_digit_follows_its_definition(digits: str) -> None:
+    """Weights 2, 4, 8, 5, 10, 9, 7, 3, 6, 1 from the right, repeating; 11 minus the sum
+    mod 11, where 10 gives 1 and 11 gives 0."""
+    weights = (2, 4, 8, 5, 10, 9, 7, 3, 6, 1)
+    total = sum(int(d) * weights[i % 10] for i, d in enumerate(reversed(digits)))
+    check = 11 - total % 11
+    assert references.nl_check_digit(digits) == {10: 1, 11: 0}.get(check, check)
