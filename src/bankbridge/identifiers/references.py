@@ -42,7 +42,7 @@ def nl_check_digit(digits: str) -> int:
     """Check digit over ``digits`` (everything right of the check position), weighted mod 11
     (the weights from the right, repeating every ten digits; summed at C level: every
     line's text is searched for references)."""
-    total = sum(map(mul, map(int, reversed(digits)), cycle(_NL_WEIGHTS)))
+    total: int = sum(map(mul, map(int, reversed(digits)), cycle(_NL_WEIGHTS)))
     check = 11 - total % 11
     return _NL_CHECK.get(check, check)
 
