@@ -73,27 +73,30 @@ class LineContext:
         """A relation of this administration."""
         return self.books.relations.get((self.adm, number))
 
-    def view(self, item: OpenItem) -> ItemView:
-        """The item with what is still open of it after earlier lines of the batch."""
-        rel = self.relation(item.relation)
-        kind = rel.kind if rel else RelationKind.DEBTOR
+    def view(self, item: OpenItem, kind: RelationKind | None = None) -> ItemView:
+        """The item with what is still open of it after earlier lines of the batch
+        (``kind``: its relation's, when the caller has it)."""
+        if kind is None:
+            kind = self.kind_of(item.relation)
         left = self.state.remaining.get((item.administration, item.invoice_number), item.amount)
         return _VIEW.make(item=item, kind=kind, remaining=left)  # ItemView, several per line
+
+    def kind_of(self, number: str) -> RelationKind:
+        """The kind of a relation of this administration (a debtor when unknown)."""
+        rel = self.relation(number)
+        return rel.kind if rel else RelationKind.DEBTOR
 
     def open_views(self, relations: tuple[Relation, ...]) -> tuple[ItemView, ...]:
         """Still-open items in the line's currency of these relations, by invoice number
         (:meth:`view` of each, with the relation looked up once per relation, not per item:
         the items of ``(administration, number)`` are that relation's)."""
         adm, cur = self.adm, self.entry.currency
-        remaining, make = self.state.remaining, _VIEW.make
         found: list[ItemView] = []
         for rel in relations:
-            known = self.relation(rel.number)
-            kind = known.kind if known else RelationKind.DEBTOR
+            kind = self.kind_of(rel.number)
             for item in self.books.items_of_relation.get((adm, rel.number), ()):
-                left = remaining.get((item.administration, item.invoice_number), item.amount)
-                if left != 0 and item.currency == cur:
-                    found.append(make(item=item, kind=kind, remaining=left))
+                if item.currency == cur and (view := self.view(item, kind)).remaining != 0:
+                    found.append(view)
         found.sort(key=_invoice_number)
         return tuple(found)
 
