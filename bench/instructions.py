@@ -3,9 +3,10 @@ drift with the machine.
 
 Wall and CPU time of the same run drift by ±10–15 % on the machines this project is
 measured on (docs/processing.md), which hides any change of a few per cent. Valgrind's
-``cachegrind`` (``--cache-sim=no``) counts the instructions a command executes, exactly
-and the same from run to run, so a change to the engine, the read-back or the storing can
-be weighed on its own.
+``cachegrind`` (``--cache-sim=no``) counts the instructions a command executes; with
+string hashing fixed (``PYTHONHASHSEED=0``) the count is the same within 0.1 % from run
+to run (object hashes by address, the clock and the paths remain), so a change to the
+engine, the read-back or the storing can be weighed on its own.
 
 The command counted is ``bankbridge process --workers 1`` (one process: the work, not the
 overlap) on a database whose lines are imported but not processed, made once per shape
@@ -13,6 +14,9 @@ and kept in ``bench/work``: the goal bench's snapshot of the books (``init / led
 batches add``), then ``import`` of its statement files. The same command on the snapshot
 without lines (it starts, finds nothing pending, stops) is counted too; the difference,
 divided by the lines, is the instructions per line (reading the books once included).
+The import is counted as well (``--no-import``: not): ``import --workers 1`` of the same
+statement files and of those of half as many days, each into a copy of the books
+snapshot; the slope between the two is the instructions per line imported.
 
 ``python -m bench.instructions`` (needs ``valgrind``) writes
 ``bench/results/instructions.{json,md}``; ``--src DIR`` counts another checkout's
@@ -33,7 +37,7 @@ from typing import Any
 
 from bankbridge.demo.generate import Shape
 from bench.goal_bench import prepared
-from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK
+from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK, bundle_dir, write_files
 
 _REFS = re.compile(r"I\s+refs:\s+([\d,]+)")
 
@@ -68,23 +72,27 @@ def imported(shape: Shape, days: int) -> tuple[Path, Path]:
     return snapshot, db
 
 
-def count(source: Path, *, src: str | None) -> tuple[int, str]:
-    """Instructions of ``process --workers 1`` on a fresh copy of ``source``; its summary."""
+PROCESS = ("process", "--workers", "1")
+
+
+def count(source: Path, *, src: str | None, args: tuple[str, ...] = PROCESS) -> tuple[int, str]:
+    """Instructions of ``bankbridge ARGS`` (``process --workers 1``) on a fresh copy of
+    ``source``; its summary."""
     db = WORK / "instructions_run.db"
     for old in (db, db.with_name(db.name + "-wal"), db.with_name(db.name + "-shm")):
         old.unlink(missing_ok=True)
     shutil.copyfile(source, db)
-    env = dict(os.environ)
+    env = dict(os.environ, PYTHONHASHSEED="0")  # str hashes, and so dict probes, the same every run
     if src:
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH")) if p)
     url = f"sqlite:///{db}"
     subprocess.run([BANKBRIDGE, "--database", url, "init"], check=True, capture_output=True, env=env)
     cmd = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null"]
-    cmd += [str(Path(BANKBRIDGE).with_name("python")), BANKBRIDGE, "--database", url, "process", "--workers", "1"]
+    cmd += [str(Path(BANKBRIDGE).with_name("python")), BANKBRIDGE, "--database", url, *args]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=str(ROOT.parent))
     db.unlink()
     if out.returncode != 0:
-        raise RuntimeError(f"process under valgrind exited {out.returncode}: {out.stderr[-2000:]}")
+        raise RuntimeError(f"{args[0]} under valgrind exited {out.returncode}: {out.stderr[-2000:]}")
     return refs(out.stderr), out.stdout
 
 
@@ -96,6 +104,52 @@ def lines_of(summary: str) -> int:
         if len(cells) == 4 and all(c.isdigit() for c in cells[1:]):
             total += sum(int(c) for c in cells[1:])
     return total
+
+
+def lines_imported(summary: str) -> int:
+    """Lines stored, from ``import``'s summary table (administration, statements, lines,
+    duplicates, booked, open)."""
+    total = 0
+    for row in summary.splitlines():
+        cells = row.split()
+        if len(cells) == 6 and all(c.isdigit() for c in cells[1:]):
+            total += int(cells[2])
+    return total
+
+
+def slope(big: tuple[int, int], small: tuple[int, int]) -> int:
+    """Instructions per line between two runs ``(instructions, lines)`` of the same command
+    on more and on fewer lines: what one more line costs, start-up and per-run work out."""
+    (i_big, n_big), (i_small, n_small) = big, small
+    if n_big <= n_small:
+        raise ValueError("the larger run must have more lines")
+    return round((i_big - i_small) / (n_big - n_small))
+
+
+def run_import(shape: Shape, days: int, *, src: str | None) -> dict[str, Any]:
+    """Instructions per line of ``import --workers 1``: the statement files of ``days``
+    days and of half as many, each imported into a copy of the books snapshot (an import
+    without lines is no command: the slope between the two sizes is the cost of a line,
+    its statement's share included)."""
+    snapshot, files, _ = prepared(shape, days)
+    half = WORK / f"instructions_{snapshot.stem}_half"
+    listing = half.with_name(half.name + ".json")
+    if not listing.exists():
+        listing.write_text(json.dumps(write_files(bundle_dir(shape), half, days=days // 2)[0]))
+    runs = {}
+    for name, chosen in (("big", files), ("small", json.loads(listing.read_text()))):
+        total, summary = count(snapshot, src=src, args=("import", "--workers", "1", *chosen))
+        runs[name] = (total, lines_imported(summary))
+    return {
+        "command": "bankbridge import --workers 1",
+        "src": src or "this checkout",
+        "administrations": shape.administrations,
+        "lines": runs["big"][1],
+        "lines_of_the_smaller_run": runs["small"][1],
+        "instructions": runs["big"][0],
+        "instructions_of_the_smaller_run": runs["small"][0],
+        "instructions_per_line": slope(runs["big"], runs["small"]),
+    }
 
 
 def run(shape: Shape, days: int, *, src: str | None) -> dict[str, Any]:
@@ -114,19 +168,31 @@ def run(shape: Shape, days: int, *, src: str | None) -> dict[str, Any]:
     }
 
 
-def write(result: dict[str, Any]) -> None:
+def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> None:
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "instructions.json").write_text(json.dumps(result, indent=2) + "\n")
+    data = {"process": result, "import": imported_} if imported_ else result
+    (RESULTS / "instructions.json").write_text(json.dumps(data, indent=2) + "\n")
     rows = [
-        f"# instructions per line: `{result['command']}` ({result['src']})",
+        f"# instructions per line ({result['src']})",
         "",
         "| measure | value |",
         "|---|---|",
-        f"| lines processed ({result['administrations']} administration(s)) | {result['lines']:,} |",
+        f"| `{result['command']}`: lines processed ({result['administrations']} administration(s)) | "
+        f"{result['lines']:,} |",
         f"| instructions, the run | {result['instructions']:,} |",
         f"| instructions, the same command without lines | {result['instructions_without_lines']:,} |",
-        f"| **instructions per line** (reading the books once included) | **{result['instructions_per_line']:,}** |",
+        f"| **instructions per line processed** (reading the books once included) | "
+        f"**{result['instructions_per_line']:,}** |",
     ]
+    if imported_:
+        rows += [
+            f"| `{imported_['command']}`: lines imported, the two runs | {imported_['lines']:,} and "
+            f"{imported_['lines_of_the_smaller_run']:,} |",
+            f"| instructions, the two runs | {imported_['instructions']:,} and "
+            f"{imported_['instructions_of_the_smaller_run']:,} |",
+            f"| **instructions per line imported** (the slope between them) | "
+            f"**{imported_['instructions_per_line']:,}** |",
+        ]
     (RESULTS / "instructions.md").write_text("\n".join(rows) + "\n")
 
 
@@ -137,12 +203,13 @@ def main() -> None:
     parser.add_argument("--items-per-relation", type=float, default=4)
     parser.add_argument("--days", type=int, default=580)
     parser.add_argument("--src", default=None, help="count another checkout's src directory instead of this one")
+    parser.add_argument("--no-import", action="store_true", help="count processing only")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
     shape = Shape(args.administrations, args.relations, args.items_per_relation)
     result = run(shape, args.days, src=args.src)
-    write(result)
+    write(result, None if args.no_import else run_import(shape, args.days, src=args.src))
     print((RESULTS / "instructions.md").read_text())
 
 

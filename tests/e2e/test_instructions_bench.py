@@ -41,3 +41,18 @@ def test_instructions_per_line_are_the_difference_shared_out(bench: ModuleType) 
     assert bench.per_line(12_000, 2_000, 4) == 2_500
     with pytest.raises(ValueError, match="no lines"):
         bench.per_line(12_000, 2_000, 0)
+
+
+def test_lines_imported_are_read_from_the_import_summary(bench: ModuleType) -> None:
+    summary = (
+        " administration  statements  lines  duplicates  booked  open \n"
+        " A1              580         16224  0           0       16224 \n"
+        " A2              3           7      2           0       7 \n"
+    )
+    assert bench.lines_imported(summary) == 16224 + 7
+
+
+def test_a_line_imported_costs_the_slope_between_two_sizes(bench: ModuleType) -> None:
+    assert bench.slope((9_000, 40), (5_000, 20)) == 200
+    with pytest.raises(ValueError, match="more lines"):
+        bench.slope((9_000, 20), (5_000, 20))
