@@ -54,7 +54,7 @@ def per_line(total: int, baseline: int, lines: int) -> int:
     """Instructions per line: the run with lines less the run without, shared out."""
     if lines <= 0:
         raise ValueError("no lines were processed")
-    return round((total - baseline) / lines)
+    return slope((total, lines), (baseline, 0))
 
 
 def imported(shape: Shape, days: int) -> tuple[Path, Path]:
@@ -96,25 +96,23 @@ def count(source: Path, *, src: str | None, args: tuple[str, ...] = PROCESS) -> 
     return refs(out.stderr), out.stdout
 
 
+def _counts(summary: str, width: int) -> list[list[int]]:
+    """The figures of each administration's row of a summary table ``width`` cells wide
+    (the code, then figures only)."""
+    rows = (row.split() for row in summary.splitlines())
+    table = (cells for cells in rows if len(cells) == width and all(c.isdigit() for c in cells[1:]))
+    return [[int(c) for c in cells[1:]] for cells in table]
+
+
 def lines_of(summary: str) -> int:
     """Lines decided, from ``process``'s summary table (booked + proposed + open)."""
-    total = 0
-    for row in summary.splitlines():
-        cells = row.split()
-        if len(cells) == 4 and all(c.isdigit() for c in cells[1:]):
-            total += sum(int(c) for c in cells[1:])
-    return total
+    return sum(sum(figures) for figures in _counts(summary, 4))
 
 
 def lines_imported(summary: str) -> int:
     """Lines stored, from ``import``'s summary table (administration, statements, lines,
     duplicates, booked, open)."""
-    total = 0
-    for row in summary.splitlines():
-        cells = row.split()
-        if len(cells) == 6 and all(c.isdigit() for c in cells[1:]):
-            total += int(cells[2])
-    return total
+    return sum(figures[1] for figures in _counts(summary, 6))
 
 
 def slope(big: tuple[int, int], small: tuple[int, int]) -> int:
@@ -170,7 +168,7 @@ def run(shape: Shape, days: int, *, src: str | None) -> dict[str, Any]:
 
 def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> None:
     RESULTS.mkdir(exist_ok=True)
-    data = {"process": result, "import": imported_} if imported_ else result
+    data = {"process": result, "import": imported_}
     (RESULTS / "instructions.json").write_text(json.dumps(data, indent=2) + "\n")
     rows = [
         f"# instructions per line ({result['src']})",
