@@ -255,12 +255,7 @@ def shares(pending: PendingIds, workers: int) -> list[PendingIds]:
     each administration's lines keep their order (the order they are decided in)."""
     from bankbridge.ledger.processing import PendingIds
 
-    per_administration: dict[str, PendingIds] = {}
-    for line_id, adm in pending:
-        lines = per_administration.get(adm)
-        if lines is None:
-            lines = per_administration[adm] = PendingIds()
-        lines.append(line_id, adm)
+    per_administration = pending.by_administration()
     out = [PendingIds() for _ in range(min(workers, len(per_administration)))]
     for lines in sorted(per_administration.values(), key=len, reverse=True):
         min(out, key=len).extend(lines)

@@ -31,10 +31,11 @@ from bankbridge.demo.scenarios import statements as scenario_statements
 from bankbridge.errors import AlreadyMatched, PermissionDenied
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.processing import PendingIds
+from bankbridge.services import processing
 from bankbridge.services.export import bookings
 from bankbridge.services.importing import add_transactions
 from bankbridge.services.ledger import load_bundle
-from bankbridge.services.processing import process, undo
+from bankbridge.services.processing import blocks, process, undo
 from bankbridge.statements.model import Statement, StatementLine
 
 
@@ -474,6 +475,48 @@ def test_shares_keep_administrations_whole_and_balance_them() -> None:
     assert len(shares(pending, 8)) == 3  # never more shares than administrations
 
 
+def test_blocks_keep_administrations_whole_and_each_ones_lines_in_order() -> None:
+    pairs = [(5, "B"), (1, "A"), (9, "B"), (2, "A"), (7, "C"), (3, "A"), (8, "D")]
+    pending = PendingIds(pairs)
+    assert [(sorted(b), list(ids)) for b, ids in blocks(pending, 1)] == [
+        (["B"], [(5, "B"), (9, "B")]),
+        (["A"], [(1, "A"), (2, "A"), (3, "A")]),
+        (["C"], [(7, "C")]),
+        (["D"], [(8, "D")]),
+    ]
+    # blocks of at least 2 lines: B and A fill one each, C and D one together
+    assert [sorted(b) for b, _ in blocks(pending, 2)] == [["B"], ["A"], ["C", "D"]]
+    assert [sorted(b) for b, _ in blocks(pending, 4)] == [["A", "B"], ["C", "D"]]
+    assert [sorted(b) for b, _ in blocks(pending, 100)] == [["A", "B", "C", "D"]]
+    assert list(blocks(PendingIds(), 1)) == []
+
+
+@pytest.mark.postgres
+def test_administrations_decided_in_blocks_store_what_one_batch_stores(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each block of administrations has books of its own, and every block reads the same
+    index of the environment's invoice numbers: one administration per block decides and
+    books exactly what one block of all of them does."""
+    number = _a1_line_naming_an_a2_invoice(settings)
+    twin = Settings(database_url=copy_database(settings.database_url))
+    monkeypatch.setattr(processing, "BLOCK_LINES", 10**9)
+    whole = process(uow_factory(settings), FixedClock(), access=Access.everything())
+    monkeypatch.setattr(processing, "BLOCK_LINES", 1)
+    each = process(uow_factory(twin), FixedClock(), access=Access.everything())
+    assert len(whole.booked) >= 2
+    assert (whole.booked, whole.proposed, whole.open, whole.rules) == (
+        each.booked,
+        each.proposed,
+        each.open,
+        each.rules,
+    )
+    assert _decisions(settings) == _decisions(twin)
+    assert any(
+        f"invoice {number} in the description is of administration A2" in str(r["evidence"]) for r in _records(twin)
+    )
+
+
 @pytest.mark.postgres
 def test_lines_read_back_for_the_engine_are_the_lines_imported(settings: Settings) -> None:
     """Processing rebuilds stored lines (without the dataclass constructor): every field
@@ -590,10 +633,8 @@ def test_an_invoice_paid_in_two_journals_on_one_day_goes_to_the_same_line_whiche
     assert "already paid" in records["PAID-IN-BNK2"]["evidence"]
 
 
-@pytest.mark.postgres
-def test_an_invoice_number_of_a_neighbour_administration_is_named_in_the_reason(settings: Settings) -> None:
-    """Processing one administration reads its neighbours' invoice numbers (same
-    environment) only when a line asks, from the database, and says whose they are."""
+def _a1_line_naming_an_a2_invoice(settings: Settings) -> str:
+    """Import a line of A1 whose text names an invoice of A2 (the same environment) only."""
     o = schema.open_items
     with engine_for(settings.database_url).connect() as conn:
         numbers = {
@@ -607,6 +648,14 @@ def test_an_invoice_number_of_a_neighbour_administration_is_named_in_the_reason(
         statement = Statement("mt940", journal.iban, journal.currency, lines=(line,))
         add_transactions(uow.statements, journal, statement, source="t", clock=FixedClock())
         uow.commit()
+    return number
+
+
+@pytest.mark.postgres
+def test_an_invoice_number_of_a_neighbour_administration_is_named_in_the_reason(settings: Settings) -> None:
+    """Processing one administration reads its neighbours' invoice numbers (same
+    environment) only when a line asks, from the database, and says whose they are."""
+    number = _a1_line_naming_an_a2_invoice(settings)
     process(uow_factory(settings), FixedClock(), access=Access.everything(), administration="A1")
     (record,) = [r for r in _records(settings) if r["administration"] == "A1"]
     assert record["status"] == "open"

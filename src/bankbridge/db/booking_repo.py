@@ -272,7 +272,7 @@ class BookingRepository:
         """What the engine needs to decide lines of ``administrations``: the master data of
         their environments (relations and bank accounts of these administrations only) and
         their open items. The other administrations' invoice numbers are read apart, when
-        a line asks (:meth:`neighbour_invoices`, :meth:`environment_invoices`)."""
+        a line asks (:meth:`environment_invoices`)."""
         ledger = LedgerRepository(self.conn)
         all_administrations, envs, adms = self._environments(ledger, administrations)
         bundle = LedgerBundle(
@@ -287,16 +287,10 @@ class BookingRepository:
         )
         return bundle, self._open_items(administrations)
 
-    def neighbour_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
-        """``(administration, invoice number)`` of the open items of the other
-        administrations of these administrations' environments."""
-        _, _, adms = self._environments(LedgerRepository(self.conn), administrations)
-        return self._invoices_of(adms - administrations)
-
-    def environment_invoices(self, administration: str) -> list[tuple[str, str]]:
+    def environment_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
         """``(administration, invoice number)`` of the open items of every administration
-        of ``administration``'s environment (itself included)."""
-        _, _, adms = self._environments(LedgerRepository(self.conn), {administration})
+        of these administrations' environments (themselves included)."""
+        _, _, adms = self._environments(LedgerRepository(self.conn), administrations)
         return self._invoices_of(adms)
 
     @staticmethod

@@ -38,6 +38,17 @@ class PendingIds(Sequence[tuple[int, str]]):
         self.ids.extend(other.ids)
         self.administrations.extend(other.administrations)
 
+    def by_administration(self) -> dict[str, PendingIds]:
+        """The pairs per administration, in the order of each one's first pair; each
+        administration's pairs keep their order."""
+        out: dict[str, PendingIds] = {}
+        for line_id, administration in self:
+            found = out.get(administration)
+            if found is None:
+                found = out[administration] = PendingIds()
+            found.append(line_id, administration)
+        return out
+
     def __len__(self) -> int:
         return len(self.ids)
 

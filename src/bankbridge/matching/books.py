@@ -298,13 +298,20 @@ def environment_index(
     return group(((environment, number.upper()), (adm, number)) for adm, number in invoices)
 
 
+def environments_index(
+    envs: Mapping[str, str], invoices: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
+    """:attr:`Books.items_in_environment` from ``(administration, invoice number)`` of
+    administrations of several environments (``envs``: administration → environment)."""
+    return group(((envs.get(adm, ""), number.upper()), (adm, number)) for adm, number in invoices)
+
+
 def _environment_index(
     items: Sequence[OpenItem], envs: Mapping[str, str], neighbours: Iterable[tuple[str, str]]
 ) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """``(environment, INVOICE NUMBER)`` → ``(administration, invoice number)`` of the open
     items and of the neighbours' invoice numbers."""
-    own = ((i.administration, i.invoice_number) for i in items)
-    return group(((envs.get(adm, ""), number.upper()), (adm, number)) for adm, number in chain(own, neighbours))
+    return environments_index(envs, chain(((i.administration, i.invoice_number) for i in items), neighbours))
 
 
 def _relation_indexes(

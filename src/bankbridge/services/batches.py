@@ -94,7 +94,7 @@ class RegistrationCache:
             def read() -> EnvironmentIndex:
                 if self.bookings is None:
                     raise RuntimeError("the invoice numbers are read inside a unit of work only")
-                return environment_index(environment, self.bookings.environment_invoices(administration))
+                return environment_index(environment, self.bookings.environment_invoices({administration}))
 
             index = self.environment_indexes[environment] = LazyIndex(read)
         return index

@@ -97,13 +97,9 @@ class BookingStore(Protocol):
 
     def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem]]: ...
 
-    def neighbour_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
-        """``(administration, invoice number)`` of the open items of the other
-        administrations of these administrations' environments."""
-
-    def environment_invoices(self, administration: str) -> list[tuple[str, str]]:
+    def environment_invoices(self, administrations: set[str]) -> list[tuple[str, str]]:
         """``(administration, invoice number)`` of the open items of every administration
-        of ``administration``'s environment (itself included)."""
+        of these administrations' environments (themselves included)."""
 
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None: ...
 
