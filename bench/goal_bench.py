@@ -36,6 +36,7 @@ from typing import Any
 
 from bankbridge.demo.generate import Shape, generate
 from bench import yardstick
+from bench.common import save, shape_of, shape_options
 from bench.measure import measure
 from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK, bundle_dir, write_files
 
@@ -198,9 +199,7 @@ def run(shape: Shape, days: int, *, workers: int | None) -> dict[str, Any]:
     return result
 
 
-def write(result: dict[str, Any]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "goal.json").write_text(json.dumps(result, indent=2) + "\n")
+def write(result: dict[str, Any]) -> str:
     ys = result["yardstick"]
     seconds, pss = result["seconds"], result["peak_pss_mib"]
     rows = [
@@ -227,21 +226,16 @@ def write(result: dict[str, Any]) -> None:
             for name, step in result["setup"].items()
         ],
     ]
-    (RESULTS / "goal.md").write_text("\n".join(rows) + "\n")
+    return save(RESULTS / "goal", result, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--administrations", type=int, default=100)
-    parser.add_argument("--relations", type=int, default=2500, help="per administration")
-    parser.add_argument("--items-per-relation", type=float, default=4)
-    parser.add_argument("--days", type=int, default=580)
+    shape_options(parser, administrations=100, relations=2500, items_per_relation=4, days=580)
     parser.add_argument("--workers", type=int, default=None, help="import --workers (default: the command's own)")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    shape = Shape(args.administrations, args.relations, args.items_per_relation)
-    write(run(shape, args.days, workers=args.workers))
-    print((RESULTS / "goal.md").read_text())
+    print(write(run(shape_of(args), args.days, workers=args.workers)))
 
 
 if __name__ == "__main__":

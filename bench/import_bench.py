@@ -20,6 +20,7 @@ from typing import Any
 from schwifty import IBAN
 
 from bench import databases
+from bench.common import save
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -114,9 +115,7 @@ def run(accounts: int, days: int, lines: int, workers: int) -> dict[str, Any]:
     return results
 
 
-def write(results: dict[str, Any]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "import.json").write_text(json.dumps(results, indent=2) + "\n")
+def write(results: dict[str, Any]) -> str:
     rows = [
         f"# import: {results['lines']:,} lines, {results['accounts']} accounts, {results['days']} days, "
         f"`--workers {results['workers']}`",
@@ -130,7 +129,7 @@ def write(results: dict[str, Any]) -> None:
             f"{r['first_import']['peak_rss_mib']:.0f} MiB | {r['reimport']['seconds']:.1f} s | "
             f"{r['lines_per_second_reimport']:,} | {r['reimport']['peak_rss_mib']:.0f} MiB |"
         )
-    (RESULTS / "import.md").write_text("\n".join(rows) + "\n")
+    return save(RESULTS / "import", results, rows)
 
 
 def main() -> None:
@@ -141,8 +140,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="bankbridge import --workers")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    write(run(args.accounts, args.days, args.lines, args.workers))
-    print((RESULTS / "import.md").read_text())
+    print(write(run(args.accounts, args.days, args.lines, args.workers)))
 
 
 if __name__ == "__main__":

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bankbridge.demo.generate import Shape
+from bench.common import save, shape_of, shape_options
 from bench.goal_bench import prepared
 from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK, bundle_dir, write_files
 
@@ -166,10 +167,7 @@ def run(shape: Shape, days: int, *, src: str | None) -> dict[str, Any]:
     }
 
 
-def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    data = {"process": result, "import": imported_}
-    (RESULTS / "instructions.json").write_text(json.dumps(data, indent=2) + "\n")
+def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> str:
     rows = [
         f"# instructions per line ({result['src']})",
         "",
@@ -191,24 +189,20 @@ def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> No
             f"| **instructions per line imported** (the slope between them) | "
             f"**{imported_['instructions_per_line']:,}** |",
         ]
-    (RESULTS / "instructions.md").write_text("\n".join(rows) + "\n")
+    return save(RESULTS / "instructions", {"process": result, "import": imported_}, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--administrations", type=int, default=1)
-    parser.add_argument("--relations", type=int, default=2500, help="per administration")
-    parser.add_argument("--items-per-relation", type=float, default=4)
-    parser.add_argument("--days", type=int, default=580)
+    shape_options(parser, administrations=1, relations=2500, items_per_relation=4, days=580)
     parser.add_argument("--src", default=None, help="count another checkout's src directory instead of this one")
     parser.add_argument("--no-import", action="store_true", help="count processing only")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
-    shape = Shape(args.administrations, args.relations, args.items_per_relation)
+    shape = shape_of(args)
     result = run(shape, args.days, src=args.src)
-    write(result, None if args.no_import else run_import(shape, args.days, src=args.src))
-    print((RESULTS / "instructions.md").read_text())
+    print(write(result, None if args.no_import else run_import(shape, args.days, src=args.src)))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from typing import Any
 
 from bankbridge.demo.generate import Shape, generate
 from bench import databases
+from bench.common import save, shape_of, shape_options
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -48,9 +49,7 @@ def run(shape: Shape) -> dict[str, Any]:
     return results
 
 
-def write(results: dict[str, Any]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "ledger_load.json").write_text(json.dumps(results, indent=2) + "\n")
+def write(results: dict[str, Any]) -> str:
     lines = [
         f"# ledger load: {results['relations']:,} relations, {results['open_items']:,} open items",
         "",
@@ -63,18 +62,15 @@ def write(results: dict[str, Any]) -> None:
             f"{run_['dump']['seconds']:.1f} s | {run_['open_items_per_second_first_load']:,} | "
             f"{run_['first_load']['peak_rss_mib']:.0f} MiB |"
         )
-    (RESULTS / "ledger_load.md").write_text("\n".join(lines) + "\n")
+    return save(RESULTS / "ledger_load", results, lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--administrations", type=int, default=4)
-    parser.add_argument("--relations", type=int, default=25_000, help="per administration")
-    parser.add_argument("--items-per-relation", type=float, default=10.0)
+    shape_options(parser, administrations=4, relations=25_000, items_per_relation=10.0)
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    write(run(Shape(args.administrations, args.relations, args.items_per_relation)))
-    print((RESULTS / "ledger_load.md").read_text())
+    print(write(run(shape_of(args))))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from bankbridge.demo.scenarios import Truth, scenario
 from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
 from bench import databases, yardstick
+from bench.common import save, shape_of, shape_options
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -198,9 +199,7 @@ def run_flow(
     return result
 
 
-def write(result: dict[str, Any]) -> None:
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "quality.json").write_text(json.dumps(result, indent=2) + "\n")
+def write(result: dict[str, Any]) -> str:
     rows = [
         f"# matching quality: {result['lines']:,} lines against {result['open_items']:,} open items (SQLite)",
         "",
@@ -254,20 +253,16 @@ def write(result: dict[str, Any]) -> None:
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in result["booked_per_rule"].items()],
     ]
-    (RESULTS / "quality.md").write_text("\n".join(rows) + "\n")
+    return save(RESULTS / "quality", result, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--administrations", type=int, default=20)
-    parser.add_argument("--relations", type=int, default=400, help="per administration")
-    parser.add_argument("--items-per-relation", type=float, default=2.5)
-    parser.add_argument("--days", type=int, default=40)
+    shape_options(parser, administrations=20, relations=400, items_per_relation=2.5, days=40)
     parser.add_argument("--workers", type=int, default=1, help="import --workers and process --workers")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    write(run(Shape(args.administrations, args.relations, args.items_per_relation), args.days, workers=args.workers))
-    print((RESULTS / "quality.md").read_text())
+    print(write(run(shape_of(args), args.days, workers=args.workers)))
 
 
 if __name__ == "__main__":
