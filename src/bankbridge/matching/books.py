@@ -295,15 +295,15 @@ def environment_index(
 ) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """:attr:`Books.items_in_environment` of one environment, from ``(administration,
     invoice number)`` of every open item of its administrations."""
-    return group(((environment, number.upper()), (adm, number)) for adm, number in invoices)
+    return environments_index((environment, adm, number) for adm, number in invoices)
 
 
 def environments_index(
-    envs: Mapping[str, str], invoices: Iterable[tuple[str, str]]
+    invoices: Iterable[tuple[str, str, str]],
 ) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
-    """:attr:`Books.items_in_environment` from ``(administration, invoice number)`` of
-    administrations of several environments (``envs``: administration → environment)."""
-    return group(((envs.get(adm, ""), number.upper()), (adm, number)) for adm, number in invoices)
+    """:attr:`Books.items_in_environment` from ``(environment, administration, invoice
+    number)`` of open items, of one environment or several."""
+    return group(((env, number.upper()), (adm, number)) for env, adm, number in invoices)
 
 
 def _environment_index(
@@ -311,7 +311,8 @@ def _environment_index(
 ) -> dict[tuple[str, str], tuple[tuple[str, str], ...]]:
     """``(environment, INVOICE NUMBER)`` → ``(administration, invoice number)`` of the open
     items and of the neighbours' invoice numbers."""
-    return environments_index(envs, chain(((i.administration, i.invoice_number) for i in items), neighbours))
+    own = ((i.administration, i.invoice_number) for i in items)
+    return environments_index((envs.get(adm, ""), adm, number) for adm, number in chain(own, neighbours))
 
 
 def _relation_indexes(
