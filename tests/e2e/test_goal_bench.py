@@ -77,3 +77,33 @@ def test_a_tiny_goal_run_times_the_command_and_counts_its_bookings(
     assert set(result["setup"]) == {"ledger_load", "batches_add"}
     assert not (tmp_path / "work" / "goal_run.db").exists()
     assert "import --process --workers 2" in (tmp_path / "results" / "goal.md").read_text()
+
+
+@pytest.mark.slow
+def test_a_tiny_goal_run_on_postgresql_copies_a_kept_template_and_counts_the_servers_cpu(
+    bench: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, postgres_admin: str
+) -> None:
+    quality = importlib.import_module("bench.quality_bench")
+    for module in (bench, quality):
+        monkeypatch.setattr(module, "WORK", tmp_path / "work")
+    monkeypatch.setattr(bench, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(bench.databases, "PG_ADMIN", postgres_admin)
+    monkeypatch.setattr(bench.yardstick, "measure_apart", lambda *, repeat=2: {"speed_of_goal_machine": 1.0})
+    (tmp_path / "work").mkdir()
+    shape = Shape(administrations=2, relations_per_administration=30)
+    template = None
+    try:
+        first = bench.run(shape, 4, workers=2, postgres=True)
+        (template,) = [row[0] for row in bench._pg("SELECT datname FROM pg_database WHERE datname LIKE 'bbgoal_%'")]
+        second = bench.run(shape, 4, workers=2, postgres=True)  # on a fresh copy of the same template
+        text = bench.write(second)
+    finally:
+        for row in bench._pg("SELECT datname FROM pg_database WHERE datname LIKE 'bbgoal_%'"):
+            bench._pg(f'DROP DATABASE IF EXISTS "{row[0]}" WITH (FORCE)')
+    assert template is not None and not template.endswith("_run")
+    assert first["database"] == "postgresql" and first["lines"] > 0
+    assert (first["lines"], first["booked"]) == (second["lines"], second["booked"])
+    assert second["server_cpu_seconds"] > 0
+    assert "PostgreSQL" in text and "CPU time of the PostgreSQL server" in text
+    assert (tmp_path / "results" / "goal_postgresql.md").read_text() == text
+    assert not (tmp_path / "results" / "goal.md").exists()
