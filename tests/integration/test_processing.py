@@ -25,6 +25,7 @@ from bankbridge.bootstrap import (
 )
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import line_status, not_booked
 from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements as scenario_statements
@@ -515,6 +516,54 @@ def test_administrations_decided_in_blocks_store_what_one_batch_stores(
     assert any(
         f"invoice {number} in the description is of administration A2" in str(r["evidence"]) for r in _records(twin)
     )
+
+
+@pytest.mark.postgres
+def test_the_books_hold_the_relations_and_bank_accounts_the_ledger_holds(settings: Settings) -> None:
+    """Processing reads relations and their bank accounts at driver level: the same
+    records in the same (code-point) order as the ledger's own reading, blocked relations,
+    accounts under review and numbers that sort differently by case included."""
+    with engine_for(settings.database_url).begin() as conn:
+        env = conn.execute(select(schema.administrations.c.environment).where(schema.administrations.c.code == "A1"))
+        environment = env.scalar_one()
+        conn.execute(
+            insert(schema.relations),
+            [
+                {
+                    "administration": "A1",
+                    "number": n,
+                    "environment": environment,
+                    "kind": kind,
+                    "name": name,
+                    "bsn": None,
+                    "blocked": blocked,
+                }
+                for n, kind, name, blocked in (
+                    ("b-lower", "creditor", "Ünïcode B.V.", True),
+                    ("B-upper", "debtor", "", False),
+                    ("9", "debtor", "nine", False),
+                )
+            ],
+        )
+        conn.execute(
+            insert(schema.relation_bank_accounts),
+            [
+                {"administration": "A1", "relation": "b-lower", "iban": "NL91ABNA0417164300", "status": "under_review"},
+                {"administration": "A1", "relation": "B-upper", "iban": "NL02ABNA0123456789", "status": "approved"},
+            ],
+        )
+    with unit_of_work(settings) as uow:
+        ledger = LedgerRepository(uow.connection)
+        for block in ({"A1"}, {"A1", "A2"}):
+            bundle, _ = uow.bookings.books(block)
+            assert bundle.relations == tuple(ledger.records("relations.csv", administrations=block))
+            assert bundle.relation_bank_accounts == tuple(
+                ledger.records("relation_bank_accounts.csv", administrations=block)
+            )
+    numbers = [r.number for r in bundle.relations if r.administration == "A1"]
+    assert numbers.index("9") < numbers.index("B-upper") < numbers.index("b-lower")
+    (lower,) = [r for r in bundle.relations if r.number == "b-lower"]
+    assert lower.blocked is True and lower.kind.value == "creditor" and lower.name == "Ünïcode B.V."
 
 
 @pytest.mark.postgres

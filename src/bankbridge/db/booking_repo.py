@@ -28,8 +28,10 @@ from bankbridge.errors import AlreadyMatched, PermissionDenied, UnknownAccount
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import (
     Administration,
+    BankAccountStatus,
     LedgerBundle,
     OpenItem,
+    Relation,
     RelationBankAccount,
     RelationKind,
     TransactionCode,
@@ -114,6 +116,15 @@ _OPEN_ITEMS_SQL = (
     "SELECT administration, invoice_number, relation, amount_minor, currency, invoice_date, due_date,"
     " payment_reference, description FROM open_items WHERE administration = ?"
 )
+_RELATIONS_SQL = (
+    "SELECT number, kind, name, bsn, blocked FROM relations WHERE administration = ? ORDER BY number{collate}"
+)
+_BANK_ACCOUNTS_SQL = (
+    "SELECT relation, iban, status FROM relation_bank_accounts WHERE administration = ?"
+    " ORDER BY relation{collate}, iban{collate}"
+)
+"""A block's relations and their bank accounts, in the ledger's key order (as
+``LedgerRepository.records`` gives them: code-point order on both databases)."""
 _DECISION_TYPES = (
     ("line_id", "bigint"),
     ("status", "text"),
@@ -150,6 +161,8 @@ _PENDING_SQL = (
 _LINE = twin_of(StatementLine)
 _PENDING = twin_of(PendingLine)
 _OPEN_ITEM = twin_of(OpenItem)
+_RELATION = twin_of(Relation)
+_BANK_ACCOUNT = twin_of(RelationBankAccount)
 """Lines and open items rebuilt without the frozen dataclasses' ``__init__`` (processing
 rebuilds every one)."""
 
@@ -280,8 +293,8 @@ class BookingRepository:
             administrations=tuple(a for a in all_administrations if a.code in adms),
             gl_accounts=tuple(g for g in ledger.records("gl_accounts.csv") if g.environment in envs),
             journals=tuple(ledger.records("journals.csv", administrations=adms)),
-            relations=tuple(ledger.records("relations.csv", administrations=administrations)),
-            relation_bank_accounts=tuple(ledger.records("relation_bank_accounts.csv", administrations=administrations)),
+            relations=self._relations(administrations),
+            relation_bank_accounts=self._bank_accounts(administrations),
             transaction_codes=tuple(t for t in ledger.records("transaction_codes.csv") if t.environment in envs),
             allocations=tuple(a for a in ledger.records("allocations.csv") if a.environment in envs),
         )
@@ -311,6 +324,31 @@ class BookingRepository:
                 self.conn, "SELECT administration, invoice_number FROM open_items WHERE administration = ?", (adm,)
             )
         ]
+
+    def _ordered(self, sql: str, administration: str) -> list[tuple[Any, ...]]:
+        collate = ' COLLATE "C"' if self.conn.dialect.name == "postgresql" else ""
+        return select_tuples(self.conn, sql.format(collate=collate), (administration,))
+
+    def _relations(self, administrations: set[str]) -> tuple[Relation, ...]:
+        """The relations of these administrations, at driver level (a block's books read
+        every one: through the ledger's generic records, a third of reading the books)."""
+        make = _RELATION.make
+        kinds = {kind.value: kind for kind in RelationKind}
+        return tuple(
+            make(administration=adm, number=r[0], kind=kinds[r[1]], name=r[2], bsn=r[3], blocked=bool(r[4]))
+            for adm in sorted(administrations)
+            for r in self._ordered(_RELATIONS_SQL, adm)
+        )
+
+    def _bank_accounts(self, administrations: set[str]) -> tuple[RelationBankAccount, ...]:
+        """The relations' bank accounts of these administrations, at driver level."""
+        make = _BANK_ACCOUNT.make
+        statuses = {status.value: status for status in BankAccountStatus}
+        return tuple(
+            make(administration=adm, relation=r[0], iban=r[1], status=statuses[r[2]])
+            for adm in sorted(administrations)
+            for r in self._ordered(_BANK_ACCOUNTS_SQL, adm)
+        )
 
     def _open_items(self, administrations: set[str]) -> list[OpenItem]:
         """The open items (paid ones too: the engine says "already paid") of these
