@@ -145,13 +145,22 @@ def counts(summary: str) -> tuple[int, int]:
     return lines, booked
 
 
+def _name(shape: Shape, days: int) -> str:
+    return f"goal_{bundle_dir(shape).name}_d{days}"
+
+
+def pg_template(shape: Shape, days: int) -> str:
+    """The name of the PostgreSQL template database of a shape (``_run``: its copy)."""
+    return "bbgoal_" + hashlib.sha256(_name(shape, days).encode()).hexdigest()[:12]
+
+
 def _made(shape: Shape, days: int) -> tuple[str, Path, dict[str, list[str]]]:
     """The snapshot's name, the generated books and the statement and pain files, each
     made once per shape and kept in ``bench/work``."""
     bundle = bundle_dir(shape)
     if not (bundle / "open_items.csv").exists():
         generate(bundle, shape)
-    name = f"goal_{bundle.name}_d{days}"
+    name = _name(shape, days)
     files_dir, listing = WORK / f"{name}_files", WORK / f"{name}_files.json"
     if not listing.exists():
         files, pain_files, _ = write_files(bundle, files_dir, days=days)
@@ -202,7 +211,7 @@ def prepared_pg(shape: Shape, days: int) -> tuple[str, list[str], dict[str, Any]
     """As :func:`prepared`, on PostgreSQL: a template database loaded once and kept (its
     setup's measures in ``bench/work``; loaded again when the server no longer has it)."""
     name, bundle, made = _made(shape, days)
-    template = "bbgoal_" + hashlib.sha256(name.encode()).hexdigest()[:12]
+    template = pg_template(shape, days)
     setup = WORK / f"{name}.postgresql.json"
     if not setup.exists() or not _pg(f"SELECT 1 FROM pg_database WHERE datname = '{template}'"):
         building = f"{template}_building"
@@ -282,6 +291,13 @@ def run(shape: Shape, days: int, *, workers: int | None, postgres: bool = False)
     return result
 
 
+def time_goal(seconds: float, postgres: bool) -> str:
+    """The goal column of the wall time: the goal is on SQLite (PostgreSQL is measured)."""
+    if postgres:
+        return "— (the goal is on SQLite)"
+    return f"< {GOAL_SECONDS} s: {'met' if seconds < GOAL_SECONDS else 'not met'} here"
+
+
 def write(result: dict[str, Any]) -> str:
     ys = result["yardstick"]
     seconds, pss = result["seconds"], result["peak_pss_mib"]
@@ -298,10 +314,9 @@ def write(result: dict[str, Any]) -> str:
         "",
         "| measure | value | goal |",
         "|---|---|---|",
-        f"| wall time, this machine | {seconds:.1f} s | < {GOAL_SECONDS} s: "
-        f"{'met' if seconds < GOAL_SECONDS else 'not met'} here |",
+        f"| wall time, this machine | {seconds:.1f} s | {time_goal(seconds, postgres)} |",
         f"| the same scaled by the yardstick (an estimate on the goal's machine) | "
-        f"{result['estimate_on_goal_machine_seconds']:.1f} s | < {GOAL_SECONDS} s |",
+        f"{result['estimate_on_goal_machine_seconds']:.1f} s | {'—' if postgres else f'< {GOAL_SECONDS} s'} |",
         f"| CPU time of all its processes | {result['cpu_seconds']:.1f} s | — |",
         *server,
         f"| peak memory of all its processes together (PSS) | {pss:,} MiB | < {GOAL_MIB:,} MiB: "

@@ -91,16 +91,20 @@ def test_a_tiny_goal_run_on_postgresql_copies_a_kept_template_and_counts_the_ser
     monkeypatch.setattr(bench.yardstick, "measure_apart", lambda *, repeat=2: {"speed_of_goal_machine": 1.0})
     (tmp_path / "work").mkdir()
     shape = Shape(administrations=2, relations_per_administration=30)
-    template = None
+    template = bench.pg_template(shape, 4)
+    ours = (template, f"{template}_run", f"{template}_building")
+
+    def databases() -> set[str]:
+        return {row[0] for row in bench._pg("SELECT datname FROM pg_database")} & set(ours)
+
     try:
         first = bench.run(shape, 4, workers=2, postgres=True)
-        (template,) = [row[0] for row in bench._pg("SELECT datname FROM pg_database WHERE datname LIKE 'bbgoal_%'")]
+        assert databases() == {template}  # the template is kept, its copy dropped
         second = bench.run(shape, 4, workers=2, postgres=True)  # on a fresh copy of the same template
         text = bench.write(second)
     finally:
-        for row in bench._pg("SELECT datname FROM pg_database WHERE datname LIKE 'bbgoal_%'"):
-            bench._pg(f'DROP DATABASE IF EXISTS "{row[0]}" WITH (FORCE)')
-    assert template is not None and not template.endswith("_run")
+        for name in ours:  # only this test's: a real run's template stays
+            bench._pg(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     assert first["database"] == "postgresql" and first["lines"] > 0
     assert (first["lines"], first["booked"]) == (second["lines"], second["booked"])
     assert second["server_cpu_seconds"] > 0
