@@ -39,6 +39,7 @@ import shutil
 import subprocess
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -53,9 +54,9 @@ GOAL_MIB = 2048
 SAMPLE_SECONDS = 0.2
 
 
-def _children() -> dict[int, list[int]]:
-    """Every process's children, from ``/proc/*/stat``."""
-    out: dict[int, list[int]] = {}
+def _stats() -> Iterator[tuple[int, bytes, list[bytes]]]:
+    """Every process now: its pid, name and the fields of ``/proc/PID/stat`` after the name
+    (``fields[1]`` is the parent's pid, ``fields[11:15]`` the CPU times)."""
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -64,8 +65,15 @@ def _children() -> dict[int, list[int]]:
                 stat = f.read()
         except OSError:  # gone meanwhile
             continue
-        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
-        out.setdefault(ppid, []).append(int(entry.name))
+        end = stat.rindex(b")")
+        yield int(entry.name), stat[stat.index(b"(") + 1 : end], stat[end + 2 :].split()
+
+
+def _children() -> dict[int, list[int]]:
+    """Every process's children."""
+    out: dict[int, list[int]] = {}
+    for pid, _name, fields in _stats():
+        out.setdefault(int(fields[1]), []).append(pid)
     return out
 
 
@@ -228,19 +236,11 @@ def server_cpu() -> float:
     """CPU seconds of every PostgreSQL server process on this machine so far: their own,
     and through their children's times those of processes that ended (a connection's
     backend ends with the connection, and the server collects its times)."""
-    ticks = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:  # gone meanwhile
-            continue
-        if stat[stat.index(b"(") + 1 : stat.rindex(b")")] != b"postgres":
-            continue
-        fields = stat[stat.rindex(b")") + 2 :].split()
-        ticks += sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+    ticks = sum(
+        sum(int(fields[i]) for i in (11, 12, 13, 14))  # utime, stime, cutime, cstime
+        for _pid, name, fields in _stats()
+        if name == b"postgres"
+    )
     return ticks / os.sysconf("SC_CLK_TCK")
 
 
