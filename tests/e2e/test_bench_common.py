@@ -3,38 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
-import sys
 from pathlib import Path
 from types import ModuleType
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+BENCH = "bench.common"
 
 
-@pytest.fixture(scope="module")
-def common() -> ModuleType:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.import_module("bench.common")
-
-
-def test_a_result_is_written_as_json_and_markdown(common: ModuleType, tmp_path: Path) -> None:
+def test_a_result_is_written_as_json_and_markdown(bench: ModuleType, tmp_path: Path) -> None:
     stem = tmp_path / "results" / "ledger_load"  # the folder is made
-    text = common.save(stem, {"seconds": 1.5}, ["# title", "", "| a |"])
+    text = bench.save(stem, {"seconds": 1.5}, ["# title", "", "| a |"])
     assert text == "# title\n\n| a |\n"
     assert (tmp_path / "results" / "ledger_load.md").read_text() == text
     assert json.loads((tmp_path / "results" / "ledger_load.json").read_text()) == {"seconds": 1.5}
 
 
-def test_shape_options_give_their_defaults_and_take_values(common: ModuleType) -> None:
+def test_shape_options_give_their_defaults_and_take_values(bench: ModuleType) -> None:
     parser = argparse.ArgumentParser()
-    common.shape_options(parser, administrations=4, relations=25_000, items_per_relation=10.0)
-    shape = common.shape_of(parser.parse_args(["--relations", "7"]))
+    bench.shape_options(parser, administrations=4, relations=25_000, items_per_relation=10.0)
+    shape = bench.shape_of(parser.parse_args(["--relations", "7"]))
     assert (shape.administrations, shape.relations_per_administration, shape.items_per_relation) == (4, 7, 10.0)
     assert not hasattr(parser.parse_args([]), "days")  # --days only when a default is given
     with_days = argparse.ArgumentParser()
-    common.shape_options(with_days, administrations=1, relations=1, items_per_relation=1, days=580)
+    bench.shape_options(with_days, administrations=1, relations=1, items_per_relation=1, days=580)
     assert with_days.parse_args(["--days", "3"]).days == 3

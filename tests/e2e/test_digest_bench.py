@@ -4,7 +4,6 @@ decision does not."""
 
 from __future__ import annotations
 
-import importlib
 import re
 import shutil
 import sqlite3
@@ -15,15 +14,10 @@ from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
 BANKBRIDGE = str(Path(sys.executable).with_name("bankbridge"))
 
 
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.import_module("bench.digest")
+BENCH = "bench.digest"
 
 
 @pytest.fixture(scope="module")

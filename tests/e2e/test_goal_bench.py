@@ -15,14 +15,7 @@ import pytest
 
 from bankbridge.demo.generate import Shape
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.import_module("bench.goal_bench")
+BENCH = "bench.goal_bench"
 
 
 def test_the_tree_holds_children_and_grandchildren(bench: ModuleType) -> None:

@@ -3,21 +3,11 @@ right, and shares the difference out over the lines."""
 
 from __future__ import annotations
 
-import importlib
-import sys
-from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.import_module("bench.instructions")
+BENCH = "bench.instructions"
 
 
 def test_the_count_is_read_from_cachegrinds_report(bench: ModuleType) -> None:

@@ -8,8 +8,6 @@ Three administrations: A1 books batches item by item (Rabobank MT940 and ING CAM
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -17,14 +15,7 @@ import pytest
 
 from bankbridge.demo.generate import Shape, generate
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def bench() -> ModuleType:
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.import_module("bench.quality_bench")
+BENCH = "bench.quality_bench"
 
 
 def counts(value: str) -> tuple[int, int]:
