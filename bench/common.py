@@ -39,6 +39,12 @@ def shape_options(
         parser.add_argument("--days", type=int, default=days)
 
 
+def name_option(parser: argparse.ArgumentParser, default: str) -> None:
+    """``--name``: the results' file name in ``bench/results`` (a run of another shape or
+    code need not overwrite the figures kept in the repository)."""
+    parser.add_argument("--name", default=default, help=f"write bench/results/NAME.json and .md (default: {default})")
+
+
 def shape_of(args: argparse.Namespace) -> Shape:
     """The shape the options of :func:`shape_options` give."""
     return Shape(args.administrations, args.relations, args.items_per_relation)

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from bankbridge.demo.generate import Shape
-from bench.common import save, shape_of, shape_options
+from bench.common import name_option, save, shape_of, shape_options
 from bench.goal_bench import prepared
 from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK, bundle_dir, write_files
 
@@ -167,7 +167,7 @@ def run(shape: Shape, days: int, *, src: str | None) -> dict[str, Any]:
     }
 
 
-def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> str:
+def write(result: dict[str, Any], imported_: dict[str, Any] | None = None, name: str = "instructions") -> str:
     rows = [
         f"# instructions per line ({result['src']})",
         "",
@@ -189,7 +189,7 @@ def write(result: dict[str, Any], imported_: dict[str, Any] | None = None) -> st
             f"| **instructions per line imported** (the slope between them) | "
             f"**{imported_['instructions_per_line']:,}** |",
         ]
-    return save(RESULTS / "instructions", {"process": result, "import": imported_}, rows)
+    return save(RESULTS / name, {"process": result, "import": imported_}, rows)
 
 
 def main() -> None:
@@ -197,12 +197,13 @@ def main() -> None:
     shape_options(parser, administrations=1, relations=2500, items_per_relation=4, days=580)
     parser.add_argument("--src", default=None, help="count another checkout's src directory instead of this one")
     parser.add_argument("--no-import", action="store_true", help="count processing only")
+    name_option(parser, "instructions")
     args = parser.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind is not installed: apt-get install valgrind")
     shape = shape_of(args)
     result = run(shape, args.days, src=args.src)
-    print(write(result, None if args.no_import else run_import(shape, args.days, src=args.src)))
+    print(write(result, None if args.no_import else run_import(shape, args.days, src=args.src), args.name))
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ from bankbridge.demo.scenarios import Truth, scenario
 from bankbridge.formats.camt import FORMAT as CAMT
 from bankbridge.formats.mt940 import FORMAT as MT940
 from bench import databases, yardstick
-from bench.common import save, shape_of, shape_options
+from bench.common import name_option, save, shape_of, shape_options
 from bench.measure import measure
 
 ROOT = Path(__file__).resolve().parent
@@ -199,7 +199,7 @@ def run_flow(
     return result
 
 
-def write(result: dict[str, Any]) -> str:
+def write(result: dict[str, Any], name: str = "quality") -> str:
     rows = [
         f"# matching quality: {result['lines']:,} lines against {result['open_items']:,} open items (SQLite)",
         "",
@@ -253,16 +253,17 @@ def write(result: dict[str, Any]) -> str:
         "|---|---|",
         *[f"| {k} | {v} |" for k, v in result["booked_per_rule"].items()],
     ]
-    return save(RESULTS / "quality", result, rows)
+    return save(RESULTS / name, result, rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     shape_options(parser, administrations=20, relations=400, items_per_relation=2.5, days=40)
     parser.add_argument("--workers", type=int, default=1, help="import --workers and process --workers")
+    name_option(parser, "quality")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
-    print(write(run(shape_of(args), args.days, workers=args.workers)))
+    print(write(run(shape_of(args), args.days, workers=args.workers), args.name))
 
 
 if __name__ == "__main__":

@@ -27,3 +27,10 @@ def test_shape_options_give_their_defaults_and_take_values(bench: ModuleType) ->
     with_days = argparse.ArgumentParser()
     bench.shape_options(with_days, administrations=1, relations=1, items_per_relation=1, days=580)
     assert with_days.parse_args(["--days", "3"]).days == 3
+
+
+def test_the_results_name_is_an_option_with_a_default(bench: ModuleType) -> None:
+    parser = argparse.ArgumentParser()
+    bench.name_option(parser, "quality")
+    assert parser.parse_args([]).name == "quality"
+    assert parser.parse_args(["--name", "quality_1m"]).name == "quality_1m"
