@@ -163,8 +163,8 @@ _PENDING = twin_of(PendingLine)
 _OPEN_ITEM = twin_of(OpenItem)
 _RELATION = twin_of(Relation)
 _BANK_ACCOUNT = twin_of(RelationBankAccount)
-"""Lines and open items rebuilt without the frozen dataclasses' ``__init__`` (processing
-rebuilds every one)."""
+"""Lines, open items, relations and their bank accounts rebuilt without the frozen
+dataclasses' ``__init__`` (processing rebuilds every one)."""
 
 
 _DAYS: dict[Any, date | None] = {None: None}
