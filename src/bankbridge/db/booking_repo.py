@@ -37,7 +37,7 @@ from bankbridge.ledger.model import (
     TransactionCode,
 )
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows, save_rows
-from bankbridge.money import exponent, from_minor
+from bankbridge.money import from_minor
 from bankbridge.statements.model import StatementLine
 from bankbridge.statements.twin import twin_of
 
@@ -170,7 +170,6 @@ dataclasses' ``__init__`` (processing rebuilds every one)."""
 _DAYS: dict[Any, date | None] = {None: None}
 """Stored dates as read (ISO text on SQLite) → dates: the lines of a day, and open items'
 invoice and due dates, share them."""
-_SCALES: dict[str, int] = {}
 _UNSEEN = date.min  # no stored line is of that day
 
 
@@ -184,14 +183,6 @@ def _day(value: Any) -> date | None:
     return day
 
 
-def _scale(currency: str) -> int:
-    """The exponent that turns minor units of ``currency`` into its amount (``from_minor``)."""
-    scale = _SCALES.get(currency)
-    if scale is None:
-        scale = _SCALES[currency] = -exponent(currency)
-    return scale
-
-
 _scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 """The C scanner under ``json.loads``, called directly: the detail column holds what
 ``json.dumps`` wrote (no surrounding white space), and ``loads``'s own checks around the
@@ -203,7 +194,7 @@ def _pending_line(r: tuple[Any, ...]) -> PendingLine:
     detail = r[22]
     extra = _from_detail(_scan_json(detail, 0)[0]) if detail and detail != "{}" else _NO_DETAIL
     line = _LINE.make(
-        amount=Decimal(r[9]).scaleb(_scale(currency)),  # from_minor
+        amount=from_minor(r[9], currency),
         booking_date=_day(r[10]),
         value_date=_day(r[11]),
         currency=currency,
@@ -365,7 +356,7 @@ class BookingRepository:
                         administration=adm,  # the row's own, as selected
                         invoice_number=r[1],
                         relation=keep(r[2], r[2]),
-                        amount=Decimal(r[3]).scaleb(_scale(currency)),  # from_minor
+                        amount=from_minor(r[3], currency),
                         currency=currency,
                         invoice_date=_day(r[5]),  # invoice and due dates recur: each parsed once
                         due_date=_day(r[6]),
