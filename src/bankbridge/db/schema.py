@@ -39,6 +39,19 @@ metadata = MetaData(naming_convention=NAMING)
 Code = String(64)
 Name = String(200)
 
+
+def one_of(column: str, *values: str) -> str:
+    """The condition of a CHECK that ``column`` holds one of ``values``, written as
+    comparisons joined by OR rather than as ``column IN (…)``. For an IN list of three
+    constants or more, SQLite builds an index of the list (a temporary B-tree, a page
+    zeroed) each time a statement that checks the constraint runs: for every row of an
+    ``executemany``. An insert into ``line_decisions`` cost three times as much with it;
+    at 1M decided lines that was about 5 % of processing's instructions. (With two values
+    SQLite compares in place: those checks keep their IN.) The meaning is the same on both
+    databases; a NULL passes either way, as NOT NULL is a constraint of its own."""
+    return " OR ".join(f"{column} = '{value}'" for value in values)
+
+
 environments = Table(
     "environments",
     metadata,
@@ -77,7 +90,7 @@ gl_accounts = Table(
     Column("type", String(16), nullable=False),
     Column("administration", Code, ForeignKey("administrations.code"), nullable=True),
     Column("axes", String(200), nullable=False, default=""),
-    CheckConstraint("type IN ('asset','liability','equity','revenue','expense')", name="type"),
+    CheckConstraint(one_of("type", "asset", "liability", "equity", "revenue", "expense"), name="type"),
 )
 
 journals = Table(
@@ -257,7 +270,7 @@ line_decisions = Table(
     Column("evidence", Text),
     Column("score", Integer),
     Column("candidates", Text, nullable=False, default="[]"),
-    CheckConstraint("status IN ('open','proposed','booked')", name="status"),
+    CheckConstraint(one_of("status", "open", "proposed", "booked"), name="status"),
 )
 
 raw_records = Table(
@@ -356,7 +369,7 @@ sent_batches = Table(
     ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
     UniqueConstraint("administration", "batch_id", name="uq_sent_batches_administration_batch_id"),
     CheckConstraint("kind IN ('payment','direct_debit')", name="kind"),
-    CheckConstraint("status IN ('sent','cleared','rejected')", name="status"),
+    CheckConstraint(one_of("status", "sent", "cleared", "rejected"), name="status"),
     Index("ix_sent_batches_status", "administration", "status"),
     Index("ix_sent_batches_message", "message_id"),
 )
@@ -381,6 +394,6 @@ sent_batch_items = Table(
     Column("reject_reason", Text),
     Column("rejected_entry_id", Integer, ForeignKey("journal_entries.id")),
     UniqueConstraint("sent_batch_id", "position", name="uq_sent_batch_items_batch_position"),
-    CheckConstraint("status IN ('sent','cleared','rejected')", name="status"),
+    CheckConstraint(one_of("status", "sent", "cleared", "rejected"), name="status"),
     Index("ix_sent_batch_items_cleared_line", "cleared_line_id"),
 )
