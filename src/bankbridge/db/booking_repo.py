@@ -19,6 +19,7 @@ from bankbridge.db.statement_repo import (
     access_clause,
     as_dicts,
     execute_many,
+    insert_rows,
     insert_tuples,
     line_status,
     not_booked,
@@ -400,11 +401,12 @@ class BookingRepository:
                 f" ON CONFLICT (line_id) DO UPDATE SET {_DECISION_UPDATE}"
             )
             return
-        execute_many(
-            self.conn,
-            f"INSERT INTO line_decisions ({_DECISION_NAMES}) VALUES (?, ?, ?, ?, ?, ?)"  # noqa: S608 - constant names
-            f" ON CONFLICT (line_id) DO UPDATE SET {_DECISION_UPDATE}",
+        insert_rows(
+            self.conn.connection.driver_connection,
+            f"INSERT INTO line_decisions ({_DECISION_NAMES})",
+            len(_DECISION_TYPES),
             decisions,
+            f" ON CONFLICT (line_id) DO UPDATE SET {_DECISION_UPDATE}",
         )
 
     def _new_entry_ids(self, count: int) -> list[int]:
