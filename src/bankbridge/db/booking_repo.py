@@ -151,7 +151,7 @@ _PENDING_SQL = (
     "SELECT li.id, li.statement_id, s.administration, s.journal, j.bic, li.account_iban, li.currency,"
     " s.voucher_number, COALESCE(d.status, 'open'), li.amount_minor, li.booking_date, li.value_date,"
     " li.counterparty_iban, li.counterparty_bic, li.counterparty_name, li.bank_reference, li.end_to_end_id,"
-    " li.mandate_id, li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail, li.raw"
+    " li.mandate_id, li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail"
     " FROM statement_lines li JOIN statements s ON s.id = li.statement_id"
     " JOIN journals j ON j.administration = s.administration AND j.code = s.journal"
     " LEFT JOIN line_decisions d ON d.line_id = li.id"
@@ -209,7 +209,6 @@ def _pending_line(r: tuple[Any, ...]) -> PendingLine:
         description=r[19],
         bank_code=r[20],
         iso_code=r[21],
-        raw=r[23],
         **extra,
     )
     return _PENDING.make(
@@ -265,7 +264,9 @@ class BookingRepository:
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]:
         """The lines with these ids, rebuilt for the engine, in the order of ``line_ids``
-        (driver level, as this reads every line processing decides on)."""
+        (driver level, as this reads every line processing decides on). Without the text
+        the bank sent for the line (``raw``, a quarter of a kilobyte a line): nothing that
+        decides or books reads it."""
         found: dict[int, PendingLine] = {}
         for start in range(0, len(line_ids), PENDING_CHUNK):
             chunk = list(line_ids[start : start + PENDING_CHUNK])
