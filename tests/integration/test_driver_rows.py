@@ -33,6 +33,21 @@ def test_insert_tuples_writes_every_row_whole(database_url: str, count: int) -> 
     assert sorted(stored) == rows
 
 
+def test_none_is_stored_as_null() -> None:
+    """``db.engine`` registers an adapter for ``None`` (a shortcut through the driver's
+    adapter look-up): the value stored is still NULL, as without it."""
+    import bankbridge.db.engine  # noqa: F401 - registers the adapters
+
+    assert (type(None), sqlite3.PrepareProtocol) in sqlite3.adapters
+    conn = _memory_table()
+    insert_rows(conn, "INSERT INTO t (k, a, b)", 3, [(1, None, None), (2, "", 0)])
+    assert conn.execute("SELECT k FROM t WHERE a IS NULL AND b IS NULL").fetchall() == [(1,)]
+    assert conn.execute("SELECT typeof(a), typeof(b) FROM t ORDER BY k").fetchall() == [
+        ("null", "null"),
+        ("text", "integer"),
+    ]
+
+
 def _memory_table() -> sqlite3.Connection:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, a TEXT, b INTEGER)")
