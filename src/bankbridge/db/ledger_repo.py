@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from bankbridge.db import schema
-from bankbridge.db.statement_repo import as_dicts, execute_many
+from bankbridge.db.statement_repo import as_dicts, execute_many, insert_rows
 from bankbridge.ledger.bundle import SPECS, FileSpec
 from bankbridge.ledger.model import (
     BankAccountStatus,
@@ -93,8 +93,9 @@ def from_row(spec: FileSpec, data: dict[str, Any]) -> Any:
     return spec.record(**data)
 
 
-def upsert_sql(dialect: str, table: Table, columns: Sequence[str], key: Sequence[str]) -> str:
-    """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns`` (``?`` placeholders): every
+def upsert_sql(dialect: str, table: Table, columns: Sequence[str], key: Sequence[str]) -> tuple[str, str]:
+    """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns``, as the part before
+    ``VALUES`` and the part after it (:func:`statement_repo.insert_rows`): every
     other column of the table takes the new row's value (a column the row leaves out, its
     default), except that a journal's voucher counter never goes back (R-A4): a bundle
     loaded again — or one that leaves the column empty — must not make the next
@@ -110,10 +111,9 @@ def upsert_sql(dialect: str, table: Table, columns: Sequence[str], key: Sequence
             for part in sets
         ]
     names = ", ".join(f'"{c}"' for c in columns)
-    marks = ", ".join("?" for _ in columns)
     conflict = ", ".join(f'"{c}"' for c in key)
     action = f"DO UPDATE SET {', '.join(sets)}" if sets else "DO NOTHING"
-    return f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) ON CONFLICT ({conflict}) {action}'  # noqa: S608 - names from the schema
+    return f'INSERT INTO "{table.name}" ({names})', f" ON CONFLICT ({conflict}) {action}"
 
 
 def _bound(value: Any) -> Any:
@@ -136,15 +136,17 @@ class LedgerRepository:
         spec = SPECS[spec_name]
         rows = [to_row(spec, record, environment_of) for record in records]
         columns = tuple(rows[0])
-        sql = upsert_sql(self.conn.dialect.name, TABLES[spec_name], columns, spec.key)
+        head, tail = upsert_sql(self.conn.dialect.name, TABLES[spec_name], columns, spec.key)
         # Driver level, as statement lines are stored: SQLAlchemy's per-row parameter
         # processing cost about a quarter of loading a million open items.
         if self.conn.dialect.name == "postgresql":
             values = [tuple(row[c] for c in columns) for row in rows]
-        else:
-            values = [tuple(_bound(row[c]) for c in columns) for row in rows]
-        for start in range(0, len(values), self.BATCH):
-            execute_many(self.conn, sql, values[start : start + self.BATCH])
+            sql = f"{head} VALUES ({', '.join('?' for _ in columns)}){tail}"
+            for start in range(0, len(values), self.BATCH):
+                execute_many(self.conn, sql, values[start : start + self.BATCH])
+            return
+        values = [tuple(_bound(row[c]) for c in columns) for row in rows]
+        insert_rows(self.conn.connection.driver_connection, head, len(columns), values, tail)
 
     def records(self, spec_name: str, *, administrations: set[str] | None = None) -> Iterator[Any]:
         """All records of one bundle file, in key order (optionally only those of some
