@@ -16,8 +16,8 @@ from bankbridge.db.migrate import upgrade
 from bankbridge.db.statement_repo import ROWS_PER_INSERT, insert_rows, insert_tuples
 
 
-def _environments(n: int, start: int = 0) -> list[tuple[str, str, None]]:
-    return [(f"E{i:05d}", f"environment {i} — é", None) for i in range(start, start + n)]
+def _environments(n: int) -> list[tuple[str, str, None]]:
+    return [(f"E{i:05d}", f"environment {i} — é", None) for i in range(n)]
 
 
 @pytest.mark.postgres
