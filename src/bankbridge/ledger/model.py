@@ -12,6 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from bankbridge.statements.twin import twin_of
+
 
 class RelationKind(StrEnum):
     """Debtor (customer) or creditor (supplier)."""
@@ -203,6 +205,12 @@ class Settlement:
     invoice_number: str
     relation: str
     amount: Decimal
+
+
+new_posting = twin_of(Posting).make
+new_settlement = twin_of(Settlement).make
+"""``Posting(…)`` and ``Settlement(…)``, the same arguments, made without the frozen
+``__init__`` (:mod:`bankbridge.statements.twin`): the engine makes several per line."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,11 +17,11 @@ from datetime import date
 
 from bankbridge.errors import InputError, UnbalancedEntry
 from bankbridge.identifiers import iban as iban_id
-from bankbridge.ledger.model import BankAccountStatus, Posting, RelationBankAccount
+from bankbridge.ledger.model import BankAccountStatus, RelationBankAccount, new_posting
 from bankbridge.matching.books import Books
 from bankbridge.matching.context import BatchState, LineContext
-from bankbridge.matching.model import Candidate, Decision, LineInput
-from bankbridge.matching.outcome import Note, Verdict
+from bankbridge.matching.model import Candidate, Decision, LineInput, new_candidate
+from bankbridge.matching.outcome import Note, Verdict, new_verdict
 from bankbridge.matching.steps.bsn import match_bsn
 from bankbridge.matching.steps.codes import match_code
 from bankbridge.matching.steps.iban import match_iban
@@ -103,7 +103,7 @@ def pick(ctx: LineContext, found: Verdict | None, transit: Verdict | None, notes
     if isinstance(code, Note):
         notes.append(code)
     elif found is not None and found.names_items and code.status == "booked":
-        return Verdict(
+        return new_verdict(
             "proposed",
             found.rule,
             f"{code.evidence}, but {found.evidence}",
@@ -117,7 +117,9 @@ def pick(ctx: LineContext, found: Verdict | None, transit: Verdict | None, notes
     if transit is not None:
         return transit
     reasons = "; ".join(n.text for n in notes if n.text)
-    return Verdict("open", None, f"no rule found a match: {reasons}" if reasons else "no rule applies to this line", 0)
+    return new_verdict(
+        "open", None, f"no rule found a match: {reasons}" if reasons else "no rule applies to this line", 0
+    )
 
 
 def as_candidates(ctx: LineContext, verdict: Verdict, score: int) -> tuple[Candidate, ...]:
@@ -126,13 +128,13 @@ def as_candidates(ctx: LineContext, verdict: Verdict, score: int) -> tuple[Candi
     leg = verdict.legs[0] if verdict.legs else None
     relation = verdict.settlements[0].relation if numbers else leg.relation if leg else None
     gl = None if numbers or leg is None else leg.gl_account
-    return (Candidate(relation, numbers, ctx.amount, score, verdict.evidence, gl_account=gl),)
+    return (new_candidate(relation, numbers, ctx.amount, score, verdict.evidence, gl_account=gl),)
 
 
 def downgrade(ctx: LineContext, verdict: Verdict, why: str) -> Verdict:
     """A booking vetoed by a typo'd reference becomes a proposal."""
     text = f"{why}, so this is only proposed: {verdict.evidence}"
-    return Verdict("proposed", verdict.rule, text, 50, candidates=as_candidates(ctx, verdict, 50))
+    return new_verdict("proposed", verdict.rule, text, 50, candidates=as_candidates(ctx, verdict, 50))
 
 
 def apply(ctx: LineContext, verdict: Verdict) -> Decision:
@@ -147,7 +149,7 @@ def apply(ctx: LineContext, verdict: Verdict) -> Decision:
             score=verdict.score,
             candidates=verdict.candidates,
         )
-    bank = Posting(ctx.journal.gl_account, ctx.amount)
+    bank = new_posting(ctx.journal.gl_account, ctx.amount)
     if sum((leg.amount for leg in verdict.legs), ctx.amount) != 0:
         raise UnbalancedEntry(f"line {entry.line_id}: the postings of rule {verdict.rule} do not balance")
     consume(ctx, verdict)

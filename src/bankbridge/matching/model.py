@@ -15,6 +15,7 @@ from typing import Literal
 
 from bankbridge.ledger.model import Posting, RelationBankAccount, Settlement
 from bankbridge.statements.model import StatementLine
+from bankbridge.statements.twin import twin_of
 
 Status = Literal["booked", "proposed", "open"]
 Rule = Literal["bsn", "payment_reference", "iban", "invoice_number", "transaction_code", "in_transit"]
@@ -71,6 +72,10 @@ class Candidate:
     score: int
     reason: str
     gl_account: str | None = None
+
+
+new_candidate = twin_of(Candidate).make
+"""``Candidate(…)``, the same arguments, made without the frozen ``__init__``."""
 
 
 @dataclass(frozen=True, slots=True)

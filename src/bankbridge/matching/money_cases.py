@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bankbridge.ledger.model import OpenItem, RelationKind, Settlement
+from bankbridge.ledger.model import OpenItem, RelationKind, Settlement, new_settlement
 from bankbridge.money import ZERO, format_amount
 
 SUBSET_MAX_ITEMS = 24
@@ -39,7 +39,7 @@ class ItemView:
     def settle(self, bank_amount: Decimal) -> Settlement:
         """A settlement of ``bank_amount`` (line direction) on this item."""
         amount = bank_amount if self.kind is RelationKind.DEBTOR else -bank_amount
-        return Settlement(self.item.invoice_number, self.item.relation, amount)
+        return new_settlement(self.item.invoice_number, self.item.relation, amount)
 
 
 @dataclass(frozen=True, slots=True)

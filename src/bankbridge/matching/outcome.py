@@ -12,11 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from bankbridge.ledger.model import OpenItem, Posting, Relation, RelationKind, Settlement
+from bankbridge.ledger.model import OpenItem, Posting, Relation, RelationKind, Settlement, new_posting
 from bankbridge.matching.context import LineContext, label, labels
-from bankbridge.matching.model import Candidate, Rule, Status
+from bankbridge.matching.model import Candidate, Rule, Status, new_candidate
 from bankbridge.matching.money_cases import Fit, ItemView, Misfit, numbers, settle_identified
 from bankbridge.money import ZERO
+from bankbridge.statements.twin import twin_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +51,14 @@ class Verdict:
         return bool(self.settlements) or (not self.weak and any(c.invoice_numbers for c in self.candidates))
 
 
+new_verdict = twin_of(Verdict).make
+"""``Verdict(…)``, the same arguments, made without the frozen ``__init__``
+(:mod:`bankbridge.statements.twin`): every line gets one or more."""
+
+NOTHING = Note()
+"""What a step that does not apply to the line says (one object for all of them)."""
+
+
 def relation_legs(ctx: LineContext, fit: Fit) -> tuple[Posting, ...]:
     """Relation legs (one per relation, minus what the bank received) and the write-off."""
     totals: dict[str, Decimal] = {}
@@ -58,12 +67,12 @@ def relation_legs(ctx: LineContext, fit: Fit) -> tuple[Posting, ...]:
         bank_value = s.amount if rel is None or rel.kind is RelationKind.DEBTOR else -s.amount
         totals[s.relation] = totals.get(s.relation, ZERO) - bank_value
     legs = [
-        Posting(ctx.books.control_account(_kind(ctx, number)), amount, relation=number)
+        new_posting(ctx.books.control_account(_kind(ctx, number)), amount, relation=number)
         for number, amount in totals.items()
         if amount
     ]
     if fit.difference and ctx.administration.payment_difference_gl_account:
-        legs.append(Posting(ctx.administration.payment_difference_gl_account, -fit.difference))
+        legs.append(new_posting(ctx.administration.payment_difference_gl_account, -fit.difference))
     return tuple(legs)
 
 
@@ -78,7 +87,7 @@ def candidates(groups: Iterable[tuple[ItemView, ...]], *, score: int, reason: st
     for rank, views in enumerate(groups):
         amount = sum((v.bank_value for v in views), ZERO)
         out.append(
-            Candidate(
+            new_candidate(
                 views[0].item.relation,
                 tuple(v.item.invoice_number for v in views),
                 amount,
@@ -96,14 +105,14 @@ def proposed(
     score = score // 2 if weak else score
     cands = candidates(groups, score=score, reason=evidence)
     if not cands:
-        return Verdict("open", None, evidence, 0)
-    return Verdict("proposed", rule, evidence, score, candidates=cands, weak=weak)
+        return new_verdict("open", None, evidence, 0)
+    return new_verdict("proposed", rule, evidence, score, candidates=cands, weak=weak)
 
 
 def booked(ctx: LineContext, rule: Rule, evidence: str, fit: Fit, *, score: int = 100) -> Verdict:
     """A booking on the relation(s) of ``fit``."""
     first = ctx.relation(fit.settlements[0].relation) if fit.settlements else None
-    return Verdict("booked", rule, evidence, score, relation_legs(ctx, fit), fit.settlements, relation=first)
+    return new_verdict("booked", rule, evidence, score, relation_legs(ctx, fit), fit.settlements, relation=first)
 
 
 def complete(ctx: LineContext, rule: Rule, found: str, items: Sequence[OpenItem], *, score: int = 100) -> Verdict:

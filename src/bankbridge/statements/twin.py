@@ -25,7 +25,7 @@ class Twin(Generic[T]):
 
     cls: type[T]
     make: Callable[..., T]
-    """Keyword constructor (``cls`` itself when there is no twin)."""
+    """Constructor with ``cls``'s signature (``cls`` itself when there is no twin)."""
     twin: type | None
     """The mutable class with ``cls``'s slots (``None``: use ``make``)."""
     defaults: dict[str, Any]
@@ -50,7 +50,7 @@ def twin_of(cls: type[T]) -> Twin[T]:
     twin = type(f"_{cls.__name__}Twin", (), {"__slots__": names})
     params = ", ".join(name if name not in defaults else f"{name}=_d_{name}" for name in names)
     body = "".join(f"    obj.{name} = {name}\n" for name in names)
-    text = f"def make(*, {params}):\n    obj = new(twin)\n{body}    obj.__class__ = cls\n    return obj\n"
+    text = f"def make({params}):\n    obj = new(twin)\n{body}    obj.__class__ = cls\n    return obj\n"
     scope: dict[str, Any] = {"new": object.__new__, "twin": twin, "cls": cls}
     scope |= {f"_d_{name}": value for name, value in defaults.items()}
     # The text holds only the dataclass's own field names, as dataclasses' own code does.

@@ -14,10 +14,10 @@ from decimal import Decimal
 
 from bankbridge.identifiers import bsn as bsn_id
 from bankbridge.identifiers import iban as iban_id
-from bankbridge.ledger.model import Posting, Relation, RelationKind
+from bankbridge.ledger.model import Relation, RelationKind, new_posting
 from bankbridge.matching.context import LineContext, label
 from bankbridge.matching.money_cases import Fit, money, settle_identified
-from bankbridge.matching.outcome import Note, Verdict, booked, describe_items
+from bankbridge.matching.outcome import NOTHING, Note, Verdict, booked, describe_items, new_verdict
 from bankbridge.matching.text import bsn_after_nr, contains
 
 
@@ -25,9 +25,9 @@ def match_bsn(ctx: LineContext) -> Verdict | Note:
     """Find the debtor by the BSN in a tax office payment."""
     adm = ctx.administration
     if not adm.tax_office_iban or not adm.bsn_search_value:
-        return Note()
+        return NOTHING
     if ctx.counter_iban != iban_id.compact(adm.tax_office_iban) or ctx.amount <= 0:
-        return Note()
+        return NOTHING
     text = ctx.entry.line.description or ""
     if not contains(text, adm.bsn_search_value):
         return Note(f"the tax office paid, but {adm.bsn_search_value!r} is not in the description")
@@ -69,7 +69,7 @@ def settle_debtor(ctx: LineContext, debtor: Relation, bsn: str) -> Verdict:
         if isinstance(fit, Fit):
             return booked(ctx, "bsn", f"{found}; {describe_items(views)}, {fit.case}", fit)
         why = fit.reason
-    leg = Posting(ctx.books.control_account(debtor.kind), -ctx.amount, relation=debtor.number)
-    return Verdict(
+    leg = new_posting(ctx.books.control_account(debtor.kind), -ctx.amount, relation=debtor.number)
+    return new_verdict(
         "booked", "bsn", f"{found}; {why}, so it is booked on the debtor's account", 100, (leg,), relation=debtor
     )

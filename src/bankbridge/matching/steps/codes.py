@@ -18,12 +18,12 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import TypeVar
 
-from bankbridge.ledger.model import Allocation, Posting, TransactionCode
+from bankbridge.ledger.model import Allocation, TransactionCode, new_posting
 from bankbridge.matching.books import bank_key
 from bankbridge.matching.context import LineContext
-from bankbridge.matching.model import Candidate
+from bankbridge.matching.model import new_candidate
 from bankbridge.matching.money_cases import money
-from bankbridge.matching.outcome import Note, Verdict
+from bankbridge.matching.outcome import NOTHING, Note, Verdict, new_verdict
 from bankbridge.matching.text import commission_figures, contains, line_text, squash
 
 R = TypeVar("R", TransactionCode, Allocation)
@@ -44,7 +44,7 @@ def match_code(ctx: LineContext) -> Verdict | Note:
     line = ctx.entry.line
     codes = tuple(c for c in (line.bank_code, line.iso_code) if c)
     if not codes:
-        return Note()
+        return NOTHING
     bank = bank_key(ctx.entry.bank_bic)
     env = ctx.administration.environment
     code = next((c for c in codes if (env, bank, c) in ctx.books.codes), codes[0])
@@ -63,8 +63,8 @@ def tie(ctx: LineContext, code: str, rows: tuple[TransactionCode, ...]) -> Verdi
     """Two equally specific rows: propose each."""
     values = " and ".join(repr(r.search_value) for r in rows)
     why = f"transaction code {code} fits {len(rows)} rows equally well (search values {values})"
-    cands = tuple(Candidate(None, (), ctx.amount, 50, why, gl_account=r.gl_account) for r in rows)
-    return Verdict("proposed", "transaction_code", why, 50, candidates=cands)
+    cands = tuple(new_candidate(None, (), ctx.amount, 50, why, gl_account=r.gl_account) for r in rows)
+    return new_verdict("proposed", "transaction_code", why, 50, candidates=cands)
 
 
 def book_code(ctx: LineContext, row: TransactionCode) -> Verdict:
@@ -86,10 +86,10 @@ def book_code(ctx: LineContext, row: TransactionCode) -> Verdict:
             why = f"the commission account {row.commission_gl_account} is allocated itself: enter its codes by hand"
             return propose_row(ctx, row, why)
     pairs = axes.axis_codes if axes else ()
-    legs = [Posting(row.gl_account, -(ctx.amount + commission), allocations=pairs)]
+    legs = [new_posting(row.gl_account, -(ctx.amount + commission), allocations=pairs)]
     if commission and row.commission_gl_account:
-        legs.append(Posting(row.commission_gl_account, commission, allocations=pairs))
-    return Verdict("booked", "transaction_code", evidence(ctx, row, commission, axes), 100, tuple(legs))
+        legs.append(new_posting(row.commission_gl_account, commission, allocations=pairs))
+    return new_verdict("booked", "transaction_code", evidence(ctx, row, commission, axes), 100, tuple(legs))
 
 
 def foreign_account(ctx: LineContext, numbers: tuple[str | None, ...]) -> str | None:
@@ -106,8 +106,8 @@ def foreign_account(ctx: LineContext, numbers: tuple[str | None, ...]) -> str | 
 def propose_row(ctx: LineContext, row: TransactionCode, why: str) -> Verdict:
     """A code that fits, but its commission or allocation is not certain."""
     text = f"transaction code {row.code} books on {row.gl_account}, but {why}"
-    cand = Candidate(None, (), ctx.amount, 60, text, gl_account=row.gl_account)
-    return Verdict("proposed", "transaction_code", text, 60, candidates=(cand,))
+    cand = new_candidate(None, (), ctx.amount, 60, text, gl_account=row.gl_account)
+    return new_verdict("proposed", "transaction_code", text, 60, candidates=(cand,))
 
 
 def evidence(ctx: LineContext, row: TransactionCode, commission: Decimal, axes: Allocation | None) -> str:

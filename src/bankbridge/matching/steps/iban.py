@@ -11,7 +11,7 @@ from __future__ import annotations
 from bankbridge.ledger.model import OpenItem, Relation
 from bankbridge.matching.context import LineContext, labels
 from bankbridge.matching.money_cases import Misfit, settle_by_amount
-from bankbridge.matching.outcome import Note, Verdict, booked, complete, proposed
+from bankbridge.matching.outcome import Note, Verdict, booked, complete, new_verdict, proposed
 from bankbridge.matching.text import in_range, words
 
 
@@ -56,7 +56,7 @@ def match_iban(ctx: LineContext) -> Verdict | Note:
     found = f"IBAN {iban} belongs to {labels(rels)}"
     active = tuple(r for r in rels if not r.blocked)
     if not active:
-        return Verdict("open", None, f"{found}, which is blocked", 0)
+        return new_verdict("open", None, f"{found}, which is blocked", 0)
     return by_text(ctx, found, rels, active) or by_amount(ctx, found, active)
 
 
@@ -83,7 +83,7 @@ def by_amount(ctx: LineContext, found: str, active: tuple[Relation, ...]) -> Ver
     """The relation's open items by amount alone."""
     views = ctx.open_views(active)
     if not views:
-        return Verdict("open", None, f"{found}, who has no open items in {ctx.entry.currency}", 0)
+        return new_verdict("open", None, f"{found}, who has no open items in {ctx.entry.currency}", 0)
     fit = settle_by_amount(ctx.amount, views, tolerance=ctx.tolerance)
     if isinstance(fit, Misfit):
         return proposed("iban", f"{found}, but {fit.reason}", fit.groups, score=50, weak=fit.weak)

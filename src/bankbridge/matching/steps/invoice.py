@@ -10,7 +10,7 @@ booked automatically.
 from __future__ import annotations
 
 from bankbridge.matching.context import LineContext, label
-from bankbridge.matching.outcome import Note, Verdict, complete
+from bankbridge.matching.outcome import NOTHING, Note, Verdict, complete
 from bankbridge.matching.text import invoice_words
 
 
@@ -18,7 +18,7 @@ def match_invoice_numbers(ctx: LineContext) -> Verdict | Note:
     """Find open items by invoice numbers written in the description."""
     adm = ctx.administration
     if not adm.invoice_range_from or not adm.invoice_range_to:
-        return Note()
+        return NOTHING
     found_words = invoice_words(ctx.entry.line.description, adm.invoice_range_from, adm.invoice_range_to)
     if not found_words:
         return Note("no invoice number of the range is in the description")

@@ -18,7 +18,7 @@ from bankbridge.identifiers import references
 from bankbridge.ledger.model import OpenItem
 from bankbridge.matching.books import digit_key, reference_key
 from bankbridge.matching.context import LineContext, label
-from bankbridge.matching.outcome import Note, Verdict, complete, proposed
+from bankbridge.matching.outcome import NOTHING, Note, Verdict, complete, proposed
 from bankbridge.matching.text import references_in_text
 
 _STRUCTURED = re.compile(r"^(?:\d{7,16}|RF\d{2}[0-9A-Z]+|[+*]{3}\d{3}/\d{4}/\d{5}[+*]{3}|\d{12})$")
@@ -41,7 +41,7 @@ def match_reference(ctx: LineContext) -> Verdict | Note:
     from_text = not line.payment_reference
     candidates = references_in_text(line.description) if from_text else (line.payment_reference or "",)
     if not candidates or not candidates[0].strip():
-        return Note()
+        return NOTHING
     for candidate in candidates:  # each parsed once; the first valid one counts
         try:
             ref = references.parse(candidate)
@@ -50,7 +50,7 @@ def match_reference(ctx: LineContext) -> Verdict | Note:
         return by_items(ctx, ref.compact, f" ({check_words(ref)})", items_for(ctx, ref))
     raw = candidates[0]
     if from_text and raw.isdigit() and _IDEAL.search(line.description or ""):
-        return Note()
+        return NOTHING
     if looks_structured(raw) and line.payment_reference_type != "OTHER":
         return Note(f"payment reference {raw.strip()} fails its check digit (a typo?)", veto=True)
     return by_items(ctx, raw.strip(), "", ctx.books.items_by_reference.get((ctx.adm, reference_key(raw)), ()))

@@ -12,12 +12,12 @@ A returned or reversed direct debit is never booked automatically.
 
 from __future__ import annotations
 
-from bankbridge.ledger.model import Posting
+from bankbridge.ledger.model import new_posting
 from bankbridge.matching.books import TransitHit
 from bankbridge.matching.context import LineContext
-from bankbridge.matching.model import Candidate, InTransitBatch
+from bankbridge.matching.model import InTransitBatch, new_candidate
 from bankbridge.matching.money_cases import money
-from bankbridge.matching.outcome import Note, Verdict
+from bankbridge.matching.outcome import NOTHING, Note, Verdict, new_verdict
 
 WHOLE = -1
 
@@ -34,7 +34,7 @@ def match_in_transit(ctx: LineContext) -> Verdict | Note:
         return returned(ctx)
     gl = ctx.administration.in_transit_gl_account
     if not gl or not ctx.books.in_transit:
-        return Note()
+        return NOTHING
     kind = "direct_debit" if ctx.amount > 0 else "payment"
     adm = ctx.administration
     per_item = adm.direct_debit_in_transit if kind == "direct_debit" else adm.payments_in_transit
@@ -46,7 +46,7 @@ def match_in_transit(ctx: LineContext) -> Verdict | Note:
             verdict = item
     if verdict is None and not per_item:
         verdict = by_total(ctx, kind, gl)
-    return verdict or Note()
+    return verdict or NOTHING
 
 
 def free(ctx: LineContext, batch: InTransitBatch, index: int) -> bool:
@@ -60,10 +60,10 @@ def free(ctx: LineContext, batch: InTransitBatch, index: int) -> bool:
 
 def clear(ctx: LineContext, gl: str, why: str, batch: InTransitBatch, index: int) -> Verdict:
     """Book the line against the in-transit account."""
-    leg = Posting(gl, -ctx.amount)
+    leg = new_posting(gl, -ctx.amount)
     text = f"{why}; cleared on the in-transit account {gl}"
     used = ((batch.administration, batch.batch_id, index),)
-    return Verdict("booked", "in_transit", text, 100, (leg,), transit_used=used)
+    return new_verdict("booked", "in_transit", text, 100, (leg,), transit_used=used)
 
 
 def by_batch_id(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
@@ -75,8 +75,8 @@ def by_batch_id(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
         return None
     if batch.total != abs(ctx.amount):
         why = f"batch id {batch_id} is {kind_words(batch)} of {money(batch.total)}, not {money(ctx.amount)}"
-        cand = Candidate(None, (), ctx.amount, 60, why, gl_account=gl)
-        return Verdict("proposed", "in_transit", why, 60, candidates=(cand,))
+        cand = new_candidate(None, (), ctx.amount, 60, why, gl_account=gl)
+        return new_verdict("proposed", "in_transit", why, 60, candidates=(cand,))
     return clear(ctx, gl, f"batch id {batch_id} is {kind_words(batch)} with total {money(batch.total)}", batch, WHOLE)
 
 
@@ -104,8 +104,8 @@ def by_total(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
     if not fits:
         return None
     why = f"the amount equals the total of {', '.join(kind_words(b) for b in fits)}, but the line has no batch id"
-    cands = tuple(Candidate(None, (), ctx.amount, 70, why, gl_account=gl) for _ in fits[:1])
-    return Verdict("proposed", "in_transit", why, 70, candidates=cands)
+    cands = tuple(new_candidate(None, (), ctx.amount, 70, why, gl_account=gl) for _ in fits[:1])
+    return new_verdict("proposed", "in_transit", why, 70, candidates=cands)
 
 
 def by_item(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
@@ -149,10 +149,10 @@ def ambiguous(ctx: LineContext, hits: list[TransitHit], gl: str, why: str = "") 
         return None
     why = why or f"{len(hits)} items of sent batches fit the amount {money(ctx.amount)} and relation"
     cands = tuple(
-        Candidate(i.relation, (i.invoice_number,) if i.invoice_number else (), ctx.amount, 60, why, gl_account=gl)
+        new_candidate(i.relation, (i.invoice_number,) if i.invoice_number else (), ctx.amount, 60, why, gl_account=gl)
         for _, _, i in hits
     )
-    return Verdict("proposed", "in_transit", why, 60, candidates=cands)
+    return new_verdict("proposed", "in_transit", why, 60, candidates=cands)
 
 
 def returned(ctx: LineContext) -> Verdict:
@@ -162,9 +162,10 @@ def returned(ctx: LineContext) -> Verdict:
     what = f"returned or reversed direct debit{reason}"
     pairs = ctx.books.transit_by_e2e.get((ctx.adm, line.end_to_end_id), ()) if line.end_to_end_id else ()
     if not pairs:
-        return Verdict("open", None, f"{what}: a return is never booked automatically", 0)
+        return new_verdict("open", None, f"{what}: a return is never booked automatically", 0)
     why = f"{what} of end-to-end id {line.end_to_end_id}: a return is never booked automatically"
     cands = tuple(
-        Candidate(i.relation, (i.invoice_number,) if i.invoice_number else (), ctx.amount, 60, why) for _, _, i in pairs
+        new_candidate(i.relation, (i.invoice_number,) if i.invoice_number else (), ctx.amount, 60, why)
+        for _, _, i in pairs
     )
-    return Verdict("proposed", "in_transit", why, 60, candidates=cands)
+    return new_verdict("proposed", "in_transit", why, 60, candidates=cands)
