@@ -97,3 +97,50 @@ def test_a_constraint_broken_in_a_group_stores_nothing_of_it(tmp_path: Path) -> 
         insert_rows(conn, "INSERT INTO t (k, a, b)", 3, [(1, "a", 1), (2, "b", 2), (1, "again", 3)])
     assert conn.execute("SELECT count(*) FROM t").fetchone() == (0,)
     conn.execute("ROLLBACK")
+
+
+@pytest.mark.postgres
+def test_audit_rows_at_driver_level_are_those_sqlalchemy_writes(database_url: str) -> None:
+    """``BookingRepository.audit`` writes at driver level: the same stored values (the
+    time's text on SQLite included) as SQLAlchemy's insert of the same rows, read back
+    the same, defaults for a row without subject or detail."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import select
+
+    from bankbridge.db import schema
+    from bankbridge.db.booking_repo import BookingRepository
+
+    engine = engine_for(database_url)
+    upgrade(engine)
+    at = datetime(2026, 12, 2, 10, 20, 30, 123456, tzinfo=UTC)
+    rows = [
+        {
+            "at": at,
+            "actor": "bankbridge",
+            "administration": "A1",
+            "action": "process",
+            "subject": "3 lines booked",
+            "detail": "",
+        },
+        {
+            "at": at,
+            "actor": "anna",
+            "administration": None,
+            "action": "add_bank_account",
+            "subject": "NL… to 10023 — é",
+            "detail": "line 7",
+        },
+        {"at": at, "actor": "bankbridge", "administration": "A2", "action": "undo"},
+    ]
+    log = schema.audit_log
+    with engine.begin() as conn:
+        BookingRepository(conn).audit(rows)
+        conn.execute(log.insert(), [{"subject": "", "detail": "", **r} for r in rows])
+    with engine.connect() as conn:
+        stored = conn.execute(select(*(c for c in log.c if c.name != "id")).order_by(log.c.id)).all()
+        raw = conn.execute(text("SELECT CAST(at AS TEXT) FROM audit_log ORDER BY id")).scalars().all()
+    assert stored[:3] == stored[3:]
+    assert [r.at.replace(tzinfo=UTC) for r in stored[:3]] == [at] * 3
+    assert (stored[2].subject, stored[2].detail) == ("", "")
+    assert raw[:3] == raw[3:]

@@ -147,6 +147,13 @@ def _copy_temp(conn: Connection, name: str, columns: Sequence[tuple[str, str]], 
 
 
 PENDING_CHUNK = 5000
+_AUDIT_COLUMNS = ("at", "actor", "administration", "action", "subject", "detail")
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
 _PENDING_SQL = (
     "SELECT li.id, li.statement_id, s.administration, s.journal, j.bic, li.account_iban, li.currency,"
     " s.voucher_number, COALESCE(d.status, 'open'), li.amount_minor, li.booking_date, li.value_date,"
@@ -628,6 +635,28 @@ class BookingRepository:
         )
 
     def audit(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Append to the audit log (R-G3)."""
-        if rows:
-            self.conn.execute(schema.audit_log.insert(), list(rows))
+        """Append to the audit log (R-G3), at driver level: processing a million lines
+        writes one row per bank account it adds (307,882 at 1M lines: 0.8 s through
+        SQLAlchemy's per-row parameters, in the command's own process after the workers
+        are done). The time is written as SQLAlchemy writes it (its own bind processor)."""
+        if not rows:
+            return
+        log = schema.audit_log
+        dialect = self.conn.dialect
+        at = log.c.at.type.dialect_impl(dialect).bind_processor(dialect) or _same
+        insert_tuples(
+            self.conn,
+            log.name,
+            _AUDIT_COLUMNS,
+            [
+                (
+                    at(r["at"]),
+                    r["actor"],
+                    r.get("administration"),
+                    r["action"],
+                    r.get("subject", ""),
+                    r.get("detail", ""),
+                )
+                for r in rows
+            ],
+        )
