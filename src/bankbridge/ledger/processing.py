@@ -133,37 +133,59 @@ def save_rows(outcomes: Sequence[LineOutcome], bookings: Sequence[Booking]) -> S
     them and sends them, as plain tuples, to the process that stores them). Entries:
     administration, journal, voucher, date, currency, line id, description, reversed at,
     rule; postings and settlements start with the line id of their entry."""
-    statuses = [(o.line_id, o.status, o.rule, o.evidence, o.score, o.candidates) for o in outcomes]
-    entries: list[tuple[Any, ...]] = []
-    postings: list[tuple[Any, ...]] = []
-    settlements: list[tuple[Any, ...]] = []
+    rows = SaveRows([], [], [], [])
+    for o in outcomes:
+        rows.statuses.append((o.line_id, o.status, o.rule, o.evidence, o.score, o.candidates))
     for b in bookings:
-        line_id, currency = b.line_id, b.currency
-        entries.append(
-            (
-                b.administration,
-                b.journal,
-                b.voucher_number,
-                b.entry_date,
-                currency,
-                line_id,
-                b.description,
-                None,
-                b.rule,
-            )
+        add_entry(
+            rows,
+            line_id=b.line_id,
+            administration=b.administration,
+            journal=b.journal,
+            voucher_number=b.voucher_number,
+            entry_date=b.entry_date,
+            currency=b.currency,
+            rule=b.rule,
+            postings=b.postings,
+            settlements=b.settlements,
+            description=b.description,
         )
-        postings.extend(
-            (
-                line_id,
-                p.gl_account,
-                p.relation,
-                to_minor(p.amount, currency),
-                "|".join(f"{a}={c}" for a, c in p.allocations) if p.allocations else "",
-            )
-            for p in b.postings
+    return rows
+
+
+def add_entry(
+    rows: SaveRows,
+    *,
+    line_id: int,
+    administration: str,
+    journal: str,
+    voucher_number: str,
+    entry_date: date | None,
+    currency: str,
+    rule: str | None,
+    postings: Sequence[Posting],
+    settlements: Sequence[Settlement],
+    description: str,
+) -> None:
+    """The rows of one line's journal entry (a :class:`Booking`'s fields): processing adds
+    them straight from the engine's decision, without the :class:`Booking` in between.
+    ``entry_date``: the line's booking date, else its value date (every reader gives a
+    line a value date; the column refuses none)."""
+    rows.entries.append(
+        (administration, journal, voucher_number, entry_date, currency, line_id, description, None, rule)
+    )
+    rows.postings.extend(
+        (
+            line_id,
+            p.gl_account,
+            p.relation,
+            to_minor(p.amount, currency),
+            "|".join(f"{a}={c}" for a, c in p.allocations) if p.allocations else "",
         )
-        settlements.extend(
-            (line_id, b.administration, st.invoice_number, st.relation, to_minor(st.amount, currency), False)
-            for st in b.settlements
+        for p in postings
+    )
+    if settlements:
+        rows.settlements.extend(
+            (line_id, administration, st.invoice_number, st.relation, to_minor(st.amount, currency), False)
+            for st in settlements
         )
-    return SaveRows(statuses, entries, postings, settlements)

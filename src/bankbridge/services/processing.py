@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import RelationBankAccount
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows, save_rows
+from bankbridge.ledger.processing import PendingIds, PendingLine, SaveRows, add_entry
 from bankbridge.matching import Books, Decision, LineInput
 from bankbridge.matching.books import LazyIndex, environments_index
 from bankbridge.matching.context import BatchState
@@ -83,38 +83,8 @@ def _candidates(decision: Decision) -> str:
     )
 
 
-_OUTCOME = twin_of(LineOutcome)
-_BOOKING = twin_of(Booking)
 _INPUT = twin_of(LineInput)
-"""Records made once per line, without the frozen ``__init__`` (:mod:`bankbridge.statements.twin`)."""
-
-
-def translate(pending: PendingLine, decision: Decision) -> tuple[LineOutcome, Booking | None]:
-    """The engine's decision as what is stored for the line (and its journal entry)."""
-    outcome = _OUTCOME.make(
-        line_id=pending.line_id,
-        status=decision.status,
-        rule=decision.rule,
-        evidence=decision.evidence,
-        score=decision.score,
-        candidates=_candidates(decision),
-    )
-    if decision.status != "booked":
-        return outcome, None
-    line = pending.line
-    booking = _BOOKING.make(
-        line_id=pending.line_id,
-        administration=pending.administration,
-        journal=pending.journal,
-        voucher_number=pending.voucher_number,
-        entry_date=line.booking_date or line.value_date,
-        currency=pending.currency,
-        rule=decision.rule,
-        postings=decision.postings,
-        settlements=decision.settlements,
-        description=(line.description or line.counterparty_name or "")[:200],
-    )
-    return outcome, booking
+"""Made once per line, without the frozen ``__init__`` (:mod:`bankbridge.statements.twin`)."""
 
 
 @dataclass(slots=True)
@@ -258,12 +228,16 @@ def environment_index_of(
 
 
 def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchState) -> Decided:
-    """Decide lines (pure: no database)."""
-    outcomes: list[LineOutcome] = []
-    bookings: list[Booking] = []
+    """Decide lines (pure: no database). What is stored for each goes straight into the
+    rows (those :func:`bankbridge.ledger.processing.save_rows` makes of a line's outcome
+    and booking, without a :class:`LineOutcome` and a :class:`Booking` in between)."""
+    rows = SaveRows([], [], [], [])
+    statuses = rows.statuses
     accounts: list[tuple[int, RelationBankAccount]] = []
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = []
     report = ProcessReport()
+    statements: set[int] = set()
+    unfinished: set[int] = set()
     make_input = _INPUT.make
     for p in pending:
         entry = make_input(
@@ -276,18 +250,32 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
             line=p.line,
         )
         decision = decide_line(entry, books, state)
-        outcome, booking = translate(p, decision)
-        outcomes.append(outcome)
-        if booking is not None:
-            bookings.append(booking)
+        status = decision.status
+        statuses.append((p.line_id, status, decision.rule, decision.evidence, decision.score, _candidates(decision)))
+        statements.add(p.statement_id)
+        if status == "booked":
+            line = p.line
+            add_entry(
+                rows,
+                line_id=p.line_id,
+                administration=p.administration,
+                journal=p.journal,
+                voucher_number=p.voucher_number,
+                entry_date=line.booking_date or line.value_date,
+                currency=p.currency,
+                rule=decision.rule,
+                postings=decision.postings,
+                settlements=decision.settlements,
+                description=(line.description or line.counterparty_name or "")[:200],
+            )
+        else:
+            unfinished.add(p.statement_id)
         if decision.new_bank_account is not None:
             accounts.append((p.line_id, decision.new_bank_account))
         if decision.transit_used:
             cleared.append((p.line_id, decision.transit_used))
         report.count(p.administration, decision)
-    statements = {p.statement_id for p in pending}
-    unfinished = {p.statement_id for p, o in zip(pending, outcomes, strict=True) if o.status != "booked"}
-    return Decided(save_rows(outcomes, bookings), accounts, cleared, statements, report, unfinished)
+    return Decided(rows, accounts, cleared, statements, report, unfinished)
 
 
 def store(uow: UnitOfWork, decided: Decided, *, clock: Clock) -> None:
