@@ -31,7 +31,7 @@ from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements as scenario_statements
 from bankbridge.errors import AlreadyMatched, PermissionDenied
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.processing import PendingIds
+from bankbridge.ledger.processing import PendingIds, SaveRows
 from bankbridge.services import processing
 from bankbridge.services.export import bookings
 from bankbridge.services.importing import add_transactions
@@ -748,3 +748,48 @@ def test_the_work_list_and_undoing_a_whole_statement(settings: Settings, truth: 
 def _open_items(settings: Settings) -> list[dict[str, object]]:
     with engine_for(settings.database_url).connect() as conn:
         return [dict(r._mapping) for r in conn.execute(select(schema.open_items))]
+
+
+@pytest.mark.postgres
+def test_storing_lowers_an_open_item_settled_twice_in_one_chunk_by_both(
+    settings: Settings, truth: dict[tuple[str, str, int], object]
+) -> None:
+    """Open amounts are lowered in groups (on SQLite one ``UPDATE … FROM (VALUES …)`` per
+    hundred items): an item that two lines of one chunk settle partly goes down by both
+    amounts, the other items by theirs, and reopening gives every amount back."""
+    with engine_for(settings.database_url).connect() as conn:
+        o = schema.open_items
+        items = conn.execute(
+            select(o.c.invoice_number, o.c.relation, o.c.amount_minor)
+            .where(o.c.administration == "A1")
+            .order_by(o.c.invoice_number)
+            .limit(3)
+        ).all()
+        lines = conn.execute(select(schema.statement_lines.c.id).order_by(schema.statement_lines.c.id).limit(3))
+        line_ids = list(lines.scalars())
+    before = {number: amount for number, _, amount in items}
+    (first, rel1, _), (second, rel2, _), (third, _, _) = items
+    settled = [(line_ids[0], first, rel1, 100), (line_ids[1], first, rel1, 250), (line_ids[2], second, rel2, 7)]
+    rows = SaveRows(
+        statuses=[(line, "booked", "iban", "test", 100, "[]") for line in line_ids[:3]],
+        entries=[
+            ("A1", "BNK1", f"T{n}", date(2026, 11, 23), "EUR", line, "test", None, "iban")
+            for n, line in enumerate(line_ids[:3])
+        ],
+        postings=[(line, "1100", None, amount, "") for line, _, _, amount in settled],
+        settlements=[(line, "A1", number, rel, amount, False) for line, number, rel, amount in settled],
+    )
+    with unit_of_work(settings) as uow:
+        uow.bookings.save_rows(rows, now=FixedClock().now())
+        uow.commit()
+    with engine_for(settings.database_url).connect() as conn:
+        after = dict(conn.execute(select(o.c.invoice_number, o.c.amount_minor).where(o.c.administration == "A1")).all())
+    assert after[first] == before[first] - 350
+    assert after[second] == before[second] - 7
+    assert after[third] == before[third]
+    with unit_of_work(settings) as uow:
+        uow.bookings._lower_open_amounts([("A1", number, amount) for _, number, _, amount in settled], sign=-1)
+        uow.commit()
+    with engine_for(settings.database_url).connect() as conn:
+        back = dict(conn.execute(select(o.c.invoice_number, o.c.amount_minor).where(o.c.administration == "A1")).all())
+    assert {n: back[n] for n in before} == before

@@ -308,12 +308,26 @@ VALUES_PER_INSERT = 999
 """Values bound to one SQLite statement at most: the limit of SQLite builds before 3.32."""
 
 
+def insert_many(conn: Connection, head: str, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
+    """``head VALUES (…) tail`` for every row, in the caller's transaction: groups of rows
+    a statement on SQLite (:func:`insert_rows`), ``executemany`` on PostgreSQL (for an
+    ``ON CONFLICT`` tail, which ``COPY`` cannot take)."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        execute_many(conn, f"{head} VALUES ({', '.join('?' * len(rows[0]))}){tail}", rows)
+        return
+    insert_rows(conn.connection.driver_connection, head, len(rows[0]), rows, tail)
+
+
 def insert_rows(raw: Any, head: str, width: int, rows: Sequence[Sequence[Any]], tail: str = "") -> None:
     """``head VALUES (…), (…), … tail`` on a SQLite connection, for rows of ``width``
     values in groups of up to :data:`ROWS_PER_INSERT`: one statement run inserts a group.
     Each run has a cost of its own in SQLite (begin, halt, reset) and in the driver; run
     per row, it was about a fifth of inserting a narrow row. ``tail`` may be an
-    ``ON CONFLICT`` clause: it acts row by row, as with one row per statement."""
+    ``ON CONFLICT`` clause: it acts row by row, as with one row per statement. (The values
+    may also be an ``UPDATE … FROM (VALUES …) AS d WHERE …``'s: ``head`` ends with
+    ``FROM (``, ``tail`` starts with ``) AS d``.)"""
     if not rows:
         return
     if set(map(len, rows)) != {width}:  # a short row would shift every value after it
