@@ -41,6 +41,10 @@ class LineContext:
     state: BatchState
     counter_iban: str | None
     """The counterparty's IBAN, compact, or ``None``."""
+    adm: str
+    """The administration code."""
+    amount: Decimal
+    """The line amount, credit (money in) positive."""
 
     @classmethod
     def of(
@@ -50,18 +54,15 @@ class LineContext:
         raw = entry.line.counterparty_iban
         iban = iban_id.compact(raw) if raw and raw.strip() else None
         return _CONTEXT.make(  # once per line: without the frozen __init__ (statements.twin)
-            entry=entry, administration=administration, journal=journal, books=books, state=state, counter_iban=iban
+            entry=entry,
+            administration=administration,
+            journal=journal,
+            books=books,
+            state=state,
+            counter_iban=iban,
+            adm=administration.code,  # fields, not properties: the steps read them about nine times a line
+            amount=entry.line.amount,
         )
-
-    @property
-    def amount(self) -> Decimal:
-        """The line amount, credit (money in) positive."""
-        return self.entry.line.amount
-
-    @property
-    def adm(self) -> str:
-        """The administration code."""
-        return self.administration.code
 
     @property
     def tolerance(self) -> Decimal:

@@ -11,6 +11,7 @@ the normal matching goes on.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from bankbridge.identifiers import bsn as bsn_id
 from bankbridge.identifiers import iban as iban_id
@@ -26,7 +27,7 @@ def match_bsn(ctx: LineContext) -> Verdict | Note:
     adm = ctx.administration
     if not adm.tax_office_iban or not adm.bsn_search_value:
         return NOTHING
-    if ctx.counter_iban != iban_id.compact(adm.tax_office_iban) or ctx.amount <= 0:
+    if ctx.amount <= 0 or ctx.counter_iban != _compact(adm.tax_office_iban):
         return NOTHING
     text = ctx.entry.line.description or ""
     if not contains(text, adm.bsn_search_value):
@@ -35,6 +36,12 @@ def match_bsn(ctx: LineContext) -> Verdict | Note:
     if isinstance(found, str):
         return Note(found)
     return settle_debtor(ctx, found[0], found[1])
+
+
+@lru_cache(maxsize=1024)
+def _compact(iban: str) -> str:
+    """The tax office IBAN of an administration, compact (asked for every line)."""
+    return iban_id.compact(iban)
 
 
 def find_debtor(ctx: LineContext, text: str) -> tuple[Relation, str] | str:

@@ -88,8 +88,11 @@ def of_line_batch(ctx: LineContext, verdict: Verdict) -> bool:
 
 def batch_of_items(ctx: LineContext) -> str | None:
     """The one sent batch all of a batch entry's item end-to-end ids belong to."""
-    e2e = [i.end_to_end_id for i in ctx.entry.line.items]
-    if not e2e or not all(e2e):
+    items = ctx.entry.line.items
+    if not items:  # most lines: no list made
+        return None
+    e2e = [i.end_to_end_id for i in items]
+    if not all(e2e):
         return None
     index = ctx.books.transit_by_e2e
     ids = {hit[0].batch_id for e in e2e for hit in index.get((ctx.adm, e or ""), ())}
@@ -138,9 +141,14 @@ def by_item(ctx: LineContext, kind: str, gl: str) -> Verdict | None:
 
 def by_relation(ctx: LineContext, kind: str) -> list[TransitHit]:
     """Items of free batches for a relation of the counter IBAN with the line's amount."""
-    index = ctx.books.transit_by_relation
-    hits = [h for r in ctx.iban_relations() for h in index.get((ctx.adm, r.number), ()) if h[0].kind == kind]
-    return [h for h in hits if h[2].amount == abs(ctx.amount) and free(ctx, h[0], h[1])]
+    index, adm = ctx.books.transit_by_relation, ctx.adm
+    hits: list[TransitHit] = []
+    for r in ctx.iban_relations():
+        found = index.get((adm, r.number))
+        if found:  # most relations have no item in transit: nothing more to do per line
+            amount = abs(ctx.amount)
+            hits.extend(h for h in found if h[0].kind == kind and h[2].amount == amount and free(ctx, h[0], h[1]))
+    return hits
 
 
 def ambiguous(ctx: LineContext, hits: list[TransitHit], gl: str, why: str = "") -> Verdict | None:
