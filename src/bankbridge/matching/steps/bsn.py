@@ -44,12 +44,17 @@ def _compact(iban: str) -> str:
     return iban_id.compact(iban)
 
 
+_valid_bsn = lru_cache(maxsize=65_536)(bsn_id.is_valid)
+"""The 11-test of a BSN, remembered: a debtor's BSN comes back with each payment for it
+(stdnum's check costs about as much as the rest of the step for such a line)."""
+
+
 def find_debtor(ctx: LineContext, text: str) -> tuple[Relation, str] | str:
     """The one non-blocked debtor with the BSN after ``nr.``, or why there is none."""
     bsn = bsn_after_nr(text)
     if bsn is None:
         return "the tax office paid, but no number follows 'nr.' in the description"
-    if not bsn_id.is_valid(bsn):
+    if not _valid_bsn(bsn):
         return f"the tax office paid, but {bsn} after 'nr.' is not a valid BSN (11-test)"
     rels = ctx.books.relations_by_bsn.get((ctx.adm, bsn), ())
     debtors = [r for r in rels if r.kind is RelationKind.DEBTOR and not r.blocked]
