@@ -78,14 +78,18 @@ def choose(ctx: LineContext) -> Verdict:
             break
         notes.append(result)
     verdict = with_notes(pick(ctx, found, transit if isinstance(transit, Verdict) else None, notes), notes)
+    if verdict.status != "booked":
+        return verdict
     veto = next((n for n in notes if n.veto), None)
-    return downgrade(ctx, verdict, veto.text) if veto and verdict.status == "booked" else verdict
+    return downgrade(ctx, verdict, veto.text) if veto else verdict
 
 
 def with_notes(verdict: Verdict, notes: list[Note]) -> Verdict:
     """An ``open`` verdict also says what the earlier steps noticed."""
+    if verdict.status != "open":
+        return verdict
     texts = [n.text for n in notes if n.text and n.text not in verdict.evidence]
-    if verdict.status != "open" or not texts:
+    if not texts:
         return verdict
     return replace(verdict, evidence="; ".join((*texts, verdict.evidence)))
 

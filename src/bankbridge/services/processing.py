@@ -54,9 +54,10 @@ class ProcessReport:
         self.processed_statements += other.processed_statements
 
     def count(self, administration: str, decision: Decision) -> None:
-        target = {"booked": self.booked, "proposed": self.proposed}.get(decision.status, self.open)
+        status = decision.status  # once per line: no dictionary of the targets made for it
+        target = self.booked if status == "booked" else self.proposed if status == "proposed" else self.open
         target[administration] = target.get(administration, 0) + 1
-        if decision.status == "booked" and decision.rule:
+        if status == "booked" and decision.rule:
             self.rules[decision.rule] = self.rules.get(decision.rule, 0) + 1
 
 
