@@ -5,13 +5,15 @@ is refused before anything is written; an ``ON CONFLICT`` tail acts row by row."
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from bankbridge.bootstrap import engine_for
-from bankbridge.db import statement_repo
+from bankbridge.db import schema, statement_repo
+from bankbridge.db.booking_repo import BookingRepository
 from bankbridge.db.migrate import upgrade
 from bankbridge.db.statement_repo import ROWS_PER_INSERT, insert_rows, insert_tuples
 
@@ -104,13 +106,6 @@ def test_audit_rows_at_driver_level_are_those_sqlalchemy_writes(database_url: st
     """``BookingRepository.audit`` writes at driver level: the same stored values (the
     time's text on SQLite included) as SQLAlchemy's insert of the same rows, read back
     the same, defaults for a row without subject or detail."""
-    from datetime import UTC, datetime
-
-    from sqlalchemy import select
-
-    from bankbridge.db import schema
-    from bankbridge.db.booking_repo import BookingRepository
-
     engine = engine_for(database_url)
     upgrade(engine)
     at = datetime(2026, 12, 2, 10, 20, 30, 123456, tzinfo=UTC)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, select
 
 from bankbridge.db import schema
-from bankbridge.db.statement_repo import as_dicts, execute_many, insert_rows
+from bankbridge.db.statement_repo import as_dicts, insert_many
 from bankbridge.ledger.bundle import SPECS, FileSpec
 from bankbridge.ledger.model import (
     BankAccountStatus,
@@ -141,12 +141,10 @@ class LedgerRepository:
         # processing cost about a quarter of loading a million open items.
         if self.conn.dialect.name == "postgresql":
             values = [tuple(row[c] for c in columns) for row in rows]
-            sql = f"{head} VALUES ({', '.join('?' for _ in columns)}){tail}"
-            for start in range(0, len(values), self.BATCH):
-                execute_many(self.conn, sql, values[start : start + self.BATCH])
-            return
-        values = [tuple(_bound(row[c]) for c in columns) for row in rows]
-        insert_rows(self.conn.connection.driver_connection, head, len(columns), values, tail)
+        else:
+            values = [tuple(_bound(row[c]) for c in columns) for row in rows]
+        for start in range(0, len(values), self.BATCH):
+            insert_many(self.conn, head, values[start : start + self.BATCH], tail)
 
     def records(self, spec_name: str, *, administrations: set[str] | None = None) -> Iterator[Any]:
         """All records of one bundle file, in key order (optionally only those of some
