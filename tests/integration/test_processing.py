@@ -603,14 +603,44 @@ def test_lines_read_back_for_the_engine_are_the_lines_imported(settings: Setting
         raw=":61:...\n:86:...",
     )
     plain = StatementLine(Decimal("10.00"), booking_date=date(2026, 11, 2), bank_reference="REF-PLAIN-1", raw="r")
+    later = StatementLine(Decimal("0.01"), booking_date=date(2026, 11, 4), bank_reference="REF-LATER-1")
     with unit_of_work(settings) as uow:
-        journal = uow.statements.journals()[0]
-        statement = Statement("mt940", journal.iban, journal.currency, lines=(full, plain))
+        journals = uow.statements.journals()
+        journal, other = journals[0], journals[-1]
+        assert (other.administration, other.code) != (journal.administration, journal.code)
+        statement = Statement("mt940", journal.iban, journal.currency, lines=(full, plain, later))
         add_transactions(uow.statements, journal, statement, source="t", clock=FixedClock())
+        elsewhere = Statement("mt940", other.iban, other.currency, lines=(plain,))
+        add_transactions(uow.statements, other, elsewhere, source="t", clock=FixedClock())
         ids = [i for i, _ in uow.bookings.pending_ids(Access.everything())]
-        got = [p.line for p in uow.bookings.pending(ids)]
-    assert got == [replace(full, currency="EUR", raw=""), replace(plain, currency="EUR", raw="")]
+        pending = uow.bookings.pending(ids)
+        s = schema.statements
+        stored = {
+            row.id: row
+            for row in uow.statements.conn.execute(select(s.c.id, s.c.statement_date, s.c.voucher_number))
+        }
+    by_journal = {(p.administration, p.journal): p for p in pending}
+    mine = [p for p in pending if (p.administration, p.journal) == (journal.administration, journal.code)]
+    got = [p.line for p in mine]
+    assert got == [
+        replace(full, currency="EUR", raw=""),
+        replace(plain, currency="EUR", raw=""),
+        replace(later, currency="EUR", raw=""),
+    ]
     assert all(type(line) is StatementLine for line in got)
+    # What each line takes from its statement and journal: two days, two journals.
+    assert [stored[p.statement_id].statement_date for p in mine] == [date(2026, 11, 2)] * 2 + [date(2026, 11, 4)]
+    assert mine[0].statement_id == mine[1].statement_id != mine[2].statement_id
+    for p in pending:
+        assert p.voucher_number == stored[p.statement_id].voucher_number
+        assert p.status == "open" and p.currency == "EUR"
+    assert by_journal[(journal.administration, journal.code)].account_iban == journal.iban
+    assert by_journal[(journal.administration, journal.code)].bank_bic == journal.bic
+    assert by_journal[(other.administration, other.code)].account_iban == other.iban
+    assert by_journal[(other.administration, other.code)].bank_bic == other.bic
+    assert [p.line for p in pending if p.journal == other.code and p.administration == other.administration] == [
+        replace(plain, currency="EUR", raw="")
+    ]
 
 
 @pytest.mark.postgres

@@ -64,40 +64,6 @@ def _item(data: dict[str, Any]) -> StatementLine:
     )
 
 
-_NO_DETAIL: dict[str, Any] = {}
-
-
-_PLAIN_DETAIL = frozenset(
-    (
-        "customer_reference",
-        "creditor_id",
-        "payment_reference_type",
-        "return_reason",
-        "batch_id",
-        "batch_count",
-        "ultimate_debtor",
-        "ultimate_creditor",
-    )
-)
-
-
-def _from_detail(detail: dict[str, Any]) -> dict[str, Any]:
-    """The line fields kept in the detail JSON (``bankbridge.ledger.lines.line_detail``,
-    which leaves absent fields out: they keep the model's defaults)."""
-    out = {name: value for name, value in detail.items() if name in _PLAIN_DETAIL}
-    if (charges := detail.get("charges")) is not None:
-        out["charges"] = Decimal(charges)
-    if detail.get("reversal"):
-        out["reversal"] = True
-    if items := detail.get("items"):
-        out["items"] = tuple(_item(i) for i in items)
-    if detail_lines := detail.get("detail_lines"):
-        out["detail_lines"] = tuple(detail_lines)
-    if extra := detail.get("extra"):
-        out["extra"] = tuple(extra.items())
-    return out
-
-
 _ENTRY_COLUMNS = (
     "administration",
     "journal",
@@ -155,15 +121,21 @@ def _same(value: Any) -> Any:
 
 
 _PENDING_SQL = (
-    "SELECT li.id, li.statement_id, s.administration, s.journal, j.bic, li.account_iban, li.currency,"
-    " s.voucher_number, COALESCE(d.status, 'open'), li.amount_minor, li.booking_date, li.value_date,"
-    " li.counterparty_iban, li.counterparty_bic, li.counterparty_name, li.bank_reference, li.end_to_end_id,"
-    " li.mandate_id, li.payment_reference, li.description, li.bank_code, li.iso_code, li.detail"
-    " FROM statement_lines li JOIN statements s ON s.id = li.statement_id"
-    " JOIN journals j ON j.administration = s.administration AND j.code = s.journal"
-    " LEFT JOIN line_decisions d ON d.line_id = li.id"
+    "SELECT li.id, li.statement_id, li.account_iban, li.currency, COALESCE(d.status, 'open'), li.amount_minor,"
+    " li.booking_date, li.value_date, li.counterparty_iban, li.counterparty_bic, li.counterparty_name,"
+    " li.bank_reference, li.end_to_end_id, li.mandate_id, li.payment_reference, li.description, li.bank_code,"
+    " li.iso_code, li.detail"
+    " FROM statement_lines li LEFT JOIN line_decisions d ON d.line_id = li.id"
     " WHERE li.id IN ({marks})"
 )
+_STATEMENTS_SQL = (
+    "SELECT s.id, s.administration, s.journal, j.bic, s.voucher_number"
+    " FROM statements s JOIN journals j ON j.administration = s.administration AND j.code = s.journal"
+    " WHERE s.id IN ({marks})"
+)
+"""What a pending line takes from its statement and journal, read once per statement of a
+chunk (a chunk's lines come from a few hundred daily statements; joined per line, the
+same rows were looked up for each of its lines)."""
 
 
 _LINE = twin_of(StatementLine)
@@ -173,6 +145,7 @@ _RELATION = twin_of(Relation)
 _BANK_ACCOUNT = twin_of(RelationBankAccount)
 """Lines, open items, relations and their bank accounts rebuilt without the frozen
 dataclasses' ``__init__`` (processing rebuilds every one)."""
+_make_line, _make_pending = _LINE.make, _PENDING.make
 
 
 _DAYS: dict[Any, date | None] = {None: None}
@@ -197,39 +170,32 @@ _scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once
 scanner cost three times the scan (every pending line has a detail)."""
 
 
-def _pending_line(r: tuple[Any, ...]) -> PendingLine:
-    currency = r[6]
-    detail = r[22]
-    extra = _from_detail(_scan_json(detail, 0)[0]) if detail and detail != "{}" else _NO_DETAIL
-    line = _LINE.make(
-        amount=from_minor(r[9], currency),
-        booking_date=_day(r[10]),
-        value_date=_day(r[11]),
-        currency=currency,
-        counterparty_iban=r[12],
-        counterparty_bic=r[13],
-        counterparty_name=r[14],
-        bank_reference=r[15],
-        end_to_end_id=r[16],
-        mandate_id=r[17],
-        payment_reference=r[18],
-        description=r[19],
-        bank_code=r[20],
-        iso_code=r[21],
-        **extra,
-    )
-    return _PENDING.make(
-        line_id=r[0],
-        statement_id=r[1],
-        administration=r[2],
-        journal=r[3],
-        bank_bic=r[4],
-        account_iban=r[5],
-        currency=currency,
-        voucher_number=r[7],
-        line=line,
-        status=r[8],
-    )
+def _pending_line(r: tuple[Any, ...], statement: tuple[Any, ...]) -> PendingLine:
+    """A row of :data:`_PENDING_SQL` and one of :data:`_STATEMENTS_SQL` as the engine's
+    line. The records are made with positional arguments in the classes' field order
+    (a keyword call matches every name: a quarter of the rebuild); the detail's fields
+    are those ``bankbridge.ledger.lines.line_detail`` writes (it leaves absent ones out:
+    they keep the model's defaults). Tested: every field of the model comes back."""
+    currency = r[3]
+    detail = r[18]
+    amount = from_minor(r[5], currency)
+    if not detail or detail == "{}":
+        line = _make_line(
+            amount, _day(r[6]), _day(r[7]), currency, r[8], r[9], r[10], r[11], None, r[12], r[13], None, r[14],
+            None, r[15], r[16], r[17],
+        )  # fmt: skip
+    else:
+        get = _scan_json(detail, 0)[0].get
+        charges, items, detail_lines, extra = get("charges"), get("items"), get("detail_lines"), get("extra")
+        line = _make_line(
+            amount, _day(r[6]), _day(r[7]), currency, r[8], r[9], r[10], r[11], get("customer_reference"), r[12],
+            r[13], get("creditor_id"), r[14], get("payment_reference_type"), r[15], r[16], r[17],
+            get("return_reason"), get("batch_id"), get("batch_count"), None if charges is None else Decimal(charges),
+            get("ultimate_debtor"), get("ultimate_creditor"), bool(get("reversal")),
+            tuple(_item(i) for i in items) if items else (), tuple(detail_lines) if detail_lines else (),
+            tuple(extra.items()) if extra else (),
+        )  # fmt: skip
+    return _make_pending(r[0], r[1], statement[1], statement[2], statement[3], r[2], currency, statement[4], line, r[4])
 
 
 class BookingRepository:
@@ -277,8 +243,11 @@ class BookingRepository:
         found: dict[int, PendingLine] = {}
         for start in range(0, len(line_ids), PENDING_CHUNK):
             chunk = list(line_ids[start : start + PENDING_CHUNK])
-            sql = _PENDING_SQL.format(marks=", ".join("?" for _ in chunk))
-            found.update((row[0], _pending_line(row)) for row in select_tuples(self.conn, sql, chunk))
+            rows = select_tuples(self.conn, _PENDING_SQL.format(marks=", ".join("?" for _ in chunk)), chunk)
+            ids = list({row[1]: None for row in rows})
+            sql = _STATEMENTS_SQL.format(marks=", ".join("?" for _ in ids))
+            statements = {row[0]: row for row in select_tuples(self.conn, sql, ids)} if ids else {}
+            found.update((row[0], _pending_line(row, statements[row[1]])) for row in rows)
         return [found[i] for i in line_ids if i in found]
 
     def books(self, administrations: set[str]) -> tuple[LedgerBundle, list[OpenItem]]:
