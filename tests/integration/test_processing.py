@@ -25,6 +25,7 @@ from bankbridge.bootstrap import (
 )
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.booking_repo import pending_query
 from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import line_status, not_booked
 from bankbridge.demo import BUNDLE
@@ -564,6 +565,37 @@ def test_the_books_hold_the_relations_and_bank_accounts_the_ledger_holds(setting
     assert numbers.index("9") < numbers.index("B-upper") < numbers.index("b-lower")
     (lower,) = [r for r in bundle.relations if r.number == "b-lower"]
     assert lower.blocked is True and lower.kind.value == "creditor" and lower.name == "Ünïcode B.V."
+
+
+@pytest.mark.postgres
+def test_pending_lines_come_in_decision_order_and_sqlite_reads_them_so_without_sorting(
+    settings: Settings, truth: dict
+) -> None:
+    """Lines are decided by their daily statement's date, administration and journal, then
+    by position; SQLite reads all of them in that order through the statements' index (no
+    temporary B-tree for the ORDER BY), with the planner's statistics too."""
+    lines = _lines(settings)
+    assert len({(r["administration"], r["journal"]) for r in lines}) > 1
+    assert len({r["statement_date"] for r in lines}) > 1
+    lines.sort(key=lambda r: (r["statement_date"], r["administration"], r["journal"], r["position"]))
+    expected = [(r["id"], r["administration"]) for r in lines]
+    with unit_of_work(settings) as uow:
+        assert list(uow.bookings.pending_ids(Access.everything())) == expected
+        assert list(uow.bookings.pending_ids(Access.everything(), administration="A2")) == [
+            pair for pair in expected if pair[1] == "A2"
+        ]
+        assert list(uow.bookings.pending_ids(Access.to({"A1"}))) == [pair for pair in expected if pair[1] == "A1"]
+    if not settings.database_url.startswith("sqlite"):
+        return
+    engine = engine_for(settings.database_url)
+    for analyzed in (False, True):
+        with engine.connect() as conn:
+            if analyzed:
+                conn.exec_driver_sql("ANALYZE")
+            # Every administration's lines (one administration's go by its own index and are sorted).
+            sql = pending_query(Access.everything()).compile(engine, compile_kwargs={"literal_binds": True})
+            plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+            assert not any("TEMP B-TREE" in step for step in plan), (analyzed, plan)
 
 
 @pytest.mark.postgres

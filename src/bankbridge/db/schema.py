@@ -223,6 +223,9 @@ statements = Table(
     ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
     CheckConstraint("status IN ('in_progress','processed')", name="status"),
     UniqueConstraint("administration", "journal", "statement_date", name="uq_statements_journal_date"),
+    # The order processing decides lines in (migration 0008): SQLite reads the statements
+    # by it and their lines by (statement_id, position), without sorting every line.
+    Index("ix_statements_decision_order", "statement_date", "administration", "journal", unique=True),
 )
 
 statement_lines = Table(
