@@ -37,7 +37,15 @@ from bankbridge.ledger.model import (
     RelationKind,
     TransactionCode,
 )
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows, save_rows
+from bankbridge.ledger.processing import (
+    AddedAccount,
+    Booking,
+    LineOutcome,
+    PendingIds,
+    PendingLine,
+    SaveRows,
+    save_rows,
+)
 from bankbridge.money import from_minor
 from bankbridge.statements.model import StatementLine
 from bankbridge.statements.twin import twin_of
@@ -439,7 +447,7 @@ class BookingRepository:
             ") AS d WHERE open_items.administration = d.column1 AND open_items.invoice_number = d.column2",
         )
 
-    def add_bank_accounts(self, accounts: Sequence[tuple[int, RelationBankAccount]]) -> None:
+    def add_bank_accounts(self, accounts: Sequence[AddedAccount]) -> None:
         """R-C6: bank accounts added to relations automatically, with the line whose booking
         added them (an account already there is left as it is)."""
         if not accounts:
@@ -447,7 +455,7 @@ class BookingRepository:
         insert_many(  # at driver level: at 1M lines, one line in three adds one
             self.conn,
             "INSERT INTO relation_bank_accounts (administration, relation, iban, status, added_by_line)",
-            [(a.administration, a.relation, a.iban, a.status.value, line_id) for line_id, a in accounts],
+            [(adm, relation, iban, status, line_id) for line_id, adm, relation, iban, status in accounts],
             " ON CONFLICT (administration, relation, iban) DO NOTHING",
         )
 

@@ -16,12 +16,11 @@ from bankbridge.ledger.model import (
     LedgerBundle,
     NewLines,
     OpenItem,
-    RelationBankAccount,
     RelationKind,
     StoredStatement,
     TransactionCode,
 )
-from bankbridge.ledger.processing import Booking, LineOutcome, PendingIds, PendingLine, SaveRows
+from bankbridge.ledger.processing import AddedAccount, Booking, LineOutcome, PendingIds, PendingLine, SaveRows
 from bankbridge.payments.model import BatchStatus, SentBatch, SentItem
 
 
@@ -105,8 +104,8 @@ class BookingStore(Protocol):
 
     def save_rows(self, rows: SaveRows, *, now: datetime) -> None: ...
 
-    def add_bank_accounts(self, accounts: Sequence[tuple[int, RelationBankAccount]]) -> None:
-        """R-C6: accounts added by the booking of ``(line id, account)`` (kept when already there)."""
+    def add_bank_accounts(self, accounts: Sequence[AddedAccount]) -> None:
+        """R-C6: accounts added by bookings (an account already there is kept as it is)."""
 
     def close_statements(self, statement_ids: set[int], *, now: datetime) -> list[int]: ...
 

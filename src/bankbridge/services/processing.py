@@ -13,8 +13,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.model import RelationBankAccount
-from bankbridge.ledger.processing import PendingIds, PendingLine, SaveRows, add_entry
+from bankbridge.ledger.processing import AddedAccount, PendingIds, PendingLine, SaveRows, add_entry
 from bankbridge.matching import Books, Decision, LineInput
 from bankbridge.matching.books import LazyIndex, environments_index
 from bankbridge.matching.context import BatchState
@@ -94,7 +93,7 @@ class Decided:
     processing hands these to the write side (also across processes: plain tuples only)."""
 
     rows: SaveRows
-    accounts: list[tuple[int, RelationBankAccount]] = field(default_factory=list)
+    accounts: list[AddedAccount] = field(default_factory=list)
     """Bank accounts added (R-C6), with the line whose booking added them."""
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = field(default_factory=list)
     statements: set[int] = field(default_factory=set)
@@ -131,7 +130,7 @@ def process(
         chunks = decider(pending) if decider else decide_pending(uow, pending)
         statements: set[int] = set()
         unfinished: set[int] = set()
-        added: list[tuple[int, RelationBankAccount]] = []
+        added: list[AddedAccount] = []
         for decided in chunks:
             store(uow, decided, clock=clock)
             report.merge(decided.report)
@@ -163,12 +162,12 @@ def process(
                 {
                     "at": clock.now(),
                     "actor": actor,
-                    "administration": account.administration,
+                    "administration": adm,
                     "action": "add_bank_account",
-                    "subject": f"{account.iban} to relation {account.relation} ({account.status.value})",
+                    "subject": f"{iban} to relation {relation} ({status})",
                     "detail": f"line {line_id}",
                 }
-                for line_id, account in added
+                for line_id, adm, relation, iban, status in added
             ]
         )
         uow.commit()
@@ -234,7 +233,7 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
     and booking, without a :class:`LineOutcome` and a :class:`Booking` in between)."""
     rows = SaveRows([], [], [], [])
     statuses = rows.statuses
-    accounts: list[tuple[int, RelationBankAccount]] = []
+    accounts: list[AddedAccount] = []
     cleared: list[tuple[int, tuple[tuple[str, str, int], ...]]] = []
     report = ProcessReport()
     statements: set[int] = set()
@@ -271,8 +270,8 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
             )
         else:
             unfinished.add(p.statement_id)
-        if decision.new_bank_account is not None:
-            accounts.append((p.line_id, decision.new_bank_account))
+        if (new := decision.new_bank_account) is not None:
+            accounts.append((p.line_id, new.administration, new.relation, new.iban, new.status.value))
         if decision.transit_used:
             cleared.append((p.line_id, decision.transit_used))
         report.count(p.administration, decision)

@@ -7,7 +7,7 @@ import pickle
 from datetime import date
 from decimal import Decimal
 
-from bankbridge.ledger.model import BankAccountStatus, Posting, RelationBankAccount, Settlement
+from bankbridge.ledger.model import BankAccountStatus, Posting, Settlement
 from bankbridge.ledger.processing import Booking, LineOutcome, save_rows
 from bankbridge.services.processing import Decided, ProcessReport
 
@@ -39,7 +39,7 @@ def test_rows_carry_the_booking_in_minor_units() -> None:
 def test_decided_round_trips_through_pickle() -> None:
     decided = Decided(
         rows=save_rows([OUTCOME], [BOOKING]),
-        accounts=[RelationBankAccount("A1", "10001", "NL91ABNA0417164300", BankAccountStatus.UNDER_REVIEW)],
+        accounts=[(7, "A1", "10001", "NL91ABNA0417164300", BankAccountStatus.UNDER_REVIEW.value)],
         cleared=[(7, (("A1", "B1", -1),))],
         statements={3, 4},
         report=ProcessReport(booked={"A1": 1}, rules={"payment_reference": 1}),
