@@ -25,11 +25,9 @@ a day touches a few index pages instead of one page per line.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 
-from bankbridge.money import format_amount
 from bankbridge.statements.model import StatementLine
 
 NO_DATE = "00000000"
@@ -54,10 +52,10 @@ def _fold(text: str | None) -> str:
 
 def basis(account: str, line: StatementLine) -> str:
     """What the identity is computed from (before the occurrence count)."""
-    day = line_date(line)
-    amount = format_amount(line.amount.normalize()) if line.amount else "0"
-    ref = usable_reference(line)
-    if ref is not None:
+    day = line.booking_date or line.value_date  # line_date, inlined: every line imported
+    amount = format(line.amount.normalize(), "f") if line.amount else "0"  # format_amount
+    ref = (line.bank_reference or "").strip()
+    if ref.upper() not in PLACEHOLDER_REFERENCES:  # usable_reference
         return f"ref|{account}|{day}|{amount}|{ref}"
     parts = (
         account,
@@ -73,12 +71,16 @@ def basis(account: str, line: StatementLine) -> str:
 
 def identities(account: str, lines: Sequence[StatementLine]) -> list[str]:
     """The identities of ``lines`` (one day of one statement), occurrence counts included."""
-    seen: Counter[str] = Counter()
+    seen: dict[str, int] = {}
+    prefixes: dict[date | None, str] = {}  # the lines of a day share their date
+    sha256 = hashlib.sha256
     out = []
     for line in lines:
         b = basis(account, line)
-        seen[b] += 1
-        day = line_date(line)
-        prefix = day.isoformat().replace("-", "") if day else NO_DATE
-        out.append(prefix + hashlib.sha256(f"{b}|{seen[b]}".encode()).hexdigest()[:DIGEST_CHARS])
+        count = seen[b] = seen.get(b, 0) + 1
+        day = line.booking_date or line.value_date
+        prefix = prefixes.get(day)
+        if prefix is None:
+            prefix = prefixes[day] = day.isoformat().replace("-", "") if day else NO_DATE
+        out.append(prefix + sha256(f"{b}|{count}".encode()).hexdigest()[:DIGEST_CHARS])
     return out
