@@ -32,6 +32,7 @@ from bankbridge.demo import BUNDLE
 from bankbridge.demo.scenarios import statements as scenario_statements
 from bankbridge.errors import AlreadyMatched, PermissionDenied
 from bankbridge.ledger.access import Access
+from bankbridge.ledger.model import OpenItem
 from bankbridge.ledger.processing import PendingIds, SaveRows
 from bankbridge.services import processing
 from bankbridge.services.export import bookings
@@ -519,11 +520,16 @@ def test_administrations_decided_in_blocks_store_what_one_batch_stores(
     )
 
 
+def _item_key(item: OpenItem) -> tuple[str, str]:
+    return item.administration, item.invoice_number
+
+
 @pytest.mark.postgres
 def test_the_books_hold_the_relations_and_bank_accounts_the_ledger_holds(settings: Settings) -> None:
-    """Processing reads relations and their bank accounts at driver level: the same
-    records in the same (code-point) order as the ledger's own reading, blocked relations,
-    accounts under review and numbers that sort differently by case included."""
+    """Processing reads relations, their bank accounts and open items at driver level: the
+    same records as the ledger's own reading (relations and accounts in the same
+    code-point order), blocked relations, accounts under review and numbers that sort
+    differently by case included."""
     with engine_for(settings.database_url).begin() as conn:
         env = conn.execute(select(schema.administrations.c.environment).where(schema.administrations.c.code == "A1"))
         environment = env.scalar_one()
@@ -556,8 +562,11 @@ def test_the_books_hold_the_relations_and_bank_accounts_the_ledger_holds(setting
     with unit_of_work(settings) as uow:
         ledger = LedgerRepository(uow.connection)
         for block in ({"A1"}, {"A1", "A2"}):
-            bundle, _ = uow.bookings.books(block)
+            bundle, items = uow.bookings.books(block)
             assert bundle.relations == tuple(ledger.records("relations.csv", administrations=block))
+            read = list(ledger.records("open_items.csv", administrations=block))
+            assert len(read) > 10 and {i.administration for i in read} == block
+            assert sorted(items, key=_item_key) == sorted(read, key=_item_key)  # every field of every item
             assert bundle.relation_bank_accounts == tuple(
                 ledger.records("relation_bank_accounts.csv", administrations=block)
             )
@@ -648,8 +657,7 @@ def test_lines_read_back_for_the_engine_are_the_lines_imported(settings: Setting
         pending = uow.bookings.pending(ids)
         s = schema.statements
         stored = {
-            row.id: row
-            for row in uow.statements.conn.execute(select(s.c.id, s.c.statement_date, s.c.voucher_number))
+            row.id: row for row in uow.statements.conn.execute(select(s.c.id, s.c.statement_date, s.c.voucher_number))
         }
     by_journal = {(p.administration, p.journal): p for p in pending}
     mine = [p for p in pending if (p.administration, p.journal) == (journal.administration, journal.code)]

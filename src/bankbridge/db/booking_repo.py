@@ -354,19 +354,12 @@ class BookingRepository:
         for adm in sorted(administrations):
             for r in select_tuples(self.conn, _OPEN_ITEMS_SQL, (adm,)):
                 currency = keep(r[4], r[4])
-                out.append(
-                    make(
-                        administration=adm,  # the row's own, as selected
-                        invoice_number=r[1],
-                        relation=keep(r[2], r[2]),
-                        amount=from_minor(r[3], currency),
-                        currency=currency,
-                        invoice_date=_day(r[5]),  # invoice and due dates recur: each parsed once
-                        due_date=_day(r[6]),
-                        payment_reference=r[7],
-                        description=r[8],
-                    )
-                )
+                # OpenItem's fields in order (positional: a keyword call matches every name):
+                # administration (the row's own, as selected), invoice number, relation,
+                # amount, currency, invoice and due date (they recur: each parsed once),
+                # payment reference, description.
+                amount = from_minor(r[3], currency)
+                out.append(make(adm, r[1], keep(r[2], r[2]), amount, currency, _day(r[5]), _day(r[6]), r[7], r[8]))
         return out
 
     def save(self, outcomes: Sequence[LineOutcome], bookings: Sequence[Booking], *, now: datetime) -> None:
