@@ -14,7 +14,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bankbridge.ledger.lines import line_detail
+from bankbridge.ledger.lines import json_writer, line_detail
 from bankbridge.statements.identity import NO_DATE, PLACEHOLDER_REFERENCES, identities
 from bankbridge.statements.model import StatementLine
 
@@ -172,3 +172,16 @@ def test_detail_is_what_json_dumps_writes(line: StatementLine) -> None:
     text = line_detail(line)
     assert text == _plain_detail(line)
     assert json.loads(text) == json.loads(_plain_detail(line))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | _TEXT,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_JSON, st.booleans())
+def test_the_json_writer_writes_what_json_dumps_writes(value: object, sort_keys: bool) -> None:
+    """The encoder made once (details, candidates) against ``json.dumps`` itself."""
+    assert json_writer(sort_keys=sort_keys)(value) == json.dumps(value, ensure_ascii=False, sort_keys=sort_keys)
