@@ -24,7 +24,7 @@ from bankbridge.bootstrap import (
     uow_factory,
 )
 from bankbridge.config import Settings
-from bankbridge.db import schema
+from bankbridge.db import booking_repo, schema
 from bankbridge.db.booking_repo import pending_query
 from bankbridge.db.ledger_repo import LedgerRepository
 from bankbridge.db.statement_repo import line_status, not_booked
@@ -608,10 +608,14 @@ def test_pending_lines_come_in_decision_order_and_sqlite_reads_them_so_without_s
 
 
 @pytest.mark.postgres
-def test_lines_read_back_for_the_engine_are_the_lines_imported(settings: Settings) -> None:
+def test_lines_read_back_for_the_engine_are_the_lines_imported(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Processing rebuilds stored lines (without the dataclass constructor): every field
     of the model comes back equal, for a plain line and for one that uses them all, but
-    the text the bank sent (``raw``), which nothing that decides or books reads."""
+    the text the bank sent (``raw``), which nothing that decides or books reads. Read in
+    parts of two lines here, so that a statement's lines fall into two parts."""
+    monkeypatch.setattr(booking_repo, "PENDING_CHUNK", {"sqlite": 2, "postgresql": 2})
     item = StatementLine(Decimal("-12.50"), booking_date=date(2026, 11, 2), counterparty_name="Item one")
     full = StatementLine(
         Decimal("-1234.56"),

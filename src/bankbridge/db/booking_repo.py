@@ -120,7 +120,11 @@ def _copy_temp(conn: Connection, name: str, columns: Sequence[tuple[str, str]], 
     insert_tuples(conn, name, [c for c, _ in columns], rows)
 
 
-PENDING_CHUNK = 1000
+PENDING_CHUNK = {"sqlite": 1000, "postgresql": 5000}
+"""Lines read back per query. SQLite sorts the ``IN`` list into a temporary index: parts of
+1,000 took 1,500 instructions a line fewer than parts of 5,000. On PostgreSQL parts of
+5,000 were a little faster (200,000 lines of the 1M run in 4.42 / 4.75 s against 4.51 /
+5.03 s)."""
 _AUDIT_COLUMNS = ("at", "actor", "administration", "action", "subject", "detail")
 
 
@@ -266,8 +270,9 @@ class BookingRepository:
         the bank sent for the line (``raw``, a quarter of a kilobyte a line): nothing that
         decides or books reads it."""
         found: dict[int, PendingLine] = {}
-        for start in range(0, len(line_ids), PENDING_CHUNK):
-            chunk = list(line_ids[start : start + PENDING_CHUNK])
+        size = PENDING_CHUNK.get(self.conn.dialect.name, 1000)
+        for start in range(0, len(line_ids), size):
+            chunk = list(line_ids[start : start + size])
             rows = select_tuples(self.conn, _PENDING_SQL.format(marks=", ".join("?" for _ in chunk)), chunk)
             ids = list({row[1]: None for row in rows})
             sql = _STATEMENTS_SQL.format(marks=", ".join("?" for _ in ids))
