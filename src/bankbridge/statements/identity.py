@@ -28,6 +28,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import date
 
+from bankbridge.money import format_amount
 from bankbridge.statements.model import StatementLine
 
 NO_DATE = "00000000"
@@ -52,10 +53,10 @@ def _fold(text: str | None) -> str:
 
 def basis(account: str, line: StatementLine) -> str:
     """What the identity is computed from (before the occurrence count)."""
-    day = line.booking_date or line.value_date  # line_date, inlined: every line imported
-    amount = format(line.amount.normalize(), "f") if line.amount else "0"  # format_amount
-    ref = (line.bank_reference or "").strip()
-    if ref.upper() not in PLACEHOLDER_REFERENCES:  # usable_reference
+    day = line_date(line)
+    amount = format_amount(line.amount.normalize()) if line.amount else "0"
+    ref = usable_reference(line)
+    if ref is not None:
         return f"ref|{account}|{day}|{amount}|{ref}"
     parts = (
         account,
@@ -78,7 +79,7 @@ def identities(account: str, lines: Sequence[StatementLine]) -> list[str]:
     for line in lines:
         b = basis(account, line)
         count = seen[b] = seen.get(b, 0) + 1
-        day = line.booking_date or line.value_date
+        day = line_date(line)
         prefix = prefixes.get(day)
         if prefix is None:
             prefix = prefixes[day] = day.isoformat().replace("-", "") if day else NO_DATE
