@@ -5,7 +5,9 @@ no wrong booking at all."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -868,3 +870,162 @@ def test_storing_lowers_an_open_item_settled_twice_in_one_chunk_by_both(
     with engine_for(settings.database_url).connect() as conn:
         back = dict(conn.execute(select(o.c.invoice_number, o.c.amount_minor).where(o.c.administration == "A1")).all())
     assert {n: back[n] for n in before} == before
+
+
+# --- two at once: one reading of what is pending or booked per decision -----------------
+
+
+def _at_once(first: Callable[[], object], second: Callable[[], object], holding: threading.Event) -> list[object]:
+    """Run ``first`` in a thread and, once it signals ``holding`` (it has read what it will
+    decide and is not done yet), ``second`` here; what each returned or raised."""
+    out: list[object] = [None, None]
+
+    def run_first() -> None:
+        try:
+            out[0] = first()
+        except Exception as exc:
+            out[0] = exc
+
+    thread = threading.Thread(target=run_first)
+    thread.start()
+    assert holding.wait(30), "the first run never got to deciding"
+    try:
+        out[1] = second()
+    except Exception as exc:
+        out[1] = exc
+    thread.join(60)
+    assert not thread.is_alive()
+    return out
+
+
+def _slow_process(settings: Settings, holding: threading.Event) -> Callable[[], object]:
+    """A processing run that, having read the pending lines, waits a second before deciding."""
+
+    def decide(pending: PendingIds) -> Iterator[processing.Decided]:
+        holding.set()
+        time.sleep(1.0)
+        with uow_factory(settings)() as uow:
+            yield from processing.decide_pending(uow, pending)
+
+    return lambda: process(uow_factory(settings, writer=True), FixedClock(), access=Access.everything(), decider=decide)
+
+
+def _live_entries_per_line(settings: Settings) -> dict[int, int]:
+    with engine_for(settings.database_url).connect() as conn:
+        e = schema.journal_entries
+        rows = conn.execute(
+            select(e.c.statement_line_id, func.count()).where(e.c.reversed_at.is_(None)).group_by(e.c.statement_line_id)
+        )
+        return {int(line): int(n) for line, n in rows}
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("locks", [booking_repo.DECIDING_LOCKS, 0], ids=["per administration", "all at once"])
+def test_two_processing_runs_at_once_decide_as_one_after_the_other(
+    settings: Settings,
+    truth: dict,
+    copy_database: Callable[[str], str],
+    monkeypatch: pytest.MonkeyPatch,
+    locks: int,
+) -> None:
+    """The second run waits for the first and reads what it stored: no line booked twice, no
+    open item settled twice (on PostgreSQL both read the same pending lines and booked each
+    of them, until processing took the administrations' locks first)."""
+    monkeypatch.setattr(booking_repo, "DECIDING_LOCKS", locks)
+    twin = Settings(database_url=copy_database(settings.database_url))
+    holding = threading.Event()
+    first, second = _at_once(
+        _slow_process(settings, holding),
+        lambda: process(uow_factory(settings, writer=True), FixedClock(), access=Access.everything()),
+        holding,
+    )
+    assert isinstance(first, processing.ProcessReport) and isinstance(second, processing.ProcessReport)
+    assert sum(first.booked.values()) > 100
+    assert max(_live_entries_per_line(settings).values()) == 1
+    for _ in range(2):  # the same two runs, one after the other
+        process(uow_factory(twin, writer=True), FixedClock(), access=Access.everything())
+    assert _decisions(settings) == _decisions(twin)
+
+
+@pytest.mark.postgres
+def test_a_line_booked_by_hand_while_processing_decides_it_waits_and_finds_it_booked(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str]
+) -> None:
+    from bankbridge.services.manual import Part, book_by_hand
+
+    twin = Settings(database_url=copy_database(settings.database_url))
+    process(uow_factory(twin), FixedClock(), access=Access.everything())
+    booked = next(li for li in _lines(twin) if li["status"] == "booked" and li["rule"] != "in_transit")
+    with engine_for(settings.database_url).connect() as conn:
+        amount = conn.execute(
+            select(schema.statement_lines.c.amount_minor).where(schema.statement_lines.c.id == booked["id"])
+        ).scalar_one()
+    holding = threading.Event()
+    _, by_hand = _at_once(
+        _slow_process(settings, holding),
+        lambda: book_by_hand(
+            uow_factory(settings, writer=True),
+            FixedClock(),
+            access=Access.everything(),
+            line_id=booked["id"],
+            parts=[Part(Decimal(amount) / 100, gl_account="8000")],
+        ),
+        holding,
+    )
+    assert isinstance(by_hand, AlreadyMatched), by_hand
+    assert _live_entries_per_line(settings)[booked["id"]] == 1
+    assert _decisions(settings) == _decisions(twin)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("whole_statement", [False, True], ids=["line", "statement"])
+def test_two_undos_at_once_reopen_once(
+    settings: Settings, truth: dict, monkeypatch: pytest.MonkeyPatch, whole_statement: bool
+) -> None:
+    from bankbridge.services.worklist import undo_statement
+
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    before = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    line = next(
+        li for li in _lines(settings) if li["status"] == "booked" and li["rule"] in ("iban", "payment_reference")
+    )
+    holding = threading.Event()
+    undo_line = booking_repo.BookingRepository.undo_line
+
+    def slow_undo_line(self: booking_repo.BookingRepository, *args: object, **kwargs: object) -> object:
+        found = undo_line(self, *args, **kwargs)  # type: ignore[arg-type]
+        if threading.current_thread() is not threading.main_thread() and not holding.is_set():
+            holding.set()  # the first undo holds its lock a second longer, after its first line
+            time.sleep(1.0)
+        return found
+
+    monkeypatch.setattr(booking_repo.BookingRepository, "undo_line", slow_undo_line)
+
+    def once() -> object:
+        if whole_statement:
+            return undo_statement(
+                uow_factory(settings, writer=True),
+                FixedClock(),
+                access=Access.everything(),
+                statement_id=line["statement_id"],
+            )
+        return undo(uow_factory(settings, writer=True), FixedClock(), access=Access.everything(), line_id=line["id"])
+
+    first, second = _at_once(once, once, holding)
+    assert not isinstance(first, Exception), first
+    if whole_statement:
+        assert second == [], "the statement's lines were undone already"
+    else:
+        assert isinstance(second, AlreadyMatched), second
+    after = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    reopened = {key: after[key] - before[key] for key in before if after[key] != before[key]}
+    assert reopened, "the undone settlements are open again"
+    with engine_for(settings.database_url).connect() as conn:
+        st, e = schema.settlements, schema.journal_entries
+        settled = conn.execute(
+            select(st.c.administration, st.c.invoice_number, func.sum(st.c.amount_minor))
+            .join(e, e.c.id == st.c.entry_id)
+            .where(e.c.reversed_at.is_not(None))
+            .group_by(st.c.administration, st.c.invoice_number)
+        ).all()
+    assert reopened == {(adm, number): int(total) for adm, number, total in settled}, "each reopened once"

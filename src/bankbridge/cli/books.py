@@ -288,7 +288,7 @@ def book_(
     from bankbridge.services.manual import book_by_hand
 
     settings = app_context(ctx).settings()
-    factory = bootstrap.uow_factory(settings)
+    factory = bootstrap.uow_factory(settings, writer=True)  # SQLite: wait for another writer, not fail
     raw = _parts(invoice, gl)
     with factory() as uow:
         found = uow.bookings.pending([line])

@@ -227,11 +227,72 @@ def pending_query(access: Access, administration: str | None = None) -> Select[t
     return query if administration is None else query.where(s.c.administration == administration)
 
 
+DECIDING_LOCKS = 256
+"""PostgreSQL: a run that may decide lines of more administrations than this takes the
+lock of all of them at once (:meth:`BookingRepository.lock_deciding`) rather than one
+advisory lock each (the server's lock table holds 64 locks per connection by default)."""
+_LOCK_ALL = 0x6262_0001
+"""Advisory lock class (the first of two ``int4`` keys) of the lock of all administrations."""
+_LOCK_ONE = 0x6262_0002
+"""Advisory lock class of one administration (the second key: ``hashtext`` of its code)."""
+
+
 class BookingRepository:
     """Processing's reads and writes on one connection (the caller owns the transaction)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
+
+    def lock_deciding(self, administrations: set[str] | None) -> None:
+        """Hold, until the caller's transaction ends, the right to decide lines of these
+        administrations (``None``: of all): processing, a booking by hand and an undo take it
+        before they read what is pending or booked, so two of them never decide one line on
+        the same reading (two ``process`` runs at once each booked every line: two entries, and
+        each open item settled twice). A second one waits and then reads what the first stored.
+
+        SQLite has one writer at a time: the caller's transaction must be a writer
+        (``BEGIN IMMEDIATE``, which takes the lock at its start) and nothing more is needed.
+        PostgreSQL: transaction-level advisory locks. Each administration's lock is taken
+        under a shared lock of all, in the order of their keys (no two runs wait for each other
+        in a circle); more than :data:`DECIDING_LOCKS` administrations, or all of them, take
+        the lock of all exclusively."""
+        if self.conn.dialect.name != "postgresql":
+            return
+        if administrations is None or len(administrations) > DECIDING_LOCKS:
+            self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_ALL,))
+            return
+        self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock_shared(%s, 0)", (_LOCK_ALL,))
+        keys = self.conn.exec_driver_sql(
+            "SELECT DISTINCT hashtext(code) AS key FROM unnest(%s::text[]) AS code ORDER BY key",
+            (sorted(administrations),),
+        ).scalars()
+        for key in list(keys):
+            self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_ONE, key))
+
+    def deciding_scope(
+        self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
+    ) -> set[str] | None:
+        """The administrations :meth:`pending_ids` may give lines of, as this transaction sees
+        them now: those with a statement in progress (``None`` on SQLite, where
+        :meth:`lock_deciding` needs none)."""
+        if self.conn.dialect.name != "postgresql":
+            return None
+        s = schema.statements
+        query = select(s.c.administration, s.c.journal).distinct()
+        query = query.where(s.c.status == "in_progress", access_clause(access, s.c.administration))
+        if administration is not None:
+            query = query.where(s.c.administration == administration)
+        return {adm for adm, journal in self.conn.execute(query) if journals is None or (adm, journal) in journals}
+
+    def administration_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> set[str]:
+        """The administration of a line or a statement (none when it does not exist), to
+        lock before deciding it (:meth:`lock_deciding`)."""
+        s, li = schema.statements, schema.statement_lines
+        if line_id is not None:
+            query = select(s.c.administration).join(li, li.c.statement_id == s.c.id).where(li.c.id == line_id)
+        else:
+            query = select(s.c.administration).where(s.c.id == statement_id)
+        return set(self.conn.execute(query).scalars())
 
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None

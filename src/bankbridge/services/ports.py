@@ -88,6 +88,19 @@ class BookingReader(Protocol):
 class BookingStore(Protocol):
     """What processing reads and writes."""
 
+    def lock_deciding(self, administrations: set[str] | None) -> None:
+        """Hold the right to decide lines of these administrations (``None``: all) until the
+        transaction ends; taken before reading what is pending or booked."""
+
+    def deciding_scope(
+        self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
+    ) -> set[str] | None:
+        """The administrations whose lines :meth:`pending_ids` may give (``None``: no need to
+        know, the database has one writer at a time)."""
+
+    def administration_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> set[str]:
+        """The administration of a line or a statement (empty when it does not exist)."""
+
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
     ) -> PendingIds: ...

@@ -124,7 +124,12 @@ def process(
     stored in one transaction."""
     report = ProcessReport()
     with uow_factory() as uow:
+        # The right to decide first, then what is pending (another run's decisions stored by then).
+        scope = uow.bookings.deciding_scope(access, administration=administration, journals=journals)
+        uow.bookings.lock_deciding(scope)
         pending = uow.bookings.pending_ids(access, administration=administration, journals=journals)
+        if scope is not None and not scope.issuperset(pending.administrations):
+            pending = pending.only(scope)  # a statement begun since the scope was read waits for the next run
         if not pending:
             return report
         chunks = decider(pending) if decider else decide_pending(uow, pending)
@@ -290,6 +295,7 @@ def undo(
 ) -> None:
     """Undo the processing of one line (R-G3): its entry reversed, settlements reopened."""
     with uow_factory() as uow:
+        uow.bookings.lock_deciding(uow.bookings.administration_of(line_id=line_id))
         administration, statement_id = uow.bookings.undo_line(access, line_id, now=clock.now())
         sent_batches.reopen(uow, line_id)
         removed = uow.bookings.remove_added_bank_accounts(line_id)
