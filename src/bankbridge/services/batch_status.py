@@ -98,6 +98,11 @@ def apply_status(
     outcome = StatusOutcome(source, report.original_message_id)
     with uow_factory() as uow:
         batches = uow.batches.of_message(report.original_message_id)
+        if batches:
+            # A line that clears an item is decided by processing: read the batches again
+            # once no run decides their administrations' lines (a cleared item is refused).
+            uow.bookings.lock_deciding({b.administration for b in batches})
+            batches = uow.batches.of_message(report.original_message_id)
         if not batches:
             raise located(
                 f"no registered batch comes from message {report.original_message_id}; "
