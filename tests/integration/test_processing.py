@@ -907,7 +907,8 @@ def _slow_process(settings: Settings, holding: threading.Event) -> Callable[[], 
         with uow_factory(settings)() as uow:
             yield from processing.decide_pending(uow, pending)
 
-    return lambda: process(uow_factory(settings, writer=True), FixedClock(), access=Access.everything(), decider=decide)
+    # Not a writer's transaction (on SQLite ``BEGIN``, not ``BEGIN IMMEDIATE``): the lock takes it.
+    return lambda: process(uow_factory(settings), FixedClock(), access=Access.everything(), decider=decide)
 
 
 def _live_entries_per_line(settings: Settings) -> dict[int, int]:
@@ -936,7 +937,7 @@ def test_two_processing_runs_at_once_decide_as_one_after_the_other(
     holding = threading.Event()
     first, second = _at_once(
         _slow_process(settings, holding),
-        lambda: process(uow_factory(settings, writer=True), FixedClock(), access=Access.everything()),
+        lambda: process(uow_factory(settings), FixedClock(), access=Access.everything()),
         holding,
     )
     assert isinstance(first, processing.ProcessReport) and isinstance(second, processing.ProcessReport)

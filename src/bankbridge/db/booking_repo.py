@@ -245,18 +245,22 @@ class BookingRepository:
 
     def lock_deciding(self, administrations: set[str] | None) -> None:
         """Hold, until the caller's transaction ends, the right to decide lines of these
-        administrations (``None``: of all): processing, a booking by hand and an undo take it
-        before they read what is pending or booked, so two of them never decide one line on
-        the same reading (two ``process`` runs at once each booked every line: two entries, and
-        each open item settled twice). A second one waits and then reads what the first stored.
+        administrations (``None``: of all): processing, a booking by hand, an undo and a
+        status report take it before they read what is pending, booked or cleared, so two of
+        them never decide on the same reading (two ``process`` runs at once each booked every
+        line: two entries, and each open item settled twice). A second one waits, then reads
+        what the first stored.
 
-        SQLite has one writer at a time: the caller's transaction must be a writer
-        (``BEGIN IMMEDIATE``, which takes the lock at its start) and nothing more is needed.
-        PostgreSQL: transaction-level advisory locks. Each administration's lock is taken
-        under a shared lock of all, in the order of their keys (no two runs wait for each other
-        in a circle); more than :data:`DECIDING_LOCKS` administrations, or all of them, take
-        the lock of all exclusively."""
+        SQLite has one writer at a time: this takes the write lock now (a statement that
+        writes nothing still takes it), waiting for another writer as long as the busy
+        timeout allows. PostgreSQL: transaction-level advisory locks. Each administration's
+        lock is taken under a shared lock of all, in the order of their keys (no two runs wait
+        for each other in a circle); more than :data:`DECIDING_LOCKS` administrations, or all
+        of them, take the lock of all exclusively."""
         if self.conn.dialect.name != "postgresql":
+            # Before anything is read here (a transaction that has read cannot take the lock
+            # once another writer has committed): a writer's transaction has it already.
+            self.conn.exec_driver_sql("UPDATE statements SET id = id WHERE 0")
             return
         if administrations is None or len(administrations) > DECIDING_LOCKS:
             self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, 0)", (_LOCK_ALL,))
@@ -268,6 +272,19 @@ class BookingRepository:
         ).scalars()
         for key in list(keys):
             self.conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s, %s)", (_LOCK_ONE, key))
+
+    def lock_deciding_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> None:
+        """:meth:`lock_deciding` for the administration of a line or a statement (on SQLite
+        without reading which one it is first)."""
+        if self.conn.dialect.name != "postgresql":
+            self.lock_deciding(None)
+            return
+        s, li = schema.statements, schema.statement_lines
+        if line_id is not None:
+            query = select(s.c.administration).join(li, li.c.statement_id == s.c.id).where(li.c.id == line_id)
+        else:
+            query = select(s.c.administration).where(s.c.id == statement_id)
+        self.lock_deciding(set(self.conn.execute(query).scalars()))
 
     def deciding_scope(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
@@ -283,16 +300,6 @@ class BookingRepository:
         if administration is not None:
             query = query.where(s.c.administration == administration)
         return {adm for adm, journal in self.conn.execute(query) if journals is None or (adm, journal) in journals}
-
-    def administration_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> set[str]:
-        """The administration of a line or a statement (none when it does not exist), to
-        lock before deciding it (:meth:`lock_deciding`)."""
-        s, li = schema.statements, schema.statement_lines
-        if line_id is not None:
-            query = select(s.c.administration).join(li, li.c.statement_id == s.c.id).where(li.c.id == line_id)
-        else:
-            query = select(s.c.administration).where(s.c.id == statement_id)
-        return set(self.conn.execute(query).scalars())
 
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None

@@ -86,7 +86,7 @@ def book_by_hand(
     if not parts:
         raise InputError("name at least one open item or GL account to book the line on")
     with uow_factory() as uow:
-        uow.bookings.lock_deciding(uow.bookings.administration_of(line_id=line_id))
+        uow.bookings.lock_deciding_of(line_id=line_id)
         line = _line(uow, access, line_id)
         total = sum((p.amount for p in parts), Decimal(0))
         if total != line.line.amount:

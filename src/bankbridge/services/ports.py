@@ -98,8 +98,8 @@ class BookingStore(Protocol):
         """The administrations whose lines :meth:`pending_ids` may give (``None``: no need to
         know, the database has one writer at a time)."""
 
-    def administration_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> set[str]:
-        """The administration of a line or a statement (empty when it does not exist)."""
+    def lock_deciding_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> None:
+        """:meth:`lock_deciding` for the administration of a line or a statement."""
 
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None

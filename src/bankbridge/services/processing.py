@@ -295,7 +295,7 @@ def undo(
 ) -> None:
     """Undo the processing of one line (R-G3): its entry reversed, settlements reopened."""
     with uow_factory() as uow:
-        uow.bookings.lock_deciding(uow.bookings.administration_of(line_id=line_id))
+        uow.bookings.lock_deciding_of(line_id=line_id)
         administration, statement_id = uow.bookings.undo_line(access, line_id, now=clock.now())
         sent_batches.reopen(uow, line_id)
         removed = uow.bookings.remove_added_bank_accounts(line_id)

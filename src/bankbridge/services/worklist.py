@@ -109,7 +109,7 @@ def undo_statement(
     from bankbridge.services import batches as sent_batches  # the engine and readers only here, not for `lines`
 
     with uow_factory() as uow:
-        uow.bookings.lock_deciding(uow.bookings.administration_of(statement_id=statement_id))
+        uow.bookings.lock_deciding_of(statement_id=statement_id)
         administration, line_ids = uow.bookings.booked_lines_of(access, statement_id)
         removed: list[str] = []
         for line_id in line_ids:
