@@ -5,11 +5,12 @@ records through them (``new_verdict``, ``new_posting``, …)."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from bankbridge.ledger.model import Posting, Settlement, new_posting, new_settlement
+from bankbridge.ledger.model import OpenItem, Posting, Settlement, new_posting, new_settlement
 from bankbridge.matching.model import Candidate, new_candidate
 from bankbridge.matching.outcome import NOTHING, Note, Verdict, new_verdict
 from bankbridge.statements.twin import twin_of
@@ -64,3 +65,16 @@ def test_a_class_whose_twin_cannot_be_trusted_is_made_by_its_own_constructor() -
     assert plain.make is Checked
     with pytest.raises(ValueError, match="negative"):
         plain.make(-1)
+
+
+def test_an_open_item_hashes_by_its_key_and_stays_apart_from_its_other_states() -> None:
+    """``OpenItem`` hashes by (administration, invoice number) only (the engine puts items
+    in dicts and sets by the thousand): equal items hash alike, made either way; an item
+    and the same invoice with another amount are two keys of one dict."""
+    fields = ("A1", "F1", "10023", Decimal("10.00"), "EUR", date(2026, 11, 2), None, "RF18539007547034")
+    item, made = OpenItem(*fields), twin_of(OpenItem).make(*fields)
+    _same(made, item)
+    paid_in_part = dataclasses.replace(item, amount=Decimal("4.00"))
+    assert paid_in_part != item and hash(paid_in_part) == hash(item)
+    assert dict.fromkeys([item, made, paid_in_part]) == {item: None, paid_in_part: None}
+    assert hash(item) != hash(dataclasses.replace(item, invoice_number="F2"))  # the key, not a constant

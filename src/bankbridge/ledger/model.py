@@ -145,6 +145,11 @@ class OpenItem:
     payment_reference: str | None = None
     description: str = ""
 
+    def __hash__(self) -> int:
+        # By its key, which equal items share: the generated hash made a tuple of all nine
+        # fields (a Decimal and two dates among them) for every dict and set of items.
+        return hash((self.administration, self.invoice_number))
+
 
 @dataclass(frozen=True, slots=True)
 class TransactionCode:
