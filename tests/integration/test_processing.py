@@ -496,6 +496,12 @@ def test_blocks_keep_administrations_whole_and_each_ones_lines_in_order() -> Non
     assert list(blocks(PendingIds(), 1)) == []
 
 
+def test_pending_ids_of_some_administrations_keep_their_order() -> None:
+    pending = PendingIds([(5, "B"), (1, "A"), (9, "B"), (2, "A"), (7, "C")])
+    assert list(pending.only({"A", "C"})) == [(1, "A"), (2, "A"), (7, "C")]
+    assert list(pending.only(set())) == [] and list(pending.only({"A", "B", "C"})) == list(pending)
+
+
 @pytest.mark.postgres
 def test_administrations_decided_in_blocks_store_what_one_batch_stores(
     settings: Settings, truth: dict, copy_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch

@@ -230,7 +230,8 @@ def pending_query(access: Access, administration: str | None = None) -> Select[t
 DECIDING_LOCKS = 256
 """PostgreSQL: a run that may decide lines of more administrations than this takes the
 lock of all of them at once (:meth:`BookingRepository.lock_deciding`) rather than one
-advisory lock each (the server's lock table holds 64 locks per connection by default)."""
+advisory lock each (the server's shared lock table has room for 64 locks a connection by
+default, ``max_locks_per_transaction``)."""
 _LOCK_ALL = 0x6262_0001
 """Advisory lock class (the first of two ``int4`` keys) of the lock of all administrations."""
 _LOCK_ONE = 0x6262_0002
