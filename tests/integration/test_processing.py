@@ -5,6 +5,8 @@ no wrong booking at all."""
 
 from __future__ import annotations
 
+import csv
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -1036,3 +1038,50 @@ def test_two_undos_at_once_reopen_once(
             .group_by(st.c.administration, st.c.invoice_number)
         ).all()
     assert reopened == {(adm, number): int(total) for adm, number, total in settled}, "each reopened once"
+
+
+@pytest.mark.postgres
+def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Settings, truth: dict, tmp_path: Path) -> None:
+    """The books kept elsewhere may not have booked bankbridge's payments yet: loading
+    their bundle again leaves a settled item the amount its settlements left (it made every
+    settled invoice fully open again); a bundle that has caught up, an item without
+    settlements and an item whose settlement was undone take the bundle's amount."""
+    original = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    process(uow_factory(settings), FixedClock(), access=Access.everything())
+    settled = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    touched = sorted(k for k in settled if settled[k] != original[k])
+    assert len(touched) > 100
+    load_bundle(BUNDLE, unit_of_work(settings))  # the same bundle again
+    assert {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)} == settled
+
+    partly = next(k for k in touched if settled[k] != 0)  # part of it still open
+    caught_up, untouched = touched[0], next(k for k in sorted(original) if k not in touched)
+    newer = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, newer)
+    with (newer / "open_items.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    cents = {caught_up: settled[caught_up], untouched: original[untouched] + 100, partly: original[partly] + 100}
+    for row in rows:
+        key = (row["administration"], row["invoice_number"])
+        if key in cents:
+            row["amount"] = str(Decimal(cents[key]) / 100)
+    with (newer / "open_items.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    load_bundle(newer, unit_of_work(settings))
+    now = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    assert now[caught_up] == settled[caught_up], "caught up: taken as it is"
+    assert now[untouched] == original[untouched] + 100, "no settlement on it: the bundle's amount"
+    assert now[partly] == settled[partly], "more open than its settlements left: kept"
+    with engine_for(settings.database_url).connect() as conn:
+        e, st = schema.journal_entries, schema.settlements
+        line = conn.execute(
+            select(e.c.statement_line_id)
+            .join(st, st.c.entry_id == e.c.id)
+            .where(st.c.administration == partly[0], st.c.invoice_number == partly[1])
+        ).scalar_one()
+    undo(uow_factory(settings), FixedClock(), access=Access.everything(), line_id=line)
+    load_bundle(newer, unit_of_work(settings))
+    after_undo = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    assert after_undo[partly] == original[partly] + 100, "its settlement undone: the bundle's amount"

@@ -93,15 +93,34 @@ def from_row(spec: FileSpec, data: dict[str, Any]) -> Any:
     return spec.record(**data)
 
 
+KEEP_SETTLED = (
+    '"amount_minor" = CASE WHEN abs(open_items."amount_minor") < abs(excluded."amount_minor")'
+    ' AND (open_items."amount_minor" = 0 OR (open_items."amount_minor" > 0) = (excluded."amount_minor" > 0))'
+    " AND EXISTS (SELECT 1 FROM settlements s WHERE s.administration = excluded.administration"
+    " AND s.invoice_number = excluded.invoice_number AND NOT s.reopened)"
+    ' THEN open_items."amount_minor" ELSE excluded."amount_minor" END'
+)
+"""An open item loaded again, while settlements of bankbridge's bookings are on it (not
+undone or rejected), never moves further from zero than what they left: the bundle comes
+from books kept elsewhere, which may not have booked bankbridge's exported bookings yet,
+and the same bundle loaded again after processing made every settled invoice fully open
+again (a later payment of an invoice already paid could then be booked on it). A bundle
+that has caught up — the same amount, or less open — is taken as it is; so is one that
+turns the item's sign. Without such settlements the bundle's amount is taken."""
+
+
 def upsert_sql(dialect: str, table: Table, columns: Sequence[str], key: Sequence[str]) -> tuple[str, str]:
     """``INSERT … ON CONFLICT (key) DO UPDATE`` of ``columns``, as the part before
     ``VALUES`` and the part after it (:func:`statement_repo.insert_rows`): every
     other column of the table takes the new row's value (a column the row leaves out, its
     default), except that a journal's voucher counter never goes back (R-A4): a bundle
     loaded again — or one that leaves the column empty — must not make the next
-    statements reuse numbers."""
+    statements reuse numbers — and that an open item bankbridge has settled keeps the
+    amount its settlements left (:data:`KEEP_SETTLED`)."""
     keys = set(key)
     sets = [f'"{c.name}" = excluded."{c.name}"' for c in table.columns if c.name not in keys]
+    if table.name == "open_items":
+        sets = [KEEP_SETTLED if part.startswith('"amount_minor"') else part for part in sets]
     if table.name == "journals":
         greatest = "greatest" if dialect == "postgresql" else "max"
         sets = [
