@@ -883,6 +883,10 @@ def test_storing_lowers_an_open_item_settled_twice_in_one_chunk_by_both(
 # --- two at once: one reading of what is pending or booked per decision -----------------
 
 
+def _open_amounts(settings: Settings) -> dict[tuple[str, str], int]:
+    return {(r["administration"], r["invoice_number"]): int(r["amount_minor"]) for r in _open_items(settings)}
+
+
 def _at_once(first: Callable[[], object], second: Callable[[], object], holding: threading.Event) -> list[object]:
     """Run ``first`` in a thread and, once it signals ``holding`` (it has read what it will
     decide and is not done yet), ``second`` here; what each returned or raised."""
@@ -994,7 +998,7 @@ def test_two_undos_at_once_reopen_once(
     from bankbridge.services.worklist import undo_statement
 
     process(uow_factory(settings), FixedClock(), access=Access.everything())
-    before = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    before = _open_amounts(settings)
     line = next(
         li for li in _lines(settings) if li["status"] == "booked" and li["rule"] in ("iban", "payment_reference")
     )
@@ -1026,7 +1030,7 @@ def test_two_undos_at_once_reopen_once(
         assert second == [], "the statement's lines were undone already"
     else:
         assert isinstance(second, AlreadyMatched), second
-    after = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    after = _open_amounts(settings)
     reopened = {key: after[key] - before[key] for key in before if after[key] != before[key]}
     assert reopened, "the undone settlements are open again"
     with engine_for(settings.database_url).connect() as conn:
@@ -1046,13 +1050,13 @@ def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Setting
     their bundle again leaves a settled item the amount its settlements left (it made every
     settled invoice fully open again); a bundle that has caught up, an item without
     settlements and an item whose settlement was undone take the bundle's amount."""
-    original = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    original = _open_amounts(settings)
     process(uow_factory(settings), FixedClock(), access=Access.everything())
-    settled = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    settled = _open_amounts(settings)
     touched = sorted(k for k in settled if settled[k] != original[k])
     assert len(touched) > 100
     load_bundle(BUNDLE, unit_of_work(settings))  # the same bundle again
-    assert {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)} == settled
+    assert _open_amounts(settings) == settled
 
     partly = next(k for k in touched if settled[k] != 0)  # part of it still open
     caught_up, untouched = touched[0], next(k for k in sorted(original) if k not in touched)
@@ -1070,7 +1074,7 @@ def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Setting
         writer.writeheader()
         writer.writerows(rows)
     load_bundle(newer, unit_of_work(settings))
-    now = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    now = _open_amounts(settings)
     assert now[caught_up] == settled[caught_up], "caught up: taken as it is"
     assert now[untouched] == original[untouched] + 100, "no settlement on it: the bundle's amount"
     assert now[partly] == settled[partly], "more open than its settlements left: kept"
@@ -1083,5 +1087,5 @@ def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Setting
         ).scalar_one()
     undo(uow_factory(settings), FixedClock(), access=Access.everything(), line_id=line)
     load_bundle(newer, unit_of_work(settings))
-    after_undo = {(r["administration"], r["invoice_number"]): r["amount_minor"] for r in _open_items(settings)}
+    after_undo = _open_amounts(settings)
     assert after_undo[partly] == original[partly] + 100, "its settlement undone: the bundle's amount"
