@@ -5,6 +5,9 @@ item by end-to-end id — persistently, undo reopens, returns are never booked."
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +24,7 @@ from bankbridge.errors import InputError, ParseError
 from bankbridge.formats.camt.writer import write as write_camt
 from bankbridge.formats.mt940.writer import write_statements as write_mt940
 from bankbridge.ledger.access import Access
+from bankbridge.ledger.processing import PendingIds
 from bankbridge.matching.books import LazyIndex
 from bankbridge.payments import pain
 from bankbridge.services.batches import (
@@ -31,7 +35,7 @@ from bankbridge.services.batches import (
     register_files,
 )
 from bankbridge.services.importing import import_bytes
-from bankbridge.services.processing import process, undo
+from bankbridge.services.processing import Decided, decide_pending, process, undo
 from bankbridge.statements.model import Balance, Statement, StatementLine
 from pain_samples import Pmt, Tx, pain001, pain008
 from transit_books import (
@@ -422,3 +426,51 @@ def test_the_environment_s_invoice_numbers_are_read_only_when_an_instruction_ask
     assert index.made and index[("E", "20269001")] == (("A2", "20269001"),)
     assert cache.bookings is None, "no unit of work is kept after the message"
     assert set(batch_rows(one_total)) == {"DD-2026-11"}
+
+
+# --- registering beside other commands --------------------------------------------------
+
+PAID_BY_TRANSFER = {"counterparty_iban": IBAN_10001, "payment_reference": "2000000020260001"}
+"""A transfer from Lotte de Vries paying invoice 20260001, which batch DD also collects."""
+
+
+@pytest.mark.postgres
+def test_registering_while_processing_pays_the_same_invoice_waits_and_is_refused(one_total: Settings) -> None:
+    """Registering settles open items as deciding a line does: it waits for a run that is
+    deciding the administration's lines and then finds the invoice paid (on PostgreSQL both
+    settled it, lowering it twice)."""
+    import_lines(one_total, [line("100.00", "T-1", **PAID_BY_TRANSFER)])
+    holding = threading.Event()
+
+    def decide(pending: PendingIds) -> Iterator[Decided]:
+        holding.set()
+        time.sleep(1.0)
+        with uow_factory(one_total)() as uow:
+            yield from decide_pending(uow, pending)
+
+    everything = {"access": Access.everything(), "decider": decide}
+    processing = threading.Thread(target=process, args=(uow_factory(one_total, writer=True), CLOCK), kwargs=everything)
+    processing.start()
+    assert holding.wait(30)
+    try:
+        with pytest.raises(InputError) as info:
+            register(one_total, pain008([DD]), "dd.xml")
+    finally:
+        processing.join(60)
+    assert "invoice 20260001 is already paid" in str(info.value)
+    assert open_amounts(one_total)["20260001"] == 0
+    assert batch_rows(one_total) == {}
+
+
+@pytest.mark.postgres
+def test_books_kept_between_files_are_read_again_when_another_command_changed_them(one_total: Settings) -> None:
+    """A run of ``batches add`` keeps each administration's books from one file to the
+    next; a line booked meanwhile by another command is seen by the next file."""
+    cache, factory = RegistrationCache(), uow_factory(one_total, writer=True)
+    first = register_batch(factory, CLOCK, pain.read(pain001([PAY]), source="pay.xml"), cache=cache)
+    assert [b.batch_id for b in first.batches] == ["PAY-2026-11"] and "A1" in cache.books
+    import_lines(one_total, [line("100.00", "T-1", **PAID_BY_TRANSFER)])
+    assert run(one_total) == {"A1": 1}
+    with pytest.raises(InputError, match="invoice 20260001 is already paid"):
+        register_batch(factory, CLOCK, pain.read(pain008([DD]), source="dd.xml"), cache=cache)
+    assert open_amounts(one_total)["20260001"] == 0

@@ -287,6 +287,21 @@ class BookingRepository:
             query = select(s.c.administration).where(s.c.id == statement_id)
         self.lock_deciding(set(self.conn.execute(query).scalars()))
 
+    def books_mark(self, administration: str) -> tuple[int, ...]:
+        """What any decision, undo, rejection or load changes in an administration's books,
+        in a few numbers (its newest journal entry, its settlements reopened, the count and
+        sum of its open items, its relations and bank accounts): books read earlier and kept
+        are still good while the mark is the same (``batches add`` keeps them between files)."""
+        sql = (
+            "SELECT (SELECT coalesce(max(id), 0) FROM journal_entries WHERE administration = ?),"
+            " (SELECT count(*) FROM settlements WHERE administration = ? AND reopened),"
+            " (SELECT count(*) FROM open_items WHERE administration = ?),"
+            " (SELECT coalesce(sum(amount_minor), 0) FROM open_items WHERE administration = ?),"
+            " (SELECT count(*) FROM relations WHERE administration = ?),"
+            " (SELECT count(*) FROM relation_bank_accounts WHERE administration = ?)"
+        )
+        return tuple(int(v) for v in select_tuples(self.conn, sql, [administration] * 6)[0])
+
     def deciding_scope(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
     ) -> set[str] | None:

@@ -81,6 +81,10 @@ class RegistrationCache:
     bookings: BookingStore | None = None
     """The open unit of work's bookings, while a message is registered: an environment's
     invoice numbers are read through it when an instruction first asks."""
+    marks: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Each kept administration's :meth:`BookingStore.books_mark` as the last message left
+    it: another mark at the next message means someone else changed those books
+    meanwhile (processing, a booking by hand, an undo, a load), and they are read again."""
 
     def environment(self, environment: str, administration: str) -> EnvironmentIndex:
         """The invoice numbers of ``environment`` (that of ``administration``), read when
@@ -104,6 +108,7 @@ class RegistrationCache:
         state = self.state
         for adm in administrations:
             self.books.pop(adm, None)
+            self.marks.pop(adm, None)
         self.accounts = {k for k in self.accounts if k[0] not in administrations}
         for consumed in (state.remaining, state.paid_by):
             for key in [k for k in consumed if k[0] in administrations]:
@@ -163,8 +168,8 @@ def register_batch(
 ) -> RegisterOutcome:
     """Register every batch of a sent message and book it on the in-transit account;
     raises (and stores nothing) when any batch or instruction cannot be registered.
-    ``cache`` carries the indexed books from one message to the next of a run (nothing
-    else may change the books meanwhile)."""
+    ``cache`` carries the indexed books from one message to the next of a run; books that
+    another command changed meanwhile are read again (:attr:`RegistrationCache.marks`)."""
     source = message.source.file if message.source else "<message>"
     outcome = RegisterOutcome(source)
     cache = cache if cache is not None else RegistrationCache()
@@ -179,6 +184,8 @@ def register_batch(
             raise
         finally:
             cache.bookings = None
+        for adm in registrar.touched:  # what this message leaves (its own changes included)
+            cache.marks[adm] = uow.bookings.books_mark(adm)
         if registrar.audit:
             uow.bookings.audit(
                 [
@@ -277,6 +284,12 @@ class _Registrar:
 
     def _books(self, administration: str) -> Books:
         cache = self.cache
+        if administration not in self.touched:
+            # Registering settles open items, as deciding a line does: the right to decide
+            # first, then the books as they are now (kept ones only if nobody changed them).
+            self.uow.bookings.lock_deciding({administration})
+            if cache.marks.get(administration) != self.uow.bookings.books_mark(administration):
+                cache.forget({administration})
         self.touched.add(administration)
         if administration in cache.books:
             cache.books[administration] = cache.books.pop(administration)  # the most recent last

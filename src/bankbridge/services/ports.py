@@ -101,6 +101,9 @@ class BookingStore(Protocol):
     def lock_deciding_of(self, *, line_id: int | None = None, statement_id: int | None = None) -> None:
         """:meth:`lock_deciding` for the administration of a line or a statement."""
 
+    def books_mark(self, administration: str) -> tuple[int, ...]:
+        """A few numbers that change whenever the administration's books do."""
+
     def pending_ids(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
     ) -> PendingIds: ...
