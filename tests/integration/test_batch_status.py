@@ -5,9 +5,6 @@ changes nothing; reports about unknown or already cleared batches are refused wh
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,6 +21,7 @@ from test_batches import (
     line,
     lines_by_ref,
     open_amounts,
+    processing_held,
     query,
     register,
     run,
@@ -35,12 +33,10 @@ from bankbridge.db import schema
 from bankbridge.db.migrate import alembic_config, upgrade
 from bankbridge.errors import InputError
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.processing import PendingIds
 from bankbridge.payments.status_report import read_status
 from bankbridge.services.batch_status import StatusOutcome, apply_status
 from bankbridge.services.batches import list_batches
 from bankbridge.services.ledger import load_bundle
-from bankbridge.services.processing import Decided, decide_pending, process
 from pain_samples import Pmt, PmtSts, Tx, TxSts, pain001, pain002, pain008
 from transit_books import DD, IBAN_10001, IBAN_10002, OTHER_ACCOUNT, PAY, bundle
 
@@ -282,23 +278,8 @@ def test_a_report_rejecting_an_item_that_processing_is_clearing_waits_and_is_ref
     as sent, reversed it out of transit, and the run then cleared it as well)."""
     register(one_total, pain008([DD]), "dd.xml")
     import_lines(one_total, [line("350.00", "T-DD", batch_id="DD-2026-11")])
-    holding = threading.Event()
-
-    def decide(pending: PendingIds) -> Iterator[Decided]:
-        holding.set()
-        time.sleep(1.0)
-        with uow_factory(one_total)() as uow:
-            yield from decide_pending(uow, pending)
-
-    everything = {"access": Access.everything(), "decider": decide}
-    processing = threading.Thread(target=process, args=(uow_factory(one_total, writer=True), CLOCK), kwargs=everything)
-    processing.start()
-    assert holding.wait(30)
-    try:
-        with pytest.raises(InputError) as info:
-            report(one_total, pain002("MSG-DD-1", group_status="RJCT"))
-    finally:
-        processing.join(60)
+    with processing_held(one_total), pytest.raises(InputError) as info:
+        report(one_total, pain002("MSG-DD-1", group_status="RJCT"))
     message = str(info.value)
     line_id = lines_by_ref(one_total)["T-DD"]["id"]
     assert f"was cleared by statement line {line_id}" in message

@@ -8,6 +8,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -434,29 +435,36 @@ PAID_BY_TRANSFER = {"counterparty_iban": IBAN_10001, "payment_reference": "20000
 """A transfer from Lotte de Vries paying invoice 20260001, which batch DD also collects."""
 
 
+@contextmanager
+def processing_held(settings: Settings) -> Iterator[None]:
+    """Runs the block while a processing run, in a thread, holds the right to decide: it
+    has read the pending lines and waits a second before deciding them."""
+    holding = threading.Event()
+
+    def decide(pending: PendingIds) -> Iterator[Decided]:
+        holding.set()
+        time.sleep(1.0)
+        with uow_factory(settings)() as uow:
+            yield from decide_pending(uow, pending)
+
+    everything = {"access": Access.everything(), "decider": decide}
+    processing = threading.Thread(target=process, args=(uow_factory(settings, writer=True), CLOCK), kwargs=everything)
+    processing.start()
+    assert holding.wait(30)
+    try:
+        yield
+    finally:
+        processing.join(60)
+
+
 @pytest.mark.postgres
 def test_registering_while_processing_pays_the_same_invoice_waits_and_is_refused(one_total: Settings) -> None:
     """Registering settles open items as deciding a line does: it waits for a run that is
     deciding the administration's lines and then finds the invoice paid (on PostgreSQL both
     settled it, lowering it twice)."""
     import_lines(one_total, [line("100.00", "T-1", **PAID_BY_TRANSFER)])
-    holding = threading.Event()
-
-    def decide(pending: PendingIds) -> Iterator[Decided]:
-        holding.set()
-        time.sleep(1.0)
-        with uow_factory(one_total)() as uow:
-            yield from decide_pending(uow, pending)
-
-    everything = {"access": Access.everything(), "decider": decide}
-    processing = threading.Thread(target=process, args=(uow_factory(one_total, writer=True), CLOCK), kwargs=everything)
-    processing.start()
-    assert holding.wait(30)
-    try:
-        with pytest.raises(InputError) as info:
-            register(one_total, pain008([DD]), "dd.xml")
-    finally:
-        processing.join(60)
+    with processing_held(one_total), pytest.raises(InputError) as info:
+        register(one_total, pain008([DD]), "dd.xml")
     assert "invoice 20260001 is already paid" in str(info.value)
     assert open_amounts(one_total)["20260001"] == 0
     assert batch_rows(one_total) == {}
