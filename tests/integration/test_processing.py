@@ -910,14 +910,17 @@ def _at_once(first: Callable[[], object], second: Callable[[], object], holding:
     return out
 
 
-def _slow_process(settings: Settings, holding: threading.Event) -> Callable[[], object]:
-    """A processing run that, having read the pending lines, waits a second before deciding."""
+def _slow_process(settings: Settings, holding: threading.Event, *, decide_first: bool = False) -> Callable[[], object]:
+    """A processing run that, having read the pending lines (``decide_first``: and decided
+    them on the books as they were), waits a second before deciding (storing)."""
 
     def decide(pending: PendingIds) -> Iterator[processing.Decided]:
-        holding.set()
-        time.sleep(1.0)
         with uow_factory(settings)() as uow:
-            yield from processing.decide_pending(uow, pending)
+            if decide_first:
+                chunks = list(processing.decide_pending(uow, pending))
+            holding.set()
+            time.sleep(1.0)
+            yield from chunks if decide_first else processing.decide_pending(uow, pending)
 
     # Not a writer's transaction (on SQLite ``BEGIN``, not ``BEGIN IMMEDIATE``): the lock takes it.
     return lambda: process(uow_factory(settings), FixedClock(), access=Access.everything(), decider=decide)
@@ -1089,3 +1092,35 @@ def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Setting
     load_bundle(newer, unit_of_work(settings))
     after_undo = _open_amounts(settings)
     assert after_undo[partly] == original[partly] + 100, "its settlement undone: the bundle's amount"
+
+
+@pytest.mark.postgres
+def test_a_bundle_loaded_while_processing_decides_waits_and_no_item_is_lowered_twice(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str], tmp_path: Path
+) -> None:
+    """The books kept elsewhere booked a payment and say the invoice is paid; processing is
+    booking the same payment's line at that moment. The load waits for the run: the item
+    ends paid, not below zero (on PostgreSQL the run, having read it as open, lowered it
+    again after the load)."""
+    original = _open_amounts(settings)
+    twin = Settings(database_url=copy_database(settings.database_url))
+    process(uow_factory(twin), FixedClock(), access=Access.everything())
+    paid = next(k for k, v in sorted(_open_amounts(twin).items()) if v == 0 and original[k] > 0)
+    newer = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, newer)
+    with (newer / "open_items.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        if (row["administration"], row["invoice_number"]) == paid:
+            row["amount"] = "0.00"
+    with (newer / "open_items.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    holding = threading.Event()
+    _, loaded = _at_once(
+        _slow_process(settings, holding, decide_first=True), lambda: load_bundle(newer, unit_of_work(settings)), holding
+    )
+    assert not isinstance(loaded, Exception), loaded
+    assert _open_amounts(settings)[paid] == 0
+    assert _open_amounts(settings) == _open_amounts(twin), "as if loaded after the run"

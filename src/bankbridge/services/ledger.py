@@ -188,6 +188,9 @@ def load_bundle(directory: Path, uow: UnitOfWork, *, progress: Callable[[int], N
     }
     report = LoadReport({name: len(loaded.records) for name, loaded in files.items()})
     with uow:
+        # Open amounts are what deciding a line reads and lowers: no run decides meanwhile
+        # (one that had read an item as open would lower it again after the load).
+        uow.bookings.lock_deciding(None)
         idx = _cross_check(files, uow.ledger.master_data(), errors)
         for spec in FILES:
             if spec.name != OPEN_ITEMS and not errors:
