@@ -1047,6 +1047,23 @@ def test_two_undos_at_once_reopen_once(
     assert reopened == {(adm, number): int(total) for adm, number, total in settled}, "each reopened once"
 
 
+def _demo_bundle_with(tmp_path: Path, cents: dict[tuple[str, str], int]) -> Path:
+    """A copy of the demo bundle with these open items' amounts (minor units) changed."""
+    newer = tmp_path / "bundle"
+    shutil.copytree(BUNDLE, newer)
+    with (newer / "open_items.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        key = (row["administration"], row["invoice_number"])
+        if key in cents:
+            row["amount"] = f"{Decimal(cents[key]) / 100:.2f}"
+    with (newer / "open_items.csv").open("w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return newer
+
+
 @pytest.mark.postgres
 def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Settings, truth: dict, tmp_path: Path) -> None:
     """The books kept elsewhere may not have booked bankbridge's payments yet: loading
@@ -1063,19 +1080,8 @@ def test_the_bundle_loaded_again_keeps_what_bankbridge_settled(settings: Setting
 
     partly = next(k for k in touched if settled[k] != 0)  # part of it still open
     caught_up, untouched = touched[0], next(k for k in sorted(original) if k not in touched)
-    newer = tmp_path / "bundle"
-    shutil.copytree(BUNDLE, newer)
-    with (newer / "open_items.csv").open(newline="") as f:
-        rows = list(csv.DictReader(f))
     cents = {caught_up: settled[caught_up], untouched: original[untouched] + 100, partly: original[partly] + 100}
-    for row in rows:
-        key = (row["administration"], row["invoice_number"])
-        if key in cents:
-            row["amount"] = str(Decimal(cents[key]) / 100)
-    with (newer / "open_items.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    newer = _demo_bundle_with(tmp_path, cents)
     load_bundle(newer, unit_of_work(settings))
     now = _open_amounts(settings)
     assert now[caught_up] == settled[caught_up], "caught up: taken as it is"
@@ -1106,17 +1112,7 @@ def test_a_bundle_loaded_while_processing_decides_waits_and_no_item_is_lowered_t
     twin = Settings(database_url=copy_database(settings.database_url))
     process(uow_factory(twin), FixedClock(), access=Access.everything())
     paid = next(k for k, v in sorted(_open_amounts(twin).items()) if v == 0 and original[k] > 0)
-    newer = tmp_path / "bundle"
-    shutil.copytree(BUNDLE, newer)
-    with (newer / "open_items.csv").open(newline="") as f:
-        rows = list(csv.DictReader(f))
-    for row in rows:
-        if (row["administration"], row["invoice_number"]) == paid:
-            row["amount"] = "0.00"
-    with (newer / "open_items.csv").open("w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    newer = _demo_bundle_with(tmp_path, {paid: 0})
     holding = threading.Event()
     _, loaded = _at_once(
         _slow_process(settings, holding, decide_first=True), lambda: load_bundle(newer, unit_of_work(settings)), holding
