@@ -13,11 +13,12 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import select, update
+from sqlalchemy import String, cast, select, update
 
 from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.statement_repo import StatementRepository
 from bankbridge.db.migrate import alembic_config, upgrade
 from bankbridge.errors import InputError
 from bankbridge.formats.registry import read
@@ -814,3 +815,59 @@ def test_loading_the_bundle_again_never_sets_a_voucher_counter_back(settings: Se
     run(settings, mt940([("2", "261103", "1.00", [tx("261103", "1.00")])], account=OTHER))
     vouchers = sorted(str(s["voucher_number"]) for s in statements(settings) if s["administration"] == "A2")
     assert vouchers == ["1", "2"]
+
+
+@pytest.mark.postgres
+def test_statements_created_in_bulk_are_those_sqlalchemy_writes(settings: Settings) -> None:
+    """``StatementRepository.create_statements`` writes at driver level with ids taken
+    first: the same stored values (dates and times as text on SQLite included) as
+    SQLAlchemy's insert of the same statements, a left-out key takes the column's default,
+    the ids come back in order, and a later insert by SQLAlchemy takes the next id."""
+    s = schema.statements
+    now = datetime(2026, 12, 2, 10, 20, 30, 123456, tzinfo=UTC)
+
+    def values(day: date, **extra: object) -> dict[str, object]:
+        return {
+            "administration": "A1",
+            "journal": "BNK1",
+            "account_iban": ACCOUNT,
+            "currency": "EUR",
+            "statement_date": day,
+            "statement_number": None,
+            "sequence": "1",
+            "voucher_number": "101",
+            "format": "mt940",
+            "opening_minor": -250,
+            "opening_date": day,
+            "closing_minor": None,
+            "closing_date": day,
+            "created_at": now,
+            "updated_at": now,
+            **extra,
+        }
+
+    ours = [values(date(2026, 11, 2), warnings="gap — é", source_file="a.sta"), values(date(2026, 11, 3))]
+    theirs = [values(date(2026, 12, 2), warnings="gap — é", source_file="a.sta"), values(date(2026, 12, 3))]
+    engine = engine_for(settings.database_url)
+    with engine.begin() as conn:
+        ids = StatementRepository(conn).create_statements(ours)
+        for statement in theirs:
+            conn.execute(s.insert(), statement)
+        later = conn.execute(s.insert().returning(s.c.id), values(date(2026, 12, 9))).scalar_one()
+    columns = [c for c in s.c if c.name != "id"]
+    times = [cast(s.c.created_at, String), cast(s.c.updated_at, String)]
+    with engine.connect() as conn:
+        stored = conn.execute(
+            select(s.c.id, *columns, *times, cast(s.c.statement_date, String)).order_by(s.c.statement_date)
+        ).all()
+    assert [r.id for r in stored[:2]] == ids == sorted(ids)
+    assert later > max(r.id for r in stored[:4])
+    kept = [tuple(v for v in r[1:-1] if not isinstance(v, date)) for r in stored[:4]]
+    assert kept[:2] == kept[2:]  # every value but the dates (a month apart), the times' text included
+    assert [r[-1] for r in stored[:4]] == ["2026-11-02", "2026-11-03", "2026-12-02", "2026-12-03"]
+    assert (stored[1].dialect, stored[1].status, stored[1].warnings, stored[1].source_file) == (
+        "generic",
+        "in_progress",
+        "",
+        "",
+    )
