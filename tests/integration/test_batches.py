@@ -19,7 +19,8 @@ from sqlalchemy import func, select, update
 
 from bankbridge.bootstrap import engine_for, uow_factory
 from bankbridge.config import Settings
-from bankbridge.db import schema
+from bankbridge.db import schema, statement_repo
+from bankbridge.db.batch_repo import BatchRepository
 from bankbridge.db.statement_repo import line_status
 from bankbridge.errors import InputError, ParseError
 from bankbridge.formats.camt.writer import write as write_camt
@@ -289,6 +290,43 @@ def test_one_total_by_batch_id_clears_and_in_transit_nets_to_zero(one_total: Set
     assert cleared["status"] == "cleared"
     assert cleared["cleared_line_id"] in {dd_line["id"], lines_by_ref(one_total)["T-DD-AGAIN"]["id"]}
     assert in_transit_balance(one_total) == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("rows_per_statement", [1, 100])
+def test_clearing_in_bulk_takes_the_first_line_naming_a_batch_or_item(
+    per_item: Settings, monkeypatch: pytest.MonkeyPatch, rows_per_statement: int
+) -> None:
+    """``BatchRepository.clear_many`` (grouped ``UPDATE … FROM (VALUES …)`` on SQLite, in
+    groups of one and of many): a batch cleared whole clears its items; a batch or item
+    named twice is cleared by the first line; a batch whose items are all cleared is too."""
+    monkeypatch.setattr(statement_repo, "ROWS_PER_INSERT", rows_per_statement)
+    register(per_item, pain008([DD]), "dd.xml")
+    register(per_item, pain001([PAY]), "pay.xml")
+    import_lines(per_item, [line("1.00", "L-1"), line("2.00", "L-2"), line("3.00", "L-3")])
+    ids = {ref: row["id"] for ref, row in lines_by_ref(per_item).items()}
+    first, second, third = ids["L-1"], ids["L-2"], ids["L-3"]
+    with engine_for(per_item.database_url).begin() as conn:
+        BatchRepository(conn).clear_many(
+            [
+                (first, "A1", "PAY-2026-11", None),
+                (second, "A1", "DD-2026-11", 1),
+                (second, "A1", "PAY-2026-11", None),
+                (third, "A1", "DD-2026-11", 1),
+                (third, "A1", "DD-2026-11", 2),
+            ]
+        )
+    batches, items = batch_rows(per_item), item_rows(per_item)
+    assert {k: (v["status"], v["cleared_line_id"]) for k, v in batches.items()} == {
+        "PAY-2026-11": ("cleared", first),
+        "DD-2026-11": ("cleared", None),
+    }
+    assert {k: (v["status"], v["cleared_line_id"]) for k, v in items.items()} == {
+        "E2E-PAY-1": ("cleared", first),
+        "E2E-PAY-2": ("cleared", first),
+        "E2E-DD-1": ("cleared", second),
+        "E2E-DD-2": ("cleared", third),
+    }
 
 
 # --- clearing: item by item -------------------------------------------------------------
