@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from schwifty import IBAN, registry
+from schwifty.exceptions import SchwiftyException
 
 from bankbridge.errors import InvalidIdentifier
 from bankbridge.identifiers import bsn, iban, references
@@ -99,3 +101,72 @@ def test_dutch_check_digit_follows_its_definition(digits: str) -> None:
     total = sum(int(d) * weights[i % 10] for i, d in enumerate(reversed(digits)))
     check = 11 - total % 11
     assert references.nl_check_digit(digits) == {10: 1, 11: 0}.get(check, check)
+
+
+def _schwifty_says(value: str) -> bool | None:
+    """schwifty's own verdict on ``value`` (``None``: it raised something else)."""
+    try:
+        IBAN(iban.compact(value))
+    except SchwiftyException:
+        return False
+    except Exception:  # e.g. a KeyError for a digit of another script
+        return None
+    return True
+
+
+_COUNTRIES = ["NL", "BE", "DE", "FR", "GB", "LU", "MT", "NO", "XK", "ZZ", "nl"]
+
+
+@st.composite
+def _iban_like(draw: st.DrawFn) -> str:
+    """Valid IBANs made by schwifty, and each of them damaged in one place or another."""
+    country = draw(st.sampled_from(_COUNTRIES[:-2]))
+    spec = registry.get_iban_spec(country)
+    bban = draw(st.from_regex(spec.regex.pattern.replace(r"\d", "[0-9]"), fullmatch=True))
+    text = str(IBAN.from_bban(country, bban))
+    how = draw(st.sampled_from(["as is", "char", "drop", "add", "country", "check", "spaces", "lower"]))
+    at = draw(st.integers(0, len(text) - 1))
+    if how == "char":
+        text = text[:at] + draw(st.sampled_from("0123456789ABCXYZ-é٣")) + text[at + 1 :]
+    elif how == "drop":
+        text = text[:at] + text[at + 1 :]
+    elif how == "add":
+        text = text[:at] + draw(st.sampled_from("07AZ")) + text[at:]
+    elif how == "country":
+        text = draw(st.sampled_from(_COUNTRIES)) + text[2:]
+    elif how == "check":
+        text = text[:2] + draw(st.sampled_from(["00", "01", "99", "97", "98", "02"])) + text[4:]
+    elif how == "spaces":
+        text = " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+    elif how == "lower":
+        text = text.lower()
+    return text
+
+
+@given(st.one_of(_iban_like(), st.text(max_size=40), st.from_regex(r"[A-Z]{2}[0-9]{2}[A-Z0-9]{6,30}", fullmatch=True)))
+def test_is_valid_says_what_schwifty_says(value: str) -> None:
+    """``iban.is_valid`` checks without schwifty's objects: the same verdict on valid IBANs
+    of many countries, damaged ones, and any text — but a digit of another script, on
+    which schwifty raises, is simply not valid."""
+    expected = _schwifty_says(value)
+    assert iban.is_valid(value) is (False if expected is None else expected)
+
+
+def test_is_valid_takes_check_digits_02_to_98_only() -> None:
+    """An IBAN's ISO 7064 check digits are 02–98. Those of 97, 98 and 02 have an alias
+    (00, 01, 99) that passes a bare ``% 97 == 1`` test but is not valid, for schwifty nor
+    here."""
+    found: dict[str, str] = {}
+    account = 417164300
+    while len(found) < 3:
+        account += 1
+        text = str(IBAN.from_bban("NL", f"ABNA{account:010d}"))
+        if text[2:4] in ("97", "98", "02"):
+            found.setdefault(text[2:4], text)
+    for check, alias in (("97", "00"), ("98", "01"), ("02", "99")):
+        real = found[check]
+        aliased = f"NL{alias}{real[4:]}"
+        assert iban.is_valid(real)
+        assert int((aliased[4:] + aliased[:4]).translate({c: str(c - 55) for c in range(65, 91)})) % 97 == 1
+        assert not iban.is_valid(aliased)
+        assert _schwifty_says(aliased) is False
