@@ -60,6 +60,14 @@ def test_invalid_references(value: str) -> None:
     assert not references.is_valid(value)
 
 
+@pytest.mark.parametrize("payload", ["11234567890", "51234567", "912345678901"])
+def test_a_wrong_length_code_is_refused_even_with_a_right_check_digit(payload: str) -> None:
+    value = f"{references.nl_check_digit(payload)}{payload}"
+    assert references.recognise(value) is None
+    with pytest.raises(InvalidIdentifier, match="length code"):
+        references.validate_nl(value)
+
+
 def test_invoice_number_is_cut_from_the_payload() -> None:
     ref = references.parse("5000056789012345")
     assert references.invoice_number(ref, start=8, length=8) == "89012345"
@@ -93,7 +101,7 @@ def test_bsn_single_digit_change_is_caught(number: int) -> None:
                 assert not bsn.is_valid(text[:pos] + digit + text[pos + 1 :])
 
 
-@given(st.text(alphabet="0123456789", min_size=1, max_size=40))
+@given(st.text(alphabet="0123456789", min_size=1, max_size=80))
 def test_dutch_check_digit_follows_its_definition(digits: str) -> None:
     """Weights 2, 4, 8, 5, 10, 9, 7, 3, 6, 1 from the right, repeating; 11 minus the sum
     mod 11, where 10 gives 1 and 11 gives 0."""
@@ -101,6 +109,37 @@ def test_dutch_check_digit_follows_its_definition(digits: str) -> None:
     total = sum(int(d) * weights[i % 10] for i, d in enumerate(reversed(digits)))
     check = 11 - total % 11
     assert references.nl_check_digit(digits) == {10: 1, 11: 0}.get(check, check)
+
+
+@pytest.mark.parametrize("digits", ["", "12a4", "١٢٣", "12 3"])
+def test_dutch_check_digit_takes_ascii_digits_only(digits: str) -> None:
+    with pytest.raises(ValueError, match="not a string of digits"):
+        references.nl_check_digit(digits)
+
+
+_REFERENCE_TEXT = st.one_of(
+    st.text(alphabet="0123456789 .-", max_size=24),
+    st.text(alphabet="0123456789+/*RFrf ", max_size=24),
+    st.text(max_size=24),
+    st.builds(lambda p: f"{references.nl_check_digit(p)}{p}", st.text(alphabet="0123456789", min_size=15, max_size=15)),
+    st.builds(
+        lambda p: f"{references.nl_check_digit(str(len(p) % 10) + p)}{len(p) % 10}{p}",
+        st.text(alphabet="0123456789", min_size=7, max_size=12),
+    ),
+    st.sampled_from(["RF18539007547034", "RF18 5390 0754 7034", "+++010/8068/17183+++", "010806817183", "1234567"]),
+)
+
+
+@given(_REFERENCE_TEXT)
+def test_recognise_is_parse_without_the_error(value: str) -> None:
+    """``recognise`` (matching tries every number in a description) gives what ``parse``
+    gives, and ``None`` exactly where ``parse`` raises."""
+    try:
+        expected = references.parse(value)
+    except InvalidIdentifier:
+        expected = None
+    assert references.recognise(value) == expected
+    assert references.is_valid(value) is (expected is not None)
 
 
 def _schwifty_says(value: str) -> bool | None:

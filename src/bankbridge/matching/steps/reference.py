@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bankbridge.errors import InvalidIdentifier
 from bankbridge.identifiers import references
 from bankbridge.ledger.model import OpenItem
 from bankbridge.matching.books import digit_key, reference_key
@@ -43,11 +42,9 @@ def match_reference(ctx: LineContext) -> Verdict | Note:
     if not candidates or not candidates[0].strip():
         return NOTHING
     for candidate in candidates:  # each parsed once; the first valid one counts
-        try:
-            ref = references.parse(candidate)
-        except InvalidIdentifier:
-            continue
-        return by_items(ctx, ref.compact, f" ({check_words(ref)})", items_for(ctx, ref))
+        ref = references.recognise(candidate)
+        if ref is not None:
+            return by_items(ctx, ref.compact, f" ({check_words(ref)})", items_for(ctx, ref))
     raw = candidates[0]
     if from_text and raw.isdigit() and _IDEAL.search(line.description or ""):
         return NOTHING
