@@ -18,8 +18,8 @@ from sqlalchemy import String, cast, select, update
 from bankbridge.bootstrap import engine_for, init_database, unit_of_work, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
-from bankbridge.db.statement_repo import StatementRepository
 from bankbridge.db.migrate import alembic_config, upgrade
+from bankbridge.db.statement_repo import StatementRepository
 from bankbridge.errors import InputError
 from bankbridge.formats.registry import read
 from bankbridge.services import importing
@@ -580,6 +580,57 @@ class _NoLock:
 
     def release(self) -> None:
         pass
+
+
+def test_a_worker_checkpoints_beside_its_work_not_in_its_commits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On SQLite a worker of the parallel import commits without checkpointing the
+    write-ahead log (which would copy pages and wait for the disk holding the workers'
+    lock); once the lock is let go, its checkpoint thread moves the log into the database.
+    Read from the log's index without checkpointing: its last frame and the frames
+    copied into the database so far."""
+    import struct
+    import time
+
+    from bankbridge import bootstrap
+
+    database = tmp_path / "books.db"
+    settings = Settings(database_url=f"sqlite:///{database}")
+    init_database(settings)
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    for name, text in BUNDLE.items():
+        (bundle / name).write_text(text)
+    load_bundle(bundle, unit_of_work(settings))
+    keep = engine_for(settings.database_url).connect()  # never the last to close (that checkpoints)
+
+    def log() -> tuple[int, int]:
+        index = Path(f"{database}-shm").read_bytes()
+        return struct.unpack_from("=I", index, 16)[0], struct.unpack_from("=I", index, 96)[0]
+
+    monkeypatch.setattr(bootstrap, "_CHILD", {})
+    requests: list[int] = []
+    monkeypatch.setattr(bootstrap._Checkpointer, "request", lambda self: requests.append(1))
+    bootstrap._child_start(settings.database_url, _NoLock(), importing.read_router(uow_factory(settings)))
+    with bootstrap._CHILD["factory"]().uow.engine.connect() as conn:  # the worker's own connections
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    path = tmp_path / "two.sta"
+    path.write_bytes(TWO_DAYS)
+    before = log()
+    assert [(o.error, o.lines) for o in bootstrap._child_import(str(path))] == [(None, 4)]
+    written, copied = log()
+    assert written > before[0] and copied == before[1], "the commit wrote the log and did not checkpoint it"
+    assert requests == [1]
+    monkeypatch.undo()  # the real checkpointer from here on
+    checkpointer = bootstrap._Checkpointer(str(database))
+    checkpointer.request()
+    deadline = time.monotonic() + 10
+    while log()[1] != written and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert log() == (written, written)
+    assert len(lines(settings)) == 4
+    keep.close()
 
 
 @pytest.mark.postgres
