@@ -87,6 +87,11 @@ def _cents_text(cents: int) -> str:
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
+    return books(database_url, tmp_path)
+
+
+def books(database_url: str, tmp_path: Path) -> Settings:
+    """A new database with :data:`BUNDLE` loaded."""
     s = Settings(database_url=database_url)
     init_database(s)
     bundle = tmp_path / "bundle"
@@ -596,13 +601,7 @@ def test_a_worker_checkpoints_beside_its_work_not_in_its_commits(
     from bankbridge import bootstrap
 
     database = tmp_path / "books.db"
-    settings = Settings(database_url=f"sqlite:///{database}")
-    init_database(settings)
-    bundle = tmp_path / "bundle"
-    bundle.mkdir()
-    for name, text in BUNDLE.items():
-        (bundle / name).write_text(text)
-    load_bundle(bundle, unit_of_work(settings))
+    settings = books(f"sqlite:///{database}", tmp_path)
     keep = engine_for(settings.database_url).connect()  # never the last to close (that checkpoints)
 
     def log() -> tuple[int, int]:
