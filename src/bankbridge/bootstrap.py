@@ -156,12 +156,14 @@ class _Checkpointer:
         self.wanted.set()
 
     def _run(self) -> None:
-        conn = sqlite3.connect(self.path, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=60000")
+        conn = sqlite3.connect(self.path, isolation_level=None, uri=self.path.startswith("file:"))
         while True:
             self.wanted.wait()
             self.wanted.clear()
-            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            try:
+                conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            except sqlite3.Error:  # e.g. another connection's checkpoint: the next request tries again
+                continue
 
 
 class _Serialised:

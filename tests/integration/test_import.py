@@ -632,6 +632,37 @@ def test_a_worker_checkpoints_beside_its_work_not_in_its_commits(
     keep.close()
 
 
+def test_a_failed_checkpoint_waits_for_the_next_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A checkpoint that fails (another connection's under way, a full disk) leaves the
+    thread waiting for the next request, which checkpoints again."""
+    import sqlite3
+    import time
+
+    from bankbridge import bootstrap
+
+    tried: list[str] = []
+
+    class Connection:
+        def execute(self, sql: str) -> Connection:
+            tried.append(sql)
+            if len(tried) == 1:
+                raise sqlite3.OperationalError("database is locked")
+            return self
+
+        def fetchall(self) -> list[tuple[int, int, int]]:
+            return [(0, 0, 0)]
+
+    monkeypatch.setattr(bootstrap.sqlite3, "connect", lambda *args, **kwargs: Connection())
+    checkpointer = bootstrap._Checkpointer("books.db")
+    for wanted in (1, 2):
+        checkpointer.request()
+        deadline = time.monotonic() + 10
+        while len(tried) < wanted and time.monotonic() < deadline:
+            time.sleep(0.01)
+    assert tried == ["PRAGMA wal_checkpoint(PASSIVE)"] * 2
+    assert checkpointer.thread is not None and checkpointer.thread.is_alive()
+
+
 @pytest.mark.postgres
 def test_identity_starts_with_the_transaction_date(settings: Settings) -> None:
     run(settings, TWO_DAYS)
