@@ -101,41 +101,45 @@ def validate_ogm(value: str) -> Reference:
     return Reference("ogm", text, text[:10])
 
 
-def parse(value: str) -> Reference:
-    """Recognise and validate any of the three kinds; raise when none fits."""
+def _split(value: str) -> tuple[ReferenceKind | None, str]:
+    """The kind a reference written as ``value`` can only be, and its text: ``None`` for
+    digits (Dutch, or a 12-digit OGM without its ``+++``), separators then removed."""
     text = value.strip()
     if text.upper().startswith("RF"):
-        return validate_rf(text)
+        return "rf", text
     if "+" in text or "*" in text or "/" in text:
+        return "ogm", text
+    return None, _SEPARATORS.sub("", text)
+
+
+def parse(value: str) -> Reference:
+    """Recognise and validate any of the three kinds; raise when none fits."""
+    kind, text = _split(value)
+    if kind is not None:
+        return _VALIDATE[kind](text)
+    if len(text) == 12 and _nl_problem(text) is not None:
         return validate_ogm(text)
-    digits = _SEPARATORS.sub("", text)
-    if len(digits) == 12:
-        try:
-            return validate_nl(digits)
-        except InvalidIdentifier:
-            return validate_ogm(digits)
-    return validate_nl(digits)
+    return validate_nl(text)
 
 
 def recognise(value: str) -> Reference | None:
     """:func:`parse` without the error: ``None`` when no kind fits. Matching tries every
     number written in a line's description, and most are not references: raising and
     catching an error with its message for each cost more than the check itself."""
-    text = value.strip()
-    if text.upper().startswith("RF") or "+" in text or "*" in text or "/" in text:
-        try:
-            return parse(text)
-        except InvalidIdentifier:
+    kind, text = _split(value)
+    if kind is None:
+        if _nl_problem(text) is None:
+            return _nl(text)
+        if len(text) != 12:
             return None
-    digits = _SEPARATORS.sub("", text)
-    if _nl_problem(digits) is None:
-        return _nl(digits)
-    if len(digits) != 12:
-        return None
+        kind = "ogm"
     try:
-        return validate_ogm(digits)
+        return _VALIDATE[kind](text)
     except InvalidIdentifier:
         return None
+
+
+_VALIDATE = {"rf": validate_rf, "ogm": validate_ogm}
 
 
 def is_valid(value: str) -> bool:
