@@ -26,9 +26,8 @@ from bankbridge.errors import ConfigurationError
 from bankbridge.ledger.access import Access
 
 if TYPE_CHECKING:  # imported where used: commands that only read need neither the readers nor the engine
-    from bankbridge.ledger.processing import PendingIds
     from bankbridge.services.importing import FileOutcome, ImportReport, JournalRouter
-    from bankbridge.services.processing import Decided, Decider, ProcessReport
+    from bankbridge.services.processing import Decided, Decider, Pending, ProcessReport
 
 
 @contextmanager
@@ -296,17 +295,16 @@ def process_in_parallel(
     return process(factory, clock, access=access, administration=administration, journals=journals, decider=decider)
 
 
-def shares(pending: PendingIds, workers: int) -> list[PendingIds]:
-    """Split pending ``(line id, administration)`` pairs into at most ``workers`` shares
-    of whole administrations, the largest administrations first into the lightest share;
-    each administration's lines keep their order (the order they are decided in)."""
-    from bankbridge.ledger.processing import PendingIds
-
-    per_administration = pending.by_administration()
-    out = [PendingIds() for _ in range(min(workers, len(per_administration)))]
-    for lines in sorted(per_administration.values(), key=len, reverse=True):
-        min(out, key=len).extend(lines)
-    return [share for share in out if share]
+def shares(pending: Pending, workers: int) -> list[Pending]:
+    """Split what a run decides into at most ``workers`` shares of whole administrations,
+    the largest administrations first into the lightest share (by their lines waiting)."""
+    loads = [0] * min(workers, len(pending.counts))
+    parts: list[list[str]] = [[] for _ in loads]
+    for adm, n in sorted(pending.counts.items(), key=lambda item: item[1], reverse=True):
+        lightest = loads.index(min(loads))
+        loads[lightest] += n
+        parts[lightest].append(adm)
+    return [pending.of(part) for part in parts if part]
 
 
 _DONE = "done"
@@ -315,7 +313,7 @@ _DONE = "done"
 def _parallel_decider(url: str, workers: int, *, least_lines: int = 0) -> Decider:
     from bankbridge.services.processing import decide_pending
 
-    def decide(pending: PendingIds) -> Iterator[Decided]:
+    def decide(pending: Pending) -> Iterator[Decided]:
         groups = shares(pending, workers)
         if len(groups) < 2 or len(pending) < least_lines:
             # one administration (a worker process would only add pickling), or too few
@@ -358,9 +356,10 @@ def _collect(queue: Any, children: list[Any]) -> Iterator[Decided]:
             yield item
 
 
-def _decide_child(url: str, pending: PendingIds, queue: Any) -> None:
-    # A forked worker opens its own engine (the parent's connections are left untouched)
-    # and only reads; what it decides goes back through the queue.
+def _decide_child(url: str, pending: Pending, queue: Any) -> None:
+    # A forked worker opens its own engine (the parent's connections are left untouched),
+    # reads its administrations' pending lines and their books, and only reads; what it
+    # decides goes back through the queue.
     from bankbridge.services.processing import decide_pending
 
     try:

@@ -26,7 +26,6 @@ from bankbridge.errors import InputError, ParseError
 from bankbridge.formats.camt.writer import write as write_camt
 from bankbridge.formats.mt940.writer import write_statements as write_mt940
 from bankbridge.ledger.access import Access
-from bankbridge.ledger.processing import PendingIds
 from bankbridge.matching.books import LazyIndex
 from bankbridge.payments import pain
 from bankbridge.services.batches import (
@@ -37,7 +36,7 @@ from bankbridge.services.batches import (
     register_files,
 )
 from bankbridge.services.importing import import_bytes
-from bankbridge.services.processing import Decided, decide_pending, process, undo
+from bankbridge.services.processing import Decided, Pending, decide_pending, process, undo
 from bankbridge.statements.model import Balance, Statement, StatementLine
 from pain_samples import Pmt, Tx, pain001, pain008
 from transit_books import (
@@ -479,7 +478,7 @@ def processing_held(settings: Settings) -> Iterator[None]:
     has read the pending lines and waits a second before deciding them."""
     holding = threading.Event()
 
-    def decide(pending: PendingIds) -> Iterator[Decided]:
+    def decide(pending: Pending) -> Iterator[Decided]:
         holding.set()
         time.sleep(1.0)
         with uow_factory(settings)() as uow:

@@ -42,7 +42,7 @@ from bankbridge.services import processing
 from bankbridge.services.export import bookings
 from bankbridge.services.importing import add_transactions
 from bankbridge.services.ledger import load_bundle
-from bankbridge.services.processing import blocks, process, undo
+from bankbridge.services.processing import Pending, blocks, process, undo
 from bankbridge.statements.model import Statement, StatementLine
 
 
@@ -472,14 +472,14 @@ def test_cores_are_at_least_one_and_at_most_the_cap() -> None:
 
 
 def test_shares_keep_administrations_whole_and_balance_them() -> None:
-    pairs = [(n, "A") for n in range(1, 7)] + [(n, "B") for n in (9, 7, 8)] + [(11, "C"), (10, "C")]
-    pending = PendingIds(pairs)
+    pending = Pending({"A": 6, "B": 3, "C": 2, "D": 1}, Access.to({"A", "B", "C", "D"}), {("A", "BNK")})
     two = shares(pending, 2)
-    assert [sorted({adm for _, adm in share}) for share in two] == [["A"], ["B", "C"]]
-    assert sorted(pair for share in two for pair in share) == sorted(pairs)
-    # each administration's lines keep the order they are decided in (by date, not by id)
-    assert list(two[1]) == [(9, "B"), (7, "B"), (8, "B"), (11, "C"), (10, "C")]
-    assert len(shares(pending, 8)) == 3  # never more shares than administrations
+    # the largest first, each into the lightest share: A | B, C, D
+    assert [p.counts for p in two] == [{"A": 6}, {"B": 3, "C": 2, "D": 1}]
+    assert all(p.access == pending.access and p.journals == pending.journals for p in two)
+    assert [len(p) for p in shares(pending, 3)] == [6, 3, 3]
+    assert len(shares(pending, 8)) == 4  # never more shares than administrations
+    assert shares(Pending({}, Access.everything()), 2) == []
 
 
 def test_blocks_keep_administrations_whole_and_each_ones_lines_in_order() -> None:
@@ -496,12 +496,6 @@ def test_blocks_keep_administrations_whole_and_each_ones_lines_in_order() -> Non
     assert [sorted(b) for b, _ in blocks(pending, 4)] == [["A", "B"], ["C", "D"]]
     assert [sorted(b) for b, _ in blocks(pending, 100)] == [["A", "B", "C", "D"]]
     assert list(blocks(PendingIds(), 1)) == []
-
-
-def test_pending_ids_of_some_administrations_keep_their_order() -> None:
-    pending = PendingIds([(5, "B"), (1, "A"), (9, "B"), (2, "A"), (7, "C")])
-    assert list(pending.only({"A", "C"})) == [(1, "A"), (2, "A"), (7, "C")]
-    assert list(pending.only(set())) == [] and list(pending.only({"A", "B", "C"})) == list(pending)
 
 
 @pytest.mark.postgres
@@ -591,19 +585,35 @@ def test_pending_lines_come_in_decision_order_and_sqlite_reads_them_so_without_s
     settings: Settings, truth: dict
 ) -> None:
     """Lines are decided by their daily statement's date, administration and journal, then
-    by position; SQLite reads all of them in that order through the statements' index (no
-    temporary B-tree for the ORDER BY), with the planner's statistics too."""
+    by position; SQLite reads all of them, or those of some administrations (a processing
+    worker's), in that order through the statements' index (no temporary B-tree for the
+    ORDER BY), with the planner's statistics too. The counts per administration, which
+    processing shares out, are those of the lines read."""
     lines = _lines(settings)
     assert len({(r["administration"], r["journal"]) for r in lines}) > 1
     assert len({r["statement_date"] for r in lines}) > 1
     lines.sort(key=lambda r: (r["statement_date"], r["administration"], r["journal"], r["position"]))
     expected = [(r["id"], r["administration"]) for r in lines]
+    everything = Access.everything()
+    codes = sorted({adm for _, adm in expected})
+    journals = {(r["administration"], r["journal"]) for r in lines}
+    a1_journal = sorted(j for j in journals if j[0] == "A1")[0]
     with unit_of_work(settings) as uow:
-        assert list(uow.bookings.pending_ids(Access.everything())) == expected
-        assert list(uow.bookings.pending_ids(Access.everything(), administration="A2")) == [
-            pair for pair in expected if pair[1] == "A2"
-        ]
-        assert list(uow.bookings.pending_ids(Access.to({"A1"}))) == [pair for pair in expected if pair[1] == "A1"]
+        bookings = uow.bookings
+        assert list(bookings.pending_ids(everything)) == expected
+        assert list(bookings.pending_ids(everything, administrations=codes)) == expected
+        assert list(bookings.pending_ids(everything, administrations=["A2"])) == [p for p in expected if p[1] == "A2"]
+        assert list(bookings.pending_ids(Access.to({"A1"}))) == [pair for pair in expected if pair[1] == "A1"]
+        with pytest.raises(PermissionDenied):
+            bookings.pending_ids(Access.to({"A1"}), administrations=["A1", "A2"])
+        counts = {adm: sum(1 for _, a in expected if a == adm) for adm in codes}
+        assert bookings.pending_counts(everything) == counts and list(counts) == codes
+        assert bookings.pending_counts(everything, administration="A2") == {"A2": counts["A2"]}
+        assert bookings.pending_counts(Access.to({"A1"})) == {"A1": counts["A1"]}
+        of_journal = [r for r in lines if (r["administration"], r["journal"]) == a1_journal]
+        assert 0 < len(of_journal) < counts["A1"]
+        assert bookings.pending_counts(everything, journals={a1_journal}) == {"A1": len(of_journal)}
+        assert list(bookings.pending_ids(everything, journals={a1_journal})) == [(r["id"], "A1") for r in of_journal]
     if not settings.database_url.startswith("sqlite"):
         return
     engine = engine_for(settings.database_url)
@@ -611,10 +621,12 @@ def test_pending_lines_come_in_decision_order_and_sqlite_reads_them_so_without_s
         with engine.connect() as conn:
             if analyzed:
                 conn.exec_driver_sql("ANALYZE")
-            # Every administration's lines (one administration's go by its own index and are sorted).
-            sql = pending_query(Access.everything()).compile(engine, compile_kwargs={"literal_binds": True})
-            plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
-            assert not any("TEMP B-TREE" in step for step in plan), (analyzed, plan)
+            # Every administration's lines, and those of several (one administration's go by
+            # its own index and are sorted).
+            for of in (None, codes):
+                sql = pending_query(everything, of).compile(engine, compile_kwargs={"literal_binds": True})
+                plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
+                assert not any("TEMP B-TREE" in step for step in plan), (analyzed, of, plan)
 
 
 @pytest.mark.postgres
@@ -914,7 +926,7 @@ def _slow_process(settings: Settings, holding: threading.Event, *, decide_first:
     """A processing run that, having read the pending lines (``decide_first``: and decided
     them on the books as they were), waits a second before deciding (storing)."""
 
-    def decide(pending: PendingIds) -> Iterator[processing.Decided]:
+    def decide(pending: Pending) -> Iterator[processing.Decided]:
         with uow_factory(settings)() as uow:
             if decide_first:
                 chunks = list(processing.decide_pending(uow, pending))

@@ -9,6 +9,9 @@ from itertools import chain, islice
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, text, true, update
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from bankbridge.db import schema
 from bankbridge.ledger.access import Access
@@ -419,6 +422,30 @@ def line_status(decisions: Any) -> Any:
 def not_booked(decisions: Any) -> Any:
     """The SQL condition "the line is not booked" (``line_decisions`` outer-joined)."""
     return or_(decisions.c.status.is_(None), decisions.c.status != "booked")
+
+
+class Unindexed(ColumnElement[Any]):
+    """A column that SQLite's planner is not to look up by an index: ``+column`` on SQLite
+    (the documented way to keep a term from using one), the column itself elsewhere. For a
+    condition that would make the planner pick an index that then needs a sort of every
+    row read, where another index gives them in order."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]  # noqa: RUF012 (as SQLAlchemy declares it)
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(Unindexed)
+def _unindexed(element: Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(Unindexed, "sqlite")
+def _unindexed_sqlite(element: Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.column, **kw))
 
 
 def access_clause(access: Access, column: Any) -> Any:

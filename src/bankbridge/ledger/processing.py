@@ -4,7 +4,7 @@ and the journal entry of a booked line."""
 from __future__ import annotations
 
 from array import array
-from collections.abc import Container, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, overload
@@ -37,14 +37,6 @@ class PendingIds(Sequence[tuple[int, str]]):
     def extend(self, other: PendingIds) -> None:
         self.ids.extend(other.ids)
         self.administrations.extend(other.administrations)
-
-    def only(self, administrations: Container[str]) -> PendingIds:
-        """The pairs of these administrations, in their order."""
-        out = PendingIds()
-        for line_id, administration in self:
-            if administration in administrations:
-                out.append(line_id, administration)
-        return out
 
     def by_administration(self) -> dict[str, PendingIds]:
         """The pairs per administration, in the order of each one's first pair; each

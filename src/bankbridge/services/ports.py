@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager
 from datetime import date, datetime
 from types import TracebackType
@@ -104,8 +104,17 @@ class BookingStore(Protocol):
     def books_mark(self, administration: str) -> tuple[int, ...]:
         """A few numbers that change whenever the administration's books do."""
 
-    def pending_ids(
+    def pending_counts(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None
+    ) -> dict[str, int]:
+        """How many lines :meth:`pending_ids` would give of each administration."""
+
+    def pending_ids(
+        self,
+        access: Access,
+        *,
+        administrations: Collection[str] | None = None,
+        journals: set[tuple[str, str]] | None = None,
     ) -> PendingIds: ...
 
     def pending(self, line_ids: Sequence[int]) -> list[PendingLine]: ...
