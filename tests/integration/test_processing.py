@@ -976,6 +976,43 @@ def test_two_processing_runs_at_once_decide_as_one_after_the_other(
 
 
 @pytest.mark.postgres
+def test_a_statement_set_in_progress_after_the_run_counted_waits_for_the_next_run(
+    settings: Settings, truth: dict
+) -> None:
+    """The deciding processes read their administrations' pending lines themselves, after the
+    run counted them and took their locks. A statement of another administration set back in
+    progress meanwhile (an import appending to it) is not theirs: the run holds no lock of
+    that administration, so its lines wait for the next run. (PostgreSQL: the statement is set
+    in progress at once. SQLite: the setting waits for the run's write lock.)"""
+    s = schema.statements
+    engine = engine_for(settings.database_url)
+    with engine.begin() as conn:
+        conn.execute(update(s).where(s.c.administration == "A2").values(status="processed"))
+
+    def set_in_progress() -> None:
+        with engine.begin() as conn:
+            conn.execute(update(s).where(s.c.administration == "A2").values(status="in_progress"))
+
+    setter = threading.Thread(target=set_in_progress)
+
+    def decide(pending: Pending) -> Iterator[processing.Decided]:
+        assert "A2" not in pending.counts and pending.counts
+        setter.start()
+        setter.join(30 if engine.dialect.name == "postgresql" else 0.5)
+        assert setter.is_alive() == (engine.dialect.name == "sqlite")
+        with uow_factory(settings)() as uow:
+            yield from processing.decide_pending(uow, pending)
+
+    first = process(uow_factory(settings), FixedClock(), access=Access.everything(), decider=decide)
+    setter.join(30)
+    assert not setter.is_alive()
+    assert "A2" not in first.booked and sum(first.booked.values()) > 50
+    assert not any(r["status"] != "open" for r in _lines(settings) if r["administration"] == "A2")
+    second = process(uow_factory(settings, writer=True), FixedClock(), access=Access.everything())
+    assert set(second.booked) == {"A2"}
+
+
+@pytest.mark.postgres
 def test_a_line_booked_by_hand_while_processing_decides_it_waits_and_finds_it_booked(
     settings: Settings, truth: dict, copy_database: Callable[[str], str]
 ) -> None:
