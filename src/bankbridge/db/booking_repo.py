@@ -742,8 +742,8 @@ class BookingRepository:
     def audit(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append to the audit log (R-G3), at driver level: processing a million lines
         writes one row per bank account it adds (307,882 at 1M lines: 0.8 s through
-        SQLAlchemy's per-row parameters, in the command's own process after the workers
-        are done). The time is written as SQLAlchemy writes it (its own bind processor)."""
+        SQLAlchemy's per-row parameters), chunk by chunk as it stores them. The time is
+        written as SQLAlchemy writes it (its own bind processor)."""
         if not rows:
             return
         log = schema.audit_log

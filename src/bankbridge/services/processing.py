@@ -160,13 +160,11 @@ def process(
         chunks = decider(pending) if decider else decide_pending(uow, pending)
         statements: set[int] = set()
         unfinished: set[int] = set()
-        added: list[AddedAccount] = []
         for decided in chunks:
-            store(uow, decided, clock=clock)
+            store(uow, decided, clock=clock, actor=actor)
             report.merge(decided.report)
             statements |= decided.statements
             unfinished |= decided.unfinished
-            added.extend(decided.accounts)
         if len(pending) >= BULK:
             # Before closing: the planner must see the decisions just stored (PostgreSQL,
             # without statistics of line_decisions, scanned all of them per 500 statements:
@@ -187,17 +185,6 @@ def process(
                     "detail": "",
                 }
                 for adm, n in sorted(report.booked.items())
-            ]
-            + [
-                {
-                    "at": clock.now(),
-                    "actor": actor,
-                    "administration": adm,
-                    "action": "add_bank_account",
-                    "subject": f"{iban} to relation {relation} ({status})",
-                    "detail": f"line {line_id}",
-                }
-                for line_id, adm, relation, iban, status in added
             ]
         )
         uow.commit()
@@ -309,10 +296,28 @@ def decide_chunk(pending: Sequence[PendingLine], *, books: Books, state: BatchSt
     return Decided(rows, accounts, cleared, statements, report, unfinished)
 
 
-def store(uow: UnitOfWork, decided: Decided, *, clock: Clock) -> None:
-    """The write side: statuses, journal entries, settlements, new bank accounts, batches cleared."""
+def store(uow: UnitOfWork, decided: Decided, *, clock: Clock, actor: str = "bankbridge") -> None:
+    """The write side: statuses, journal entries, settlements, new bank accounts (each with
+    its audit record), batches cleared. Chunk by chunk, as they come: stored while the
+    workers decide, not after them (the 307,882 accounts' records of the 1M run took
+    0.3 s at one core at the end)."""
     uow.bookings.save_rows(decided.rows, now=clock.now())
     uow.bookings.add_bank_accounts(decided.accounts)
+    if decided.accounts:
+        now = clock.now()
+        uow.bookings.audit(
+            [
+                {
+                    "at": now,
+                    "actor": actor,
+                    "administration": adm,
+                    "action": "add_bank_account",
+                    "subject": f"{iban} to relation {relation} ({status})",
+                    "detail": f"line {line_id}",
+                }
+                for line_id, adm, relation, iban, status in decided.accounts
+            ]
+        )
     sent_batches.record_clearing(uow, decided.cleared)
 
 
