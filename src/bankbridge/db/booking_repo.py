@@ -363,8 +363,8 @@ class BookingRepository:
         query = pending_query(access, administrations)
         # Read in parts into compact pairs, each administration's code kept once: at a
         # million lines the rows fetched at once held about 290 MiB in the process that
-        # read them. From the driver's cursor: the columns need no
-        # conversion, and a SQLAlchemy row for each of a million lines was a third of the time.
+        # read them. From the driver's cursor: the columns need no conversion, and a
+        # SQLAlchemy row for each of a million lines was a third of the time.
         codes: dict[str, str] = {}
         out = PendingIds()
         add_id, add_administration, code = out.ids.append, out.administrations.append, codes.setdefault
