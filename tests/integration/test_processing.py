@@ -622,11 +622,11 @@ def test_pending_lines_come_in_decision_order_and_sqlite_reads_them_so_without_s
             if analyzed:
                 conn.exec_driver_sql("ANALYZE")
             # Every administration's lines, and those of several (one administration's go by
-            # its own index and are sorted).
-            for of in (None, codes):
-                sql = pending_query(everything, of).compile(engine, compile_kwargs={"literal_binds": True})
+            # its own index and are sorted), also for a caller who may see several.
+            for access, of in ((everything, None), (everything, codes), (Access.to(set(codes)), None)):
+                sql = pending_query(access, of).compile(engine, compile_kwargs={"literal_binds": True})
                 plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}")]
-                assert not any("TEMP B-TREE" in step for step in plan), (analyzed, of, plan)
+                assert not any("TEMP B-TREE" in step for step in plan), (analyzed, access, of, plan)
 
 
 @pytest.mark.postgres

@@ -224,14 +224,16 @@ def pending_query(access: Access, administrations: Collection[str] | None = None
 def _pending_where(query: Select[Any], access: Access, administrations: Collection[str] | None) -> Select[Any]:
     s, li, d = schema.statements, schema.statement_lines, schema.line_decisions
     query = query.select_from(li).join(s, s.c.id == li.c.statement_id).outerjoin(d, d.c.line_id == li.c.id)
-    query = query.where(not_booked(d), s.c.status == "in_progress", access_clause(access, s.c.administration))
+    # Several administrations are not looked up by their index (:class:`Unindexed`): SQLite
+    # would then sort every line read, where the decision order's index gives them in
+    # order (skipping the other administrations' statements). One is: only its lines sorted.
+    several = access.administrations is not None and len(access.administrations) > 1
+    allowed = access_clause(access, Unindexed(s.c.administration) if several else s.c.administration)
+    query = query.where(not_booked(d), s.c.status == "in_progress", allowed)
     if administrations is None:
         return query
     if len(administrations) == 1:
-        # by that administration's index; only its lines are sorted
         return query.where(s.c.administration == next(iter(administrations)))
-    # Not by the administrations' index: SQLite would then sort every line read, where the
-    # decision order's index gives them in order (skipping the other administrations).
     return query.where(Unindexed(s.c.administration).in_(sorted(administrations)))
 
 
