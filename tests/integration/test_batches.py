@@ -475,7 +475,7 @@ PAID_BY_TRANSFER = {"counterparty_iban": IBAN_10001, "payment_reference": "20000
 @contextmanager
 def processing_held(settings: Settings) -> Iterator[None]:
     """Runs the block while a processing run, in a thread, holds the right to decide: it
-    has read the pending lines and waits a second before deciding them."""
+    has counted the pending lines and waits a second before reading and deciding them."""
     holding = threading.Event()
 
     def decide(pending: Pending) -> Iterator[Decided]:

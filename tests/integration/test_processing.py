@@ -923,7 +923,7 @@ def _at_once(first: Callable[[], object], second: Callable[[], object], holding:
 
 
 def _slow_process(settings: Settings, holding: threading.Event, *, decide_first: bool = False) -> Callable[[], object]:
-    """A processing run that, having read the pending lines (``decide_first``: and decided
+    """A processing run that, having counted the pending lines (``decide_first``: read and decided
     them on the books as they were), waits a second before deciding (storing)."""
 
     def decide(pending: Pending) -> Iterator[processing.Decided]:
