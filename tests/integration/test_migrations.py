@@ -16,6 +16,7 @@ from sqlalchemy import Engine, create_engine, inspect, select, text
 from bankbridge.bootstrap import SystemClock, engine_for, init_database, unit_of_work, uow_factory
 from bankbridge.config import Settings
 from bankbridge.db import schema
+from bankbridge.db.booking_repo import BOOKS_MARK_SQL
 from bankbridge.db.migrate import HEAD, alembic_config, current_revision, head_revision, upgrade
 from bankbridge.db.schema import metadata
 from bankbridge.demo import BUNDLE
@@ -187,3 +188,33 @@ def _decided(settings: Settings, status: str) -> list[int]:
     with engine_for(settings.database_url).connect() as conn:
         d = schema.line_decisions
         return [int(i) for i in conn.execute(select(d.c.line_id).where(d.c.status == status)).scalars()]
+
+
+@pytest.mark.postgres
+def test_journal_entries_revision_indexes_the_administration_instead_of_the_voucher(database_url: str) -> None:
+    """0009 drops the index by voucher number, which no query reads, for one of the
+    administration (its newest entry, asked for by ``batches add``); 0008 again has the
+    voucher index instead."""
+    engine = engine_for(database_url)
+
+    def indexes() -> set[str]:
+        return {str(ix["name"]) for ix in inspect(engine).get_indexes("journal_entries")}
+
+    upgrade(engine)
+    assert indexes() == {"ix_journal_entries_line", "ix_journal_entries_administration"}
+    command.downgrade(alembic_config(engine), "0008")
+    assert indexes() == {"ix_journal_entries_line", "ix_journal_entries_voucher"}
+    upgrade(engine)
+    assert indexes() == {"ix_journal_entries_line", "ix_journal_entries_administration"}
+
+
+def test_the_books_mark_reads_every_part_by_an_index(tmp_path: Path) -> None:
+    """SQLite looks up each part of an administration's books mark (``batches add`` asks
+    for it between files) by an index: none is a scan of a whole table, the journal
+    entries' included (by ``ix_journal_entries_administration``)."""
+    engine = engine_for(f"sqlite:///{tmp_path / 'mark.db'}")
+    upgrade(engine)
+    with engine.connect() as conn:
+        plan = [row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {BOOKS_MARK_SQL}", ("A1",) * 6)]
+    assert not [step for step in plan if step.startswith("SCAN") and step != "SCAN CONSTANT ROW"], plan
+    assert any("journal_entries USING COVERING INDEX ix_journal_entries_administration" in s for s in plan), plan

@@ -149,6 +149,18 @@ chunk (a chunk's lines come from a few hundred daily statements; joined per line
 same rows were looked up for each of its lines)."""
 
 
+BOOKS_MARK_SQL = (
+    "SELECT (SELECT coalesce(max(id), 0) FROM journal_entries WHERE administration = ?),"
+    " (SELECT count(*) FROM settlements WHERE administration = ? AND reopened),"
+    " (SELECT count(*) FROM open_items WHERE administration = ?),"
+    " (SELECT coalesce(sum(amount_minor), 0) FROM open_items WHERE administration = ?),"
+    " (SELECT count(*) FROM relations WHERE administration = ?),"
+    " (SELECT count(*) FROM relation_bank_accounts WHERE administration = ?)"
+)
+"""An administration's :meth:`BookingRepository.books_mark`; every part by an index of the
+administration (its newest entry by ``ix_journal_entries_administration``)."""
+
+
 _LINE = twin_of(StatementLine)
 _PENDING = twin_of(PendingLine)
 _OPEN_ITEM = twin_of(OpenItem)
@@ -302,15 +314,7 @@ class BookingRepository:
         in a few numbers (its newest journal entry, its settlements reopened, the count and
         sum of its open items, its relations and bank accounts): books read earlier and kept
         are still good while the mark is the same (``batches add`` keeps them between files)."""
-        sql = (
-            "SELECT (SELECT coalesce(max(id), 0) FROM journal_entries WHERE administration = ?),"
-            " (SELECT count(*) FROM settlements WHERE administration = ? AND reopened),"
-            " (SELECT count(*) FROM open_items WHERE administration = ?),"
-            " (SELECT coalesce(sum(amount_minor), 0) FROM open_items WHERE administration = ?),"
-            " (SELECT count(*) FROM relations WHERE administration = ?),"
-            " (SELECT count(*) FROM relation_bank_accounts WHERE administration = ?)"
-        )
-        return tuple(int(v) for v in select_tuples(self.conn, sql, [administration] * 6)[0])
+        return tuple(int(v) for v in select_tuples(self.conn, BOOKS_MARK_SQL, [administration] * 6)[0])
 
     def deciding_scope(
         self, access: Access, *, administration: str | None = None, journals: set[tuple[str, str]] | None = None

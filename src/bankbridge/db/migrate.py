@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HEAD = "0008"
+HEAD = "0009"
 """The newest revision in ``migrations/versions`` (raise it with every new migration)."""
 VERSION_TABLE = "alembic_version"
 

@@ -301,8 +301,11 @@ journal_entries = Table(
     Column("reversed_at", DateTime(timezone=True)),
     Column("rule", String(32)),
     ForeignKeyConstraint(["administration", "journal"], ["journals.administration", "journals.code"]),
+    # Read by their line (export, undo) and an administration's newest one (``books_mark``);
+    # no index by voucher number, which no query reads and processing kept up for every
+    # line it books (migration 0009).
     Index("ix_journal_entries_line", "statement_line_id"),
-    Index("ix_journal_entries_voucher", "administration", "journal", "voucher_number"),
+    Index("ix_journal_entries_administration", "administration"),
 )
 
 postings = Table(
