@@ -23,7 +23,7 @@ from bankbridge.bootstrap import (
     engine_for,
     init_database,
     process_in_parallel,
-    shares,
+    tasks,
     unit_of_work,
     uow_factory,
 )
@@ -417,6 +417,23 @@ def test_two_workers_store_what_one_process_stores(
 
 
 @pytest.mark.postgres
+def test_workers_that_take_several_tasks_each_store_what_one_process_stores(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tasks of one administration each (blocks of one line): two workers take the demo's
+    three administrations as they finish, one of them two; every line is decided once."""
+    import bankbridge.services.processing as processing
+
+    monkeypatch.setattr(processing, "BLOCK_LINES", 1)
+    twin = Settings(database_url=copy_database(settings.database_url))
+    one = process_in_parallel(settings, SystemClock(), workers=1, access=Access.everything())
+    two = process_in_parallel(twin, SystemClock(), workers=2, access=Access.everything())
+    assert len(one.booked) == 3
+    assert (one.booked, one.proposed, one.open, one.rules) == (two.booked, two.proposed, two.open, two.rules)
+    assert _decisions(settings) == _decisions(twin)
+
+
+@pytest.mark.postgres
 def test_workers_with_one_administration_store_what_one_process_stores(
     settings: Settings, truth: dict, copy_database: Callable[[str], str]
 ) -> None:
@@ -471,15 +488,16 @@ def test_cores_are_at_least_one_and_at_most_the_cap() -> None:
     assert 1 <= cores() <= MAX_AUTO_WORKERS
 
 
-def test_shares_keep_administrations_whole_and_balance_them() -> None:
-    pending = Pending({"A": 6, "B": 3, "C": 2, "D": 1}, Access.to({"A", "B", "C", "D"}), {("A", "BNK")})
-    two = shares(pending, 2)
-    # the largest first, each into the lightest share: A | B, C, D
-    assert [p.counts for p in two] == [{"A": 6}, {"B": 3, "C": 2, "D": 1}]
-    assert all(p.access == pending.access and p.journals == pending.journals for p in two)
-    assert [len(p) for p in shares(pending, 3)] == [6, 3, 3]
-    assert len(shares(pending, 8)) == 4  # never more shares than administrations
-    assert shares(Pending({}, Access.everything()), 2) == []
+def test_tasks_keep_administrations_whole_the_largest_first() -> None:
+    pending = Pending({"A": 2, "B": 6, "C": 1, "D": 3}, Access.to({"A", "B", "C", "D"}), {("A", "BNK")})
+    # tasks of at least 3 lines: B | D | A and C together
+    three = tasks(pending, 3)
+    assert [p.counts for p in three] == [{"B": 6}, {"D": 3}, {"A": 2, "C": 1}]
+    assert all(p.access == pending.access and p.journals == pending.journals for p in three)
+    assert [list(p.counts) for p in tasks(pending, 1)] == [["B"], ["D"], ["A"], ["C"]]
+    assert [len(p) for p in tasks(pending, 4)] == [6, 5, 1]  # the last one may have fewer
+    assert [len(p) for p in tasks(pending, 100)] == [12]
+    assert tasks(Pending({}, Access.everything()), 3) == []
 
 
 def test_blocks_keep_administrations_whole_and_each_ones_lines_in_order() -> None:

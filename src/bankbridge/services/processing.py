@@ -191,7 +191,12 @@ def process(
     return report
 
 
-def decide_pending(uow: UnitOfWork, pending: Pending) -> Iterator[Decided]:
+def decide_pending(
+    uow: UnitOfWork,
+    pending: Pending,
+    *,
+    index: LazyIndex[tuple[str, str], tuple[tuple[str, str], ...]] | None = None,
+) -> Iterator[Decided]:
     """The read side: the pending lines' ids read, their administrations in blocks
     (:func:`blocks`), each block's books read and indexed, then its lines decided in the
     order given, in chunks that
@@ -200,8 +205,11 @@ def decide_pending(uow: UnitOfWork, pending: Pending) -> Iterator[Decided]:
     one batch of all of them would. One block's books at a time keep a worker small (at 1M
     lines against 1M open items, 177 MiB at most instead of 865 MiB with all its 50
     administrations' books at once) and its indexes closer to the processor's caches (the
-    same run took less CPU in four of five pairs run back to back, within the drift)."""
-    index = environment_index_of(uow, set(pending.counts))
+    same run took less CPU in four of five pairs run back to back, within the drift).
+    ``index``: the environments' invoice numbers made before (:func:`environment_index_of`)
+    for these administrations or more, when one process decides several parts of a run."""
+    if index is None:
+        index = environment_index_of(uow, set(pending.counts))
     for block, lines in blocks(pending.ids(uow), BLOCK_LINES):
         ids = lines.ids
         bundle, items = uow.bookings.books(block)
