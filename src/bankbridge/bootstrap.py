@@ -336,14 +336,15 @@ def _parallel_decider(url: str, workers: int, *, least_lines: int = 0) -> Decide
             return
         context = multiprocessing.get_context("fork")
         count = min(workers, len(work))
-        todo: Any = context.SimpleQueue()
-        for task in work:
-            todo.put(task)
-        for _ in range(count):
-            todo.put(None)  # one "no more" for each worker
+        # The workers have the tasks from the fork and take the next one's number from a
+        # shared counter: nothing is written to a pipe before they run (the tasks put into
+        # a queue first filled its pipe when they were many or large, as an import's
+        # journals made them, and this process waited on it for ever).
+        taken: Any = context.Value("l", 0)
         queue: Any = context.Queue(maxsize=2 * count)
         children = [
-            context.Process(target=_decide_child, args=(url, pending, todo, queue), daemon=True) for _ in range(count)
+            context.Process(target=_decide_child, args=(url, pending, work, taken, queue), daemon=True)
+            for _ in range(count)
         ]
         for child in children:
             child.start()
@@ -377,7 +378,18 @@ def _collect(queue: Any, children: list[Any]) -> Iterator[Decided]:
             yield item
 
 
-def _decide_child(url: str, pending: Pending, todo: Any, queue: Any) -> None:
+def _next_task(taken: Any, count: int) -> int | None:
+    """The number of the next task not taken yet (one worker at a time), ``None`` when
+    every one is taken."""
+    with taken.get_lock():
+        number = int(taken.value)
+        if number >= count:
+            return None
+        taken.value = number + 1
+        return number
+
+
+def _decide_child(url: str, pending: Pending, work: list[Pending], taken: Any, queue: Any) -> None:
     # A forked worker opens its own engine (the parent's connections are left untouched),
     # takes tasks until there are none left, reads each one's pending lines and books, and
     # only reads; what it decides goes back through the queue. The invoice numbers of the
@@ -387,8 +399,8 @@ def _decide_child(url: str, pending: Pending, todo: Any, queue: Any) -> None:
     try:
         with batch_run(), SqlUnitOfWork(make_engine(url)) as uow:
             index = environment_index_of(uow, set(pending.counts))
-            while (task := todo.get()) is not None:
-                for decided in decide_pending(uow, task, index=index):
+            while (number := _next_task(taken, len(work))) is not None:
+                for decided in decide_pending(uow, work[number], index=index):
                     queue.put(decided)
         queue.put(_DONE)
     except BaseException as exc:

@@ -434,6 +434,39 @@ def test_workers_that_take_several_tasks_each_store_what_one_process_stores(
 
 
 @pytest.mark.postgres
+def test_workers_are_given_many_large_tasks_without_waiting_on_a_pipe(
+    settings: Settings, truth: dict, copy_database: Callable[[str], str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An import's run names the journals it touched, and every task carries them: the 1M
+    import's hundred tasks, once put into a queue before the workers started, filled its
+    pipe (64 KiB) and the command waited for ever. Here three tasks of 4,000 journals each
+    (about 200 KiB) are taken as in one process, well within the time allowed."""
+    import bankbridge.services.processing as processing
+
+    monkeypatch.setattr(processing, "BLOCK_LINES", 1)
+    with engine_for(settings.database_url).connect() as conn:
+        j = schema.journals
+        real = {(adm, code) for adm, code in conn.execute(select(j.c.administration, j.c.code))}
+    journals = real | {(f"X{n:05d}", f"JOURNAL-{n:05d}") for n in range(4000)}
+    twin = Settings(database_url=copy_database(settings.database_url))
+    one = process_in_parallel(settings, SystemClock(), workers=1, access=Access.everything(), journals=journals)
+    done: list[processing.ProcessReport] = []
+    runner = threading.Thread(
+        target=lambda: done.append(
+            process_in_parallel(twin, SystemClock(), workers=2, access=Access.everything(), journals=journals)
+        ),
+        daemon=True,
+    )
+    runner.start()
+    runner.join(timeout=120)
+    assert done, "two workers given large tasks did not finish in 120 s"
+    two = done[0]
+    assert len(one.booked) == 3
+    assert (one.booked, one.proposed, one.open, one.rules) == (two.booked, two.proposed, two.open, two.rules)
+    assert _decisions(settings) == _decisions(twin)
+
+
+@pytest.mark.postgres
 def test_workers_with_one_administration_store_what_one_process_stores(
     settings: Settings, truth: dict, copy_database: Callable[[str], str]
 ) -> None:
