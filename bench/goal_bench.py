@@ -32,10 +32,12 @@ It writes ``bench/results/goal_postgresql.{json,md}``.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -52,6 +54,8 @@ from bench.quality_bench import BANKBRIDGE, RESULTS, ROOT, WORK, bundle_dir, wri
 GOAL_SECONDS = 60
 GOAL_MIB = 2048
 SAMPLE_SECONDS = 0.2
+LIMIT_SECONDS = 20 * GOAL_SECONDS
+"""A run still going after this long is stopped as hung (the slowest machine seen took 158 s)."""
 
 
 def _stats() -> Iterator[tuple[int, bytes, list[bytes]]]:
@@ -107,13 +111,26 @@ def tree_memory(root: int) -> tuple[int, int, int]:
     return pss, sum(rss), max(rss, default=0)
 
 
-def run_measured(cmd: list[str], *, stdout: Path) -> dict[str, Any]:
-    """Run ``cmd``: wall time, the tree's CPU time and its memory, sampled while it runs."""
+def run_measured(cmd: list[str], *, stdout: Path, limit: float = LIMIT_SECONDS) -> dict[str, Any]:
+    """Run ``cmd``: wall time, the tree's CPU time and its memory, sampled while it runs.
+    A command still running after ``limit`` seconds has its whole tree killed and is
+    reported as an error (a run that hangs must not keep the bench waiting for ever)."""
     peaks = [0, 0, 0]
     with stdout.open("wb") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.PIPE, cwd=str(ROOT.parent))
         stop = threading.Event()
+        expired = threading.Event()
+
+        def kill() -> None:
+            expired.set()
+            for pid in reversed(tree(proc.pid)):
+                with contextlib.suppress(ProcessLookupError):  # ended meanwhile
+                    os.kill(pid, signal.SIGKILL)
+
+        watchdog = threading.Timer(limit, kill)
+        watchdog.daemon = True
+        watchdog.start()
 
         def sample() -> None:
             while not stop.is_set():
@@ -128,9 +145,12 @@ def run_measured(cmd: list[str], *, stdout: Path) -> dict[str, Any]:
         errors = proc.stderr.read()  # until the command closes it (at its end)
         _, status, usage = os.wait4(proc.pid, 0)  # the rusage of the command and the workers it waited for
         seconds = time.perf_counter() - start
+        watchdog.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
         stop.set()
         sampler.join()
+    if expired.is_set():
+        raise RuntimeError(f"{' '.join(cmd[:6])} … did not finish within {limit:g} s and was stopped")
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd[:6])} … exited {proc.returncode}: {errors.decode()[-2000:]}")
     return {

@@ -37,6 +37,22 @@ def test_the_tree_holds_children_and_grandchildren(bench: ModuleType) -> None:
         parent.wait()
 
 
+def test_a_run_that_does_not_finish_in_time_is_stopped_with_its_tree(bench: ModuleType, tmp_path: Path) -> None:
+    """The command and the child it started are killed when the limit passes, and the bench
+    says so instead of waiting for ever (as on a run that hung)."""
+    sleeper = "import time; time.sleep(60)"
+    code = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {sleeper!r}]); time.sleep(60)"
+    started = time.perf_counter()
+    with pytest.raises(RuntimeError, match="did not finish within 2 s"):
+        bench.run_measured([sys.executable, "-c", code], stdout=tmp_path / "out.txt", limit=2)
+    assert time.perf_counter() - started < 30
+
+
+def test_a_run_within_its_limit_is_measured(bench: ModuleType, tmp_path: Path) -> None:
+    result = bench.run_measured([sys.executable, "-c", "print('done')"], stdout=tmp_path / "out.txt", limit=60)
+    assert result["seconds"] < 60 and (tmp_path / "out.txt").read_text() == "done\n"
+
+
 def test_counts_read_the_summary_table(bench: ModuleType) -> None:
     table = (
         " administration  statements  lines  duplicates  booked  open \n"
