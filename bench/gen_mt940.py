@@ -18,12 +18,25 @@ from pathlib import Path
 
 ACCOUNTS = ("NL44RABO0123456789", "NL91ABNA0417164300", "NL69INGB0123456789", "NL02RABO0987654321")
 NAMES = (
-    "Bakkerij Jansen", "Webwinkel BV", "Gemeente Utrecht", "J. de Vries", "Stichting Derden Mollie",
-    "Belastingdienst", "Vitens NV", "KPN B.V.", "A.B. van den Berg", "Coolblue B.V.",
+    "Bakkerij Jansen",
+    "Webwinkel BV",
+    "Gemeente Utrecht",
+    "J. de Vries",
+    "Stichting Derden Mollie",
+    "Belastingdienst",
+    "Vitens NV",
+    "KPN B.V.",
+    "A.B. van den Berg",
+    "Coolblue B.V.",
 )
 COUNTER_IBANS = (
-    "NL91ABNA0417164300", "NL86INGB0002445588", "NL44RABO0123456789", "NL20INGB0001234567",
-    "NL39RABO0300065264", "NL13TEST0123456789", "NL55ABNA0123456789",
+    "NL91ABNA0417164300",
+    "NL86INGB0002445588",
+    "NL44RABO0123456789",
+    "NL20INGB0001234567",
+    "NL39RABO0300065264",
+    "NL13TEST0123456789",
+    "NL55ABNA0123456789",
 )
 WIDTH = 65
 

@@ -22,20 +22,39 @@ OFX = CORPUS / "ofx" / "ofxparse" / "bank_medium.ofx"
 MT940 = CORPUS / "mt940" / "jejik-mt940" / "abnamro.txt"
 
 STATEMENT_KEYS = {
-    "file", "format", "dialect", "account_iban", "currency", "statement_number", "sequence",
-    "opening_balance", "closing_balance", "lines",
+    "file",
+    "format",
+    "dialect",
+    "account_iban",
+    "currency",
+    "statement_number",
+    "sequence",
+    "opening_balance",
+    "closing_balance",
+    "lines",
 }
 LINE_KEYS = {
-    "booking_date", "value_date", "amount", "currency", "counterparty_iban", "counterparty_bic",
-    "counterparty_name", "bank_reference", "end_to_end_id", "mandate_id", "payment_reference",
-    "description", "bank_code", "iso_code", "items", "raw",
+    "booking_date",
+    "value_date",
+    "amount",
+    "currency",
+    "counterparty_iban",
+    "counterparty_bic",
+    "counterparty_name",
+    "bank_reference",
+    "end_to_end_id",
+    "mandate_id",
+    "payment_reference",
+    "description",
+    "bank_code",
+    "iso_code",
+    "items",
+    "raw",
 }
 
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [BANKBRIDGE, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False
-    )
+    return subprocess.run([BANKBRIDGE, *args], cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
 
 
 def records(stdout: str) -> list[dict[str, Any]]:
@@ -74,9 +93,7 @@ def test_broken_file_exits_1_with_file_line_and_the_others_are_still_parsed(tmp_
     broken.write_text("\n".join(lines) + "\n")
     result = run("parse", "broken.cod", str(OFX), cwd=tmp_path)
     assert result.returncode == 1
-    assert "error: broken.cod:3:33: record 21: amount (positions 33-47): must be digits" in (
-        result.stderr
-    )
+    assert "error: broken.cod:3:33: record 21: amount (positions 33-47): must be digits" in (result.stderr)
     assert "Traceback" not in result.stderr
     assert [r["format"] for r in records(result.stdout)] == ["ofx"]
 
@@ -121,9 +138,7 @@ def test_convert_round_trip_keeps_lines_and_amounts(source: Path, target: str, t
     assert [amounts(r) for r in new] == [amounts(r) for r in old]
     assert [r["closing_balance"] for r in new] == [r["closing_balance"] for r in old]
     # the account survives (a writer may drop the blanks of a non-IBAN account number)
-    assert [r["account_iban"].replace(" ", "") for r in new] == [
-        r["account_iban"].replace(" ", "") for r in old
-    ]
+    assert [r["account_iban"].replace(" ", "") for r in new] == [r["account_iban"].replace(" ", "") for r in old]
 
 
 def test_convert_to_stdout(tmp_path: Path) -> None:

@@ -21,7 +21,9 @@ def test_starts_with_the_demo_seed_on_its_own_database(tmp_path: Path) -> None:
     database = tmp_path / "sandbox.db"
     process = subprocess.Popen(
         [BANKBRIDGE, "sandbox-bank", "--port", str(port), "--database", f"sqlite:///{database}"],
-        cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         health = None
@@ -47,7 +49,10 @@ def test_bad_seed_file_is_one_sentence_and_exit_code_1(tmp_path: Path) -> None:
     seed.write_text("customers:\n  - id: x\n    name: X\n    accounts:\n      - {iban: NL00RABO0000000001, name: a}\n")
     result = subprocess.run(
         [BANKBRIDGE, "sandbox-bank", "--seed", str(seed), "--database", f"sqlite:///{tmp_path / 'b.db'}"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert "customers[0].accounts[0].iban" in result.stderr
@@ -57,7 +62,10 @@ def test_bad_seed_file_is_one_sentence_and_exit_code_1(tmp_path: Path) -> None:
 def test_foreign_database_url_is_refused(tmp_path: Path) -> None:
     result = subprocess.run(
         [BANKBRIDGE, "sandbox-bank", "--database", "postgresql://localhost/bank"],
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 1
     assert "own SQLite database" in result.stderr

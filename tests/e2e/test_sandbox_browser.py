@@ -30,8 +30,15 @@ if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 CALLBACK = "http://127.0.0.1:8000/bank/callback"
 TPP_OK = "https://tpp.example/consent-ok"
 MAIN = "NL44RABO0123456789"
@@ -39,8 +46,7 @@ MAIN = "NL44RABO0123456789"
 pytestmark = pytest.mark.browser
 
 if not CHROMIUM.exists() and os.environ.get("CI") != "true":
-    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); run `make browser`",
-                allow_module_level=True)
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium); run `make browser`", allow_module_level=True)
 
 
 @pytest.fixture
@@ -60,16 +66,22 @@ def test_consent_in_the_browser_then_every_ais_endpoint(sandbox: tuple[str, Fixe
 
     base, clock = sandbox
     verifier, challenge = pkce_pair()
-    start = authorize_url(base, client_id="bankbridge", redirect_uri=CALLBACK,
-                          scope="ais.balances.read ais.transactions.read-90days pi.bulk.read-write", state="s-42",
-                          challenge=challenge)
+    start = authorize_url(
+        base,
+        client_id="bankbridge",
+        redirect_uri=CALLBACK,
+        scope="ais.balances.read ais.transactions.read-90days pi.bulk.read-write",
+        state="s-42",
+        challenge=challenge,
+    )
     returned: list[str] = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         page = browser.new_page()
         for target in (CALLBACK, TPP_OK):
-            page.route(target + "**", lambda route: (returned.append(route.request.url),
-                                                     route.fulfill(body="TPP callback")))
+            page.route(
+                target + "**", lambda route: (returned.append(route.request.url), route.fulfill(body="TPP callback"))
+            )
         page.goto(start)
         page.fill("#username", "sanne")
         page.click("#login")
@@ -89,12 +101,21 @@ def test_consent_in_the_browser_then_every_ais_endpoint(sandbox: tuple[str, Fixe
         query = parse_qs(urlsplit(returned[-1]).query)
         assert query["state"] == ["s-42"]
         with httpx.Client(base_url=base) as http:
-            tokens = http.post("/oauth2/token", auth=("bankbridge", "bankbridge-secret"), data={
-                "grant_type": "authorization_code", "code": query["code"][0], "redirect_uri": CALLBACK,
-                "code_verifier": verifier}).json()
+            tokens = http.post(
+                "/oauth2/token",
+                auth=("bankbridge", "bankbridge-secret"),
+                data={
+                    "grant_type": "authorization_code",
+                    "code": query["code"][0],
+                    "redirect_uri": CALLBACK,
+                    "code_verifier": verifier,
+                },
+            ).json()
             token = tokens["access_token"]
-            http.post(f"/admin/accounts/{MAIN}/transactions", json={
-                "amount": "121.00", "counterpartyName": "Jansen Catering", "reference": "5000056789012345"})
+            http.post(
+                f"/admin/accounts/{MAIN}/transactions",
+                json={"amount": "121.00", "counterpartyName": "Jansen Catering", "reference": "5000056789012345"},
+            )
             _every_endpoint(http, token)
             _payment(http, token)
             _every_error_row(http)
@@ -120,8 +141,9 @@ def _every_endpoint(http: httpx.Client, token: str) -> None:
     assert one["account"]["resourceId"] == account_id
     balances = http.get(f"/v1/accounts/{account_id}/balances", headers=_headers(token)).json()["balances"]
     assert {b["balanceType"]: b["balanceAmount"]["amount"] for b in balances}["interimBooked"] == "12621.00"
-    report = http.get(f"/v1/accounts/{account_id}/transactions?bookingStatus=booked&dateFrom=2026-03-02",
-                      headers=_headers(token)).json()
+    report = http.get(
+        f"/v1/accounts/{account_id}/transactions?bookingStatus=booked&dateFrom=2026-03-02", headers=_headers(token)
+    ).json()
     booked = report["transactions"]["booked"]
     assert [t["debtorName"] for t in booked] == ["Jansen Catering"]
     detail = http.get(booked[0]["_links"]["transactionDetails"]["href"], headers=_headers(token)).json()
@@ -138,8 +160,16 @@ def _payment(http: httpx.Client, token: str) -> None:
     from sepaxml import SepaTransfer
 
     sepa = SepaTransfer({"name": "Korenschoof", "IBAN": MAIN, "BIC": "RABONL2U", "batch": True, "currency": "EUR"})
-    sepa.add_payment({"name": "Meelfabriek", "IBAN": "NL91ABNA0417164300", "amount": 5000, "description": "INK-1",
-                      "execution_date": datetime(2026, 3, 2).date(), "endtoend_id": "E2E-1"})
+    sepa.add_payment(
+        {
+            "name": "Meelfabriek",
+            "IBAN": "NL91ABNA0417164300",
+            "amount": 5000,
+            "description": "INK-1",
+            "execution_date": datetime(2026, 3, 2).date(),
+            "endtoend_id": "E2E-1",
+        }
+    )
     headers = {**_headers(token), "PSU-IP-Address": "192.0.2.1", "Content-Type": "application/xml"}
     created = http.post("/v1/bulk-payments/pain.001-sepa-credit-transfers", content=sepa.export(), headers=headers)
     assert created.json()["transactionStatus"] == "RCVD"
@@ -151,16 +181,27 @@ def _payment(http: httpx.Client, token: str) -> None:
 def _every_error_row(http: httpx.Client) -> None:
     for code, row in ERRORS.items():
         path = "/oauth2/token" if row.style == "oauth" else "/v1/accounts"
-        answer = http.request("POST" if row.style == "oauth" else "GET", path,
-                              headers={"X-Request-ID": str(uuid.uuid4()), "X-Sandbox-Error": code})
+        answer = http.request(
+            "POST" if row.style == "oauth" else "GET",
+            path,
+            headers={"X-Request-ID": str(uuid.uuid4()), "X-Sandbox-Error": code},
+        )
         assert answer.status_code == row.status, code
 
 
 def _berlin_consent(http: httpx.Client, page: Page) -> None:
-    body = {"access": {"allPsd2": "allAccounts"}, "recurringIndicator": True, "validUntil": "9999-12-31",
-            "frequencyPerDay": 4, "combinedServiceIndicator": False}
-    created = http.post("/v1/consents", json=body, headers={
-        "X-Request-ID": str(uuid.uuid4()), "TPP-Redirect-URI": TPP_OK, "PSU-IP-Address": "192.0.2.1"}).json()
+    body = {
+        "access": {"allPsd2": "allAccounts"},
+        "recurringIndicator": True,
+        "validUntil": "9999-12-31",
+        "frequencyPerDay": 4,
+        "combinedServiceIndicator": False,
+    }
+    created = http.post(
+        "/v1/consents",
+        json=body,
+        headers={"X-Request-ID": str(uuid.uuid4()), "TPP-Redirect-URI": TPP_OK, "PSU-IP-Address": "192.0.2.1"},
+    ).json()
     page.goto(created["_links"]["scaRedirect"]["href"])
     page.fill("#username", "petra")
     page.click("#login")
@@ -169,8 +210,7 @@ def _berlin_consent(http: httpx.Client, page: Page) -> None:
     page.click("#approve")
     page.wait_for_url(TPP_OK + "**")
     headers = {"X-Request-ID": str(uuid.uuid4()), "Consent-ID": created["consentId"]}
-    assert http.get(f"/v1/consents/{created['consentId']}/status", headers=headers).json() == {
-        "consentStatus": "valid"}
+    assert http.get(f"/v1/consents/{created['consentId']}/status", headers=headers).json() == {"consentStatus": "valid"}
     ibans = {a["iban"] for a in http.get("/v1/accounts", headers=headers).json()["accounts"]}
     assert MAIN in ibans
     assert http.delete(f"/v1/consents/{created['consentId']}", headers=headers).status_code == 204

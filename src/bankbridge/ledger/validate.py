@@ -137,8 +137,7 @@ def check_journal(jnl: Journal, idx: MasterIndex, iban_owner: dict[str, tuple[st
             out.append(
                 (
                     "gl_account",
-                    f"GL account {jnl.gl_account!r} is of type {account.type.value}; "
-                    "a bank account is an asset (R-A3)",
+                    f"GL account {jnl.gl_account!r} is of type {account.type.value}; a bank account is an asset (R-A3)",
                 )
             )
     owner = iban_owner.get(jnl.iban)

@@ -38,14 +38,30 @@ class Sandbox:
             headers["PSU-IP-Address"] = "192.0.2.10"
         return headers
 
-    def authorize(self, *, scope: str = ALL_SCOPES, state: str = "st-1", challenge: str | None = None,
-                  client_id: str = CLIENT[0], redirect_uri: str = REDIRECT) -> httpx.Response:
+    def authorize(
+        self,
+        *,
+        scope: str = ALL_SCOPES,
+        state: str = "st-1",
+        challenge: str | None = None,
+        client_id: str = CLIENT[0],
+        redirect_uri: str = REDIRECT,
+    ) -> httpx.Response:
         """GET /oauth2/authorize."""
-        return self.http.get(authorize_url(self.base, client_id=client_id, redirect_uri=redirect_uri,
-                                           scope=scope, state=state, challenge=challenge))
+        return self.http.get(
+            authorize_url(
+                self.base, client_id=client_id, redirect_uri=redirect_uri, scope=scope, state=state, challenge=challenge
+            )
+        )
 
-    def code(self, *, username: str = "jan", ibans: list[str] | None = None, scope: str = ALL_SCOPES,
-             challenge: str | None = None) -> str:
+    def code(
+        self,
+        *,
+        username: str = "jan",
+        ibans: list[str] | None = None,
+        scope: str = ALL_SCOPES,
+        challenge: str | None = None,
+    ) -> str:
         """Run authorize + consent pages; the authorization code from the redirect."""
         start = self.authorize(scope=scope, challenge=challenge)
         assert start.status_code == 303, start.text
@@ -66,8 +82,7 @@ class Sandbox:
         """The whole OAuth flow with PKCE: the token response."""
         verifier, challenge = pkce_pair()
         code = self.code(username=username, ibans=ibans, scope=scope, challenge=challenge)
-        answer = self.token(grant_type="authorization_code", code=code, redirect_uri=REDIRECT,
-                            code_verifier=verifier)
+        answer = self.token(grant_type="authorization_code", code=code, redirect_uri=REDIRECT, code_verifier=verifier)
         assert answer.status_code == 200, answer.text
         return dict(answer.json())
 

@@ -11,11 +11,18 @@ from bankbridge.sandbox.testing import serve
 
 NEW_SEED = {
     "users": [{"username": "femke", "name": "Femke de Boer"}],
-    "customers": [{"id": "drukkerij", "name": "Drukkerij Boer", "batch_booking": "items",
-                   "accounts": [{"bank": "INGB", "number": "0001122334", "name": "Drukkerij Boer"}],
-                   "roles": [{"username": "femke", "role": "owner"}]}],
-    "clients": [{"client_id": "public-app", "redirect_uris": ["http://127.0.0.1:9000/cb"],
-                 "scopes": ["ais.balances.read"]}],
+    "customers": [
+        {
+            "id": "drukkerij",
+            "name": "Drukkerij Boer",
+            "batch_booking": "items",
+            "accounts": [{"bank": "INGB", "number": "0001122334", "name": "Drukkerij Boer"}],
+            "roles": [{"username": "femke", "role": "owner"}],
+        }
+    ],
+    "clients": [
+        {"client_id": "public-app", "redirect_uris": ["http://127.0.0.1:9000/cb"], "scopes": ["ais.balances.read"]}
+    ],
 }
 
 
@@ -34,10 +41,14 @@ def test_admin_seed_adds_customers_users_and_clients(bank):
 
 def test_bad_seed_documents_name_the_place(bank):
     cases = [
-        ({"customers": [{"id": "x", "name": "X", "accounts": [{"iban": "NL00RABO0000000001", "name": "a"}]}]},
-         "customers[0].accounts[0].iban"),
-        ({"customers": [{"id": "x", "name": "X", "roles": [{"username": "jan", "role": "boss"}]}]},
-         "customers[0].roles[0].role"),
+        (
+            {"customers": [{"id": "x", "name": "X", "accounts": [{"iban": "NL00RABO0000000001", "name": "a"}]}]},
+            "customers[0].accounts[0].iban",
+        ),
+        (
+            {"customers": [{"id": "x", "name": "X", "roles": [{"username": "jan", "role": "boss"}]}]},
+            "customers[0].roles[0].role",
+        ),
         ({"clients": [{"client_id": "c", "redirect_uris": []}]}, "clients[0].redirect_uris"),
         ({"users": [{"username": "x"}]}, "users[0].name"),
         ({"customers": {"id": "x"}}, "customers"),

@@ -32,16 +32,33 @@ def test_account_shape_and_balances(bank):
     balances = bank.http.get(f"/v1/accounts/{account_id}/balances", headers=bank.headers(token)).json()
     assert balances["account"] == {"iban": MAIN, "currency": "EUR"}
     got = {b["balanceType"]: (b["balanceAmount"]["amount"], b["referenceDate"]) for b in balances["balances"]}
-    assert got == {"closingBooked": ("12600.00", "2026-03-01"), "interimBooked": ("12569.75", "2026-03-02"),
-                   "expected": ("12564.75", "2026-03-02")}
+    assert got == {
+        "closingBooked": ("12600.00", "2026-03-01"),
+        "interimBooked": ("12569.75", "2026-03-02"),
+        "expected": ("12564.75", "2026-03-02"),
+    }
 
 
 def test_transactions_fields_and_booking_status(bank):
-    bank.add(MAIN, amount="250.00", bookingDate="2026-03-01", counterpartyName="Jansen Catering",
-             counterpartyIban="NL91ABNA0417164300", counterpartyBic="ABNANL2A", reference="5000056789012345",
-             referenceType="CUR", endToEndId="F2026-0042")
-    bank.add(MAIN, amount="-80.00", bookingDate="2026-03-02", counterpartyName="Belastingdienst",
-             remittanceInformationUnstructured="btw 4e kwartaal", bankTransactionCode="PMNT-ICDT-ESCT")
+    bank.add(
+        MAIN,
+        amount="250.00",
+        bookingDate="2026-03-01",
+        counterpartyName="Jansen Catering",
+        counterpartyIban="NL91ABNA0417164300",
+        counterpartyBic="ABNANL2A",
+        reference="5000056789012345",
+        referenceType="CUR",
+        endToEndId="F2026-0042",
+    )
+    bank.add(
+        MAIN,
+        amount="-80.00",
+        bookingDate="2026-03-02",
+        counterpartyName="Belastingdienst",
+        remittanceInformationUnstructured="btw 4e kwartaal",
+        bankTransactionCode="PMNT-ICDT-ESCT",
+    )
     bank.add(MAIN, amount="-12.00", status="pending", counterpartyName="KPN")
     token, account_id = _reader(bank)
     url = f"/v1/accounts/{account_id}/transactions?dateFrom=2026-02-01"
@@ -52,7 +69,10 @@ def test_transactions_fields_and_booking_status(bank):
     assert credit["debtorAccount"] == {"iban": "NL91ABNA0417164300", "currency": "EUR"}
     assert credit["debtorAgent"] == "ABNANL2A"
     assert credit["remittanceInformationStructured"] == {
-        "reference": "5000056789012345", "referenceType": "SCOR", "referenceIssuer": "CUR"}
+        "reference": "5000056789012345",
+        "referenceType": "SCOR",
+        "referenceIssuer": "CUR",
+    }
     assert credit["endToEndId"] == "F2026-0042"
     assert credit["balanceAfterTransaction"]["balanceAmount"]["amount"] == "12750.00"
     assert debit["creditorName"] == "Belastingdienst"
@@ -106,29 +126,33 @@ def test_bad_parameters_are_400_with_a_message(bank):
         assert answer.json()["tppMessages"][0]["text"]
     flag = bank.http.get("/v1/accounts?withBalance=maybe", headers=bank.headers(token))
     assert bank.error(flag) == (400, "FORMAT_ERROR")
-    csv = bank.http.get(base + "?bookingStatus=booked&dateFrom=2026-03-01",
-                        headers={**bank.headers(token), "Accept": "text/csv"})
+    csv = bank.http.get(
+        base + "?bookingStatus=booked&dateFrom=2026-03-01", headers={**bank.headers(token), "Accept": "text/csv"}
+    )
     assert bank.error(csv) == (406, "REQUESTED_FORMATS_INVALID")
 
 
 def test_history_scope_reaches_further_back(bank):
     token, account_id = _reader(bank, scope="ais.transactions.read-history ais.balances.read")
-    answer = bank.http.get(f"/v1/accounts/{account_id}/transactions?bookingStatus=booked&dateFrom=2025-06-01",
-                           headers=bank.headers(token))
+    answer = bank.http.get(
+        f"/v1/accounts/{account_id}/transactions?bookingStatus=booked&dateFrom=2025-06-01", headers=bank.headers(token)
+    )
     assert answer.status_code == 200
 
 
 def test_coverage_errors(bank):
     token, account_id = _reader(bank, scope="ais.transactions.read-90days")
     assert bank.error(bank.http.get(f"/v1/accounts/{account_id}/balances", headers=bank.headers(token))) == (
-        401, "CONSENT_INVALID")
+        401,
+        "CONSENT_INVALID",
+    )
     assert bank.error(bank.http.get("/v1/accounts?withBalance=true", headers=bank.headers(token))) == (
-        401, "CONSENT_INVALID")
-    assert bank.error(bank.http.get("/v1/accounts/acc-nope", headers=bank.headers(token))) == (
-        404, "RESOURCE_UNKNOWN")
+        401,
+        "CONSENT_INVALID",
+    )
+    assert bank.error(bank.http.get("/v1/accounts/acc-nope", headers=bank.headers(token))) == (404, "RESOURCE_UNKNOWN")
     other = bank.account_id(bank.tokens(ibans=[SAVINGS], username="petra")["access_token"], SAVINGS)
-    assert bank.error(bank.http.get(f"/v1/accounts/{other}", headers=bank.headers(token))) == (
-        401, "CONSENT_INVALID")
+    assert bank.error(bank.http.get(f"/v1/accounts/{other}", headers=bank.headers(token))) == (401, "CONSENT_INVALID")
     missing = bank.http.get(f"/v1/accounts/{account_id}/transactions/tx-nope", headers=bank.headers(token))
     assert bank.error(missing) == (404, "RESOURCE_UNKNOWN")
 
@@ -171,8 +195,9 @@ def test_failed_reads_do_not_count(bank):
 def test_every_error_row_can_be_injected_by_header(bank):
     for code, row in ERRORS.items():
         path = "/oauth2/token" if row.style == "oauth" else "/v1/accounts"
-        answer = bank.http.request("POST" if row.style == "oauth" else "GET", path,
-                                   headers={**bank.headers(), "X-Sandbox-Error": code})
+        answer = bank.http.request(
+            "POST" if row.style == "oauth" else "GET", path, headers={**bank.headers(), "X-Sandbox-Error": code}
+        )
         assert answer.status_code == row.status, code
         body = answer.json()
         got = body["error"] if row.style == "oauth" else body["tppMessages"][0]["code"]
@@ -187,7 +212,9 @@ def test_queued_injection_answers_the_next_calls_then_stops(bank):
     assert queued.status_code == 201
     for _ in range(2):
         assert bank.error(bank.http.get("/v1/accounts", headers=bank.headers(token, psu=True))) == (
-            403, "SERVICE_BLOCKED")
+            403,
+            "SERVICE_BLOCKED",
+        )
     assert bank.http.get("/v1/accounts", headers=bank.headers(token, psu=True)).status_code == 200
     assert bank.http.post("/admin/errors", json={"code": "NOPE"}).status_code == 400
     codes = {row["code"] for row in bank.http.get("/admin/errors").json()}
@@ -202,8 +229,9 @@ def test_rate_limit_answers_429_with_retry_after(tmp_path):
     from bankbridge.sandbox.settings import SandboxSettings
     from bankbridge.sandbox.testing import serve
 
-    settings = SandboxSettings(database_url=f"sqlite:///{tmp_path / 'b.db'}", rate_limit_per_second=3,
-                                generate_history=False)
+    settings = SandboxSettings(
+        database_url=f"sqlite:///{tmp_path / 'b.db'}", rate_limit_per_second=3, generate_history=False
+    )
     clock = FixedClock(START)
     with serve(create_app(settings, clock)) as base:
         bank = Sandbox(base, clock)

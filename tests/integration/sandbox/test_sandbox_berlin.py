@@ -13,8 +13,13 @@ NOK = "https://tpp.example/nok"
 
 
 def _body(**access: object) -> dict[str, object]:
-    return {"access": access or {"allPsd2": "allAccounts"}, "recurringIndicator": True,
-            "validUntil": "9999-12-31", "frequencyPerDay": 4, "combinedServiceIndicator": False}
+    return {
+        "access": access or {"allPsd2": "allAccounts"},
+        "recurringIndicator": True,
+        "validUntil": "9999-12-31",
+        "frequencyPerDay": 4,
+        "combinedServiceIndicator": False,
+    }
 
 
 def _create(bank, body=None, **headers: str):
@@ -56,8 +61,10 @@ def test_explicit_access_offers_only_the_requested_accounts(bank):
     accounts = bank.http.get("/v1/accounts?withBalance=true", headers=bank.headers(consent=consent_id)).json()
     assert [a["iban"] for a in accounts["accounts"]] == [SAVINGS]
     account_id = accounts["accounts"][0]["resourceId"]
-    transactions = bank.http.get(f"/v1/accounts/{account_id}/transactions?bookingStatus=booked&dateFrom=2026-03-01",
-                                 headers=bank.headers(consent=consent_id))
+    transactions = bank.http.get(
+        f"/v1/accounts/{account_id}/transactions?bookingStatus=booked&dateFrom=2026-03-01",
+        headers=bank.headers(consent=consent_id),
+    )
     assert bank.error(transactions) == (401, "CONSENT_INVALID"), "no transaction access was asked"
 
 
@@ -88,7 +95,8 @@ def test_tpp_deletes_the_consent(bank):
     consent_id = _consent(bank)
     assert bank.http.delete(f"/v1/consents/{consent_id}", headers=bank.headers()).status_code == 204
     assert bank.http.get(f"/v1/consents/{consent_id}/status", headers=bank.headers()).json() == {
-        "consentStatus": "terminatedByTpp"}
+        "consentStatus": "terminatedByTpp"
+    }
     read = bank.http.get("/v1/accounts", headers=bank.headers(consent=consent_id))
     assert bank.error(read) == (401, "CONSENT_INVALID")
 
@@ -98,8 +106,9 @@ def test_unknown_or_foreign_consent_is_403_consent_unknown(bank):
     unknown = bank.http.get("/v1/accounts", headers=bank.headers(consent="cns-nope"))
     assert bank.error(unknown) == (403, "CONSENT_UNKNOWN")
     created = _create(bank, **{"X-IBM-Client-Id": "tpp-a"}).json()
-    foreign = bank.http.get(f"/v1/consents/{created['consentId']}",
-                            headers={**bank.headers(), "X-IBM-Client-Id": "tpp-b"})
+    foreign = bank.http.get(
+        f"/v1/consents/{created['consentId']}", headers={**bank.headers(), "X-IBM-Client-Id": "tpp-b"}
+    )
     assert bank.error(foreign) == (403, "CONSENT_UNKNOWN")
 
 
@@ -110,9 +119,12 @@ def test_consent_expires_by_the_clock(bank):
     assert bank.http.get("/v1/accounts", headers=bank.headers(consent=consent_id)).status_code == 200
     bank.clock.advance(timedelta(days=1))
     assert bank.error(bank.http.get("/v1/accounts", headers=bank.headers(consent=consent_id))) == (
-        401, "CONSENT_EXPIRED")
+        401,
+        "CONSENT_EXPIRED",
+    )
     assert bank.http.get(f"/v1/consents/{consent_id}/status", headers=bank.headers()).json() == {
-        "consentStatus": "expired"}
+        "consentStatus": "expired"
+    }
 
 
 def test_refusal_goes_to_the_nok_redirect_and_rejects(bank):
@@ -154,7 +166,8 @@ def test_a_new_recurring_consent_replaces_the_old_and_keeps_its_accounts(bank):
     first = _consent(bank, ibans=[MAIN])
     second = _consent(bank, ibans=[SAVINGS])
     assert bank.http.get(f"/v1/consents/{first}/status", headers=bank.headers()).json() == {
-        "consentStatus": "terminatedByTpp"}
+        "consentStatus": "terminatedByTpp"
+    }
     accounts = bank.http.get("/v1/accounts", headers=bank.headers(consent=second)).json()["accounts"]
     assert {a["iban"] for a in accounts} == {MAIN, SAVINGS}
 
@@ -174,8 +187,9 @@ def test_oauth_sca_variant_binds_the_token_to_the_consent(bank):
     start = bank.authorize(scope=f"AIS:{consent_id}", challenge=challenge)
     done = sign_consent(bank.http, bank.base + start.headers["location"], username="jan", ibans=[MAIN])
     code = done.headers["location"].split("code=")[1].split("&")[0]
-    tokens = bank.token(grant_type="authorization_code", code=code, redirect_uri=REDIRECT,
-                        code_verifier=verifier).json()
+    tokens = bank.token(
+        grant_type="authorization_code", code=code, redirect_uri=REDIRECT, code_verifier=verifier
+    ).json()
     both = bank.headers(tokens["access_token"], consent_id)
     assert [a["iban"] for a in bank.http.get("/v1/accounts", headers=both).json()["accounts"]] == [MAIN]
     other = _consent(bank)

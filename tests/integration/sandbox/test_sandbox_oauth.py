@@ -32,9 +32,17 @@ def test_client_that_requires_pkce_is_refused_without_challenge(bank):
 
 
 def test_plain_pkce_method_is_not_offered(bank):
-    answer = bank.http.get("/oauth2/authorize", params={
-        "response_type": "code", "client_id": "bankbridge", "redirect_uri": REDIRECT, "state": "s",
-        "code_challenge": "a" * 43, "code_challenge_method": "plain"})
+    answer = bank.http.get(
+        "/oauth2/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "bankbridge",
+            "redirect_uri": REDIRECT,
+            "state": "s",
+            "code_challenge": "a" * 43,
+            "code_challenge_method": "plain",
+        },
+    )
     assert _query(answer)["error"] == ["invalid_request"]
 
 
@@ -62,8 +70,9 @@ def test_code_is_single_use_and_lives_300_seconds(bank):
 def test_token_call_must_repeat_the_redirect_uri(bank):
     verifier, challenge = pkce_pair()
     code = bank.code(challenge=challenge)
-    answer = bank.token(grant_type="authorization_code", code=code,
-                        redirect_uri="http://127.0.0.1:8000/other", code_verifier=verifier)
+    answer = bank.token(
+        grant_type="authorization_code", code=code, redirect_uri="http://127.0.0.1:8000/other", code_verifier=verifier
+    )
     assert answer.json()["error"] == "invalid_grant"
 
 
@@ -85,8 +94,9 @@ def test_unregistered_scope_is_refused(bank):
 
 
 def test_client_authentication_failures_are_401_invalid_client(bank):
-    answer = bank.http.post("/oauth2/token", data={"grant_type": "authorization_code", "code": "x"},
-                            auth=("bankbridge", "wrong"))
+    answer = bank.http.post(
+        "/oauth2/token", data={"grant_type": "authorization_code", "code": "x"}, auth=("bankbridge", "wrong")
+    )
     assert (answer.status_code, answer.json()["error"]) == (401, "invalid_client")
 
 
@@ -222,13 +232,23 @@ def test_discovery_document_offers_s256_only(bank):
 
 def test_psd2_consents_last_180_days_premium_ones_until_revoked(bank):
     bank.tokens()
-    start = bank.http.get("/oauth2-premium/authorize", params={
-        "response_type": "code", "client_id": "bankbridge-premium", "redirect_uri": REDIRECT,
-        "scope": "bai.accountinformation.read", "state": "p"})
+    start = bank.http.get(
+        "/oauth2-premium/authorize",
+        params={
+            "response_type": "code",
+            "client_id": "bankbridge-premium",
+            "redirect_uri": REDIRECT,
+            "scope": "bai.accountinformation.read",
+            "state": "p",
+        },
+    )
     done = sign_consent(bank.http, bank.base + start.headers["location"], username="jan")
     code = _query(done)["code"][0]
-    premium = bank.http.post("/oauth2-premium/token", auth=("bankbridge-premium", "bankbridge-secret"), data={
-        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT})
+    premium = bank.http.post(
+        "/oauth2-premium/token",
+        auth=("bankbridge-premium", "bankbridge-secret"),
+        data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT},
+    )
     assert premium.status_code == 200
     bank.http.post("/bank/login", data={"username": "jan"})
     assert "tot intrekking" in bank.http.get("/bank/consents").text

@@ -14,23 +14,54 @@ DEBITS = "/v1/bulk-payments/pain.008-sepa-direct-debits"
 
 
 def _transfers(*amounts: int, iban: str = MAIN, batch: bool = True, bad: int | None = None) -> bytes:
-    sepa = SepaTransfer({"name": "Bakkerij De Korenschoof", "IBAN": iban, "BIC": "RABONL2U",
-                         "batch": batch, "currency": "EUR"}, clean=True)
+    sepa = SepaTransfer(
+        {"name": "Bakkerij De Korenschoof", "IBAN": iban, "BIC": "RABONL2U", "batch": batch, "currency": "EUR"},
+        clean=True,
+    )
     for n, cents in enumerate(amounts):
         creditor = "NL00ABNA0417164300" if n == bad else "NL91ABNA0417164300"
-        sepa.add_payment({"name": f"Leverancier {n}", "IBAN": creditor, "BIC": "ABNANL2A",
-                          "amount": cents, "execution_date": date(2026, 3, 3), "description": f"INK-{n}",
-                          "endtoend_id": f"E2E-{n}"})
+        sepa.add_payment(
+            {
+                "name": f"Leverancier {n}",
+                "IBAN": creditor,
+                "BIC": "ABNANL2A",
+                "amount": cents,
+                "execution_date": date(2026, 3, 3),
+                "description": f"INK-{n}",
+                "endtoend_id": f"E2E-{n}",
+            }
+        )
     return bytes(sepa.export(validate=True))
 
 
 def _debits(*amounts: int) -> bytes:
-    sepa = SepaDD({"name": "Bakkerij De Korenschoof", "IBAN": MAIN, "BIC": "RABONL2U", "batch": False,
-                   "creditor_id": "NL69ZZZ123456780000", "currency": "EUR"}, schema="pain.008.001.02", clean=True)
+    sepa = SepaDD(
+        {
+            "name": "Bakkerij De Korenschoof",
+            "IBAN": MAIN,
+            "BIC": "RABONL2U",
+            "batch": False,
+            "creditor_id": "NL69ZZZ123456780000",
+            "currency": "EUR",
+        },
+        schema="pain.008.001.02",
+        clean=True,
+    )
     for n, cents in enumerate(amounts):
-        sepa.add_payment({"name": f"Klant {n}", "IBAN": "NL91ABNA0417164300", "BIC": "ABNANL2A", "amount": cents,
-                          "type": "RCUR", "collection_date": date(2026, 3, 4), "mandate_id": f"MND-{n}",
-                          "mandate_date": date(2025, 1, 1), "description": f"Abonnement {n}", "endtoend_id": f"DD-{n}"})
+        sepa.add_payment(
+            {
+                "name": f"Klant {n}",
+                "IBAN": "NL91ABNA0417164300",
+                "BIC": "ABNANL2A",
+                "amount": cents,
+                "type": "RCUR",
+                "collection_date": date(2026, 3, 4),
+                "mandate_id": f"MND-{n}",
+                "mandate_date": date(2025, 1, 1),
+                "description": f"Abonnement {n}",
+                "endtoend_id": f"DD-{n}",
+            }
+        )
     return bytes(sepa.export(validate=True))
 
 
@@ -88,7 +119,9 @@ def test_direct_debits_by_multipart_booked_item_by_item(bank):
     bank.http.post("/admin/clock", json={"advanceSeconds": 3 * 86400})
     booked = _booked(bank, _later(bank, timedelta(0)))
     assert [(e["transactionAmount"]["amount"], e["mandateId"], e["debtorName"]) for e in booked] == [
-        ("15.00", "MND-0", "Klant 0"), ("25.00", "MND-1", "Klant 1")]
+        ("15.00", "MND-0", "Klant 0"),
+        ("25.00", "MND-1", "Klant 1"),
+    ]
     assert {e["bookingDate"] for e in booked} == {"2026-03-04"}
     assert booked[0]["creditorId"] == "NL69ZZZ123456780000"
 
@@ -139,8 +172,10 @@ SINGLE = "/v1/payments/sepa-credit-transfers"
 
 def _single(**changes: object) -> dict[str, object]:
     body: dict[str, object] = {
-        "instructedAmount": {"currency": "EUR", "amount": "42.10"}, "debtorAccount": {"iban": MAIN},
-        "creditorAccount": {"iban": "NL91ABNA0417164300"}, "creditorName": "Meelfabriek Holland",
+        "instructedAmount": {"currency": "EUR", "amount": "42.10"},
+        "debtorAccount": {"iban": MAIN},
+        "creditorAccount": {"iban": "NL91ABNA0417164300"},
+        "creditorName": "Meelfabriek Holland",
         "endToEndIdentification": "INK-2026-7",
         "remittanceInformationStructured": {"reference": "5000056789012345", "referenceIssuer": "CUR"},
         "requestedExecutionDate": "2026-03-02",
@@ -158,7 +193,10 @@ def test_single_json_credit_transfer_is_booked_with_its_reference(bank):
     assert status == {"transactionStatus": "ACSC"}
     (entry,) = _booked(bank, token)
     assert (entry["transactionAmount"]["amount"], entry["creditorName"], entry["endToEndId"]) == (
-        "-42.10", "Meelfabriek Holland", "INK-2026-7")
+        "-42.10",
+        "Meelfabriek Holland",
+        "INK-2026-7",
+    )
     assert entry["remittanceInformationStructured"]["reference"] == "5000056789012345"
 
 

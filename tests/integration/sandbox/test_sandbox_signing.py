@@ -22,9 +22,16 @@ from bankbridge.sandbox.testing import serve, signed_headers
 
 KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 NAME = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "tpp.example")])
-CERT = (x509.CertificateBuilder().subject_name(NAME).issuer_name(NAME).public_key(KEY.public_key())
-        .serial_number(123456789).not_valid_before(datetime(2026, 1, 1, tzinfo=UTC))
-        .not_valid_after(datetime(2026, 6, 1, tzinfo=UTC)).sign(KEY, hashes.SHA256()))
+CERT = (
+    x509.CertificateBuilder()
+    .subject_name(NAME)
+    .issuer_name(NAME)
+    .public_key(KEY.public_key())
+    .serial_number(123456789)
+    .not_valid_before(datetime(2026, 1, 1, tzinfo=UTC))
+    .not_valid_after(datetime(2026, 6, 1, tzinfo=UTC))
+    .sign(KEY, hashes.SHA256())
+)
 
 
 @pytest.fixture
@@ -44,8 +51,15 @@ def _signed(bank: Sandbox, body: bytes = b"", **overrides: str) -> dict[str, str
 
 
 def test_signed_calls_pass_and_the_body_still_reaches_the_route(signed_bank):
-    body = json.dumps({"access": {"allPsd2": "allAccounts"}, "recurringIndicator": True, "validUntil": "9999-12-31",
-                       "frequencyPerDay": 4, "combinedServiceIndicator": False}).encode()
+    body = json.dumps(
+        {
+            "access": {"allPsd2": "allAccounts"},
+            "recurringIndicator": True,
+            "validUntil": "9999-12-31",
+            "frequencyPerDay": 4,
+            "combinedServiceIndicator": False,
+        }
+    ).encode()
     headers = {**_signed(signed_bank, body), "Content-Type": "application/json"}
     answer = signed_bank.http.post("/v1/consents", content=body, headers=headers)
     assert answer.status_code == 201, answer.text

@@ -20,11 +20,7 @@ from bankbridge.statements.model import ParseResult
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 NOT_STATEMENTS = {".md", ".json", ".yml", ".pydata", ".zip"}
-FILES = sorted(
-    str(p.relative_to(CORPUS))
-    for p in CORPUS.glob("*/*/*")
-    if p.suffix not in NOT_STATEMENTS
-)
+FILES = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.glob("*/*/*") if p.suffix not in NOT_STATEMENTS)
 EXPECTED_FORMAT = {
     "camt052": "camt",
     "camt053": "camt",
@@ -105,9 +101,7 @@ def test_crlf_and_lf_give_the_same_statements(path: Path) -> None:
     data = path.read_bytes().replace(b"\r\n", b"\n")
     lf = statements_of(data).statements
     crlf = statements_of(data.replace(b"\n", b"\r\n")).statements
-    assert [(s.account, s.closing_balance) for s in lf] == [
-        (s.account, s.closing_balance) for s in crlf
-    ]
+    assert [(s.account, s.closing_balance) for s in lf] == [(s.account, s.closing_balance) for s in crlf]
     assert [(x.amount, x.bank_reference, x.description) for s in lf for x in s.lines] == [
         (x.amount, x.bank_reference, x.description) for s in crlf for x in s.lines
     ]

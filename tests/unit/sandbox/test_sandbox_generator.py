@@ -22,8 +22,14 @@ def test_same_seed_same_transactions_other_seed_others():
 def test_every_kind_of_dutch_business_transaction_appears():
     entries = generate(7, IBAN, date(2026, 1, 1), 90)
     codes = {e.bank_code for e in entries}
-    assert {"PMNT-RCDT-ESCT", "PMNT-ICDT-ESCT", "PMNT-CCRD-POSC", "ACMT-MDOP-CHRG", "PMNT-IDDT-ESDD",
-            "PMNT-IDDT-UPDD"} <= codes
+    assert {
+        "PMNT-RCDT-ESCT",
+        "PMNT-ICDT-ESCT",
+        "PMNT-CCRD-POSC",
+        "ACMT-MDOP-CHRG",
+        "PMNT-IDDT-ESDD",
+        "PMNT-IDDT-UPDD",
+    } <= codes
     assert any(e.counterparty_name == "Belastingdienst" and e.amount < 0 for e in entries)
     assert any(e.remittance and e.remittance.startswith("Factuur 2026-") for e in entries)
     returns = [e for e in entries if e.bank_code == "PMNT-IDDT-UPDD"]

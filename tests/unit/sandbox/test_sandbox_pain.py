@@ -51,6 +51,7 @@ def test_not_a_pain001_is_a_format_error(data):
 
 def test_doctype_and_entities_are_refused():
     evil = b'<?xml version="1.0"?><!DOCTYPE d [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + MINIMAL.replace(
-        b"<Nm>C</Nm>", b"<Nm>&x;</Nm>")
+        b"<Nm>C</Nm>", b"<Nm>&x;</Nm>"
+    )
     with pytest.raises(BankProblem, match="DOCTYPE"):
         read(evil, "pain.001")

@@ -17,15 +17,27 @@ def test_demo_seed_has_valid_accounts_and_the_four_roles():
     accounts = [a for c in seed.customers for a in c.accounts]
     assert all(iban.is_valid(a.iban) and a.bic == "RABONL2U" for a in accounts)
     roles = {(r.username, r.role, r.linking_rights) for c in seed.customers for r in c.roles}
-    assert {("jan", "owner", True), ("petra", "administrator", True), ("kees", "administrator", False),
-            ("sanne", "user", False)} <= roles
+    assert {
+        ("jan", "owner", True),
+        ("petra", "administrator", True),
+        ("kees", "administrator", False),
+        ("sanne", "user", False),
+    } <= roles
     assert accounts[0].opening_balance == Decimal("12500.00")
 
 
 def test_json_and_yaml_files(tmp_path):
-    document = {"users": [{"username": "u", "name": "U"}],
-                "customers": [{"id": "c", "name": "C", "accounts": [{"iban": "NL91 ABNA 0417 1643 00", "name": "a"}],
-                               "roles": [{"username": "u", "role": "owner"}]}]}
+    document = {
+        "users": [{"username": "u", "name": "U"}],
+        "customers": [
+            {
+                "id": "c",
+                "name": "C",
+                "accounts": [{"iban": "NL91 ABNA 0417 1643 00", "name": "a"}],
+                "roles": [{"username": "u", "role": "owner"}],
+            }
+        ],
+    }
     path = tmp_path / "seed.json"
     path.write_text(json.dumps(document))
     seed = read_seed_file(path)
@@ -33,14 +45,20 @@ def test_json_and_yaml_files(tmp_path):
     assert seed.customers[0].accounts[0].bic == "ABNANL2A"
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("customers: [", "not valid YAML/JSON"),
-    ("- a list", "document: expected a mapping"),
-    ("generate: {days: many}", "generate.days: expected a whole number"),
-    ("customers:\n  - {id: c, name: C, batch_booking: weekly}", "customers[0].batch_booking: must be"),
-    ("customers:\n  - {id: c, name: C, accounts: [{bank: RABO, number: '1', name: a, opening_balance: '1.001'}]}",
-     "customers[0].accounts[0]"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("customers: [", "not valid YAML/JSON"),
+        ("- a list", "document: expected a mapping"),
+        ("generate: {days: many}", "generate.days: expected a whole number"),
+        ("customers:\n  - {id: c, name: C, batch_booking: weekly}", "customers[0].batch_booking: must be"),
+        (
+            "customers:\n  - {id: c, name: C, accounts:"
+            " [{bank: RABO, number: '1', name: a, opening_balance: '1.001'}]}",
+            "customers[0].accounts[0]",
+        ),
+    ],
+)
 def test_mistakes_name_file_and_place(tmp_path, text, message):
     path = tmp_path / "seed.yaml"
     path.write_text(text)

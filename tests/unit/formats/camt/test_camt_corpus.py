@@ -16,9 +16,7 @@ from bankbridge.statements.record import statement_record
 ROOT = Path(__file__).resolve().parents[4]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 GOLDEN = ROOT / "tests" / "golden" / "camt"
-FILES = sorted(
-    str(p.relative_to(CORPUS)) for p in CORPUS.glob("camt05[234]/*/*.xml")
-)
+FILES = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.glob("camt05[234]/*/*.xml"))
 INVALID = {"camt053/genkgo-camt/camt053.v2.wrong.xml"}
 
 

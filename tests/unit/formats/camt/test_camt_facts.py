@@ -58,8 +58,7 @@ def test_oca_golden_camt053(one_statement: One) -> None:
     batch = s.lines[1]
     assert batch.reversal and batch.amount == D("-664.05")
     assert (batch.batch_id, batch.batch_count) == ("2018/125-20141229-NORM", 2)
-    assert [i.mandate_id for i in batch.items] == [
-        "NL22ZZZ524885430000-C0125.1", "NL22ZZZ524885430000-C0125.2"]
+    assert [i.mandate_id for i in batch.items] == ["NL22ZZZ524885430000-C0125.1", "NL22ZZZ524885430000-C0125.2"]
     assert s.statement_number == "2" and s.account_bic == "ABNANL2A"
     assert s.dialect == "abnamro"  # NL IBAN with bank code ABNA
 
@@ -95,8 +94,7 @@ def test_oca_no_entries_gives_an_empty_statement(one_statement: One) -> None:
 
 def test_oca_booking_date_time_and_v9_branch(one_statement: One) -> None:
     s = one_statement(f"{OCA}/test-camt053-bookgdt-dttm.xml")
-    assert [(line.amount, line.booking_date) for line in s.lines] == [
-        (D("-754.25"), date(2014, 1, 5))]
+    assert [(line.amount, line.booking_date) for line in s.lines] == [(D("-754.25"), date(2014, 1, 5))]
     s = one_statement(f"{OCA}/test-camt053-v9branch.xml")
     assert len(s.lines) == 3 and sum(line.amount for line in s.lines) == D("57.01")
 
@@ -160,8 +158,7 @@ def test_camt_parser_053(one_statement: One) -> None:
     assert first.booking_date == first.value_date == date(2013, 12, 27)
     assert first.bank_reference == "2013122710583450000"
     assert _extra(first, "NtryRef") == "1234567890sdfghjk"
-    assert _extra(first, "AddtlNtryInf") == (
-        "Überweisungs-Gutschrift; GVC: SEPA Credit Transfer (Einzelbuchung-Haben)")
+    assert _extra(first, "AddtlNtryInf") == ("Überweisungs-Gutschrift; GVC: SEPA Credit Transfer (Einzelbuchung-Haben)")
     assert (first.end_to_end_id, first.mandate_id) == ("EndToEndReference", "MandateReference")
     assert first.counterparty_name == "Testkonto Nummer 2"  # a debit: the creditor
     assert first.counterparty_iban == "DE09300606010012345671"
@@ -173,8 +170,7 @@ def test_camt_parser_053(one_statement: One) -> None:
 
 def test_camt_parser_053_variants(one_statement: One) -> None:
     s = one_statement(f"{VIA}/053_valid_example_v8.xml")
-    assert (s.statement_id, s.statement_number, s.account_bic) == (
-        "R30B4SA880HMZ9XA", "122", "UBSWCHZH80A")
+    assert (s.statement_id, s.statement_number, s.account_bic) == ("R30B4SA880HMZ9XA", "122", "UBSWCHZH80A")
     assert len(s.lines) == 3 and sum(line.amount for line in s.lines) == D("542.28")
     assert s.lines[0].counterparty_name == "Jon Doe"  # .08: Dbtr/Pty/Nm
     assert s.lines[0].counterparty_bic == "UBSWCHZH80A"  # .08: BICFI
@@ -205,8 +201,7 @@ def test_camt_parser_052(one_statement: One) -> None:
 
 def test_genkgo_derived_facts(one_statement: One, parse_corpus: Callable[[str], ParseResult]) -> None:
     s = one_statement("camt052/genkgo-camt/camt052.v4.xml")
-    assert [(b.kind, b.amount, b.date) for b in s.other_balances] == [
-        ("ITBD", D("10022.15"), date(2016, 6, 14))]
+    assert [(b.kind, b.amount, b.date) for b in s.other_balances] == [("ITBD", D("10022.15"), date(2016, 6, 14))]
     assert _extra(s.lines[0], "Sts") == "PDNG"
     s = one_statement("camt052/genkgo-camt/camt052.v1.xml")
     assert s.account == "CH2801234000123456789" and s.lines[0].amount == D("-200000")
@@ -221,7 +216,9 @@ def test_genkgo_derived_facts(one_statement: One, parse_corpus: Callable[[str], 
     assert s.lines[0].ultimate_debtor and s.lines[0].ultimate_creditor
     multi = parse_corpus("camt053/genkgo-camt/camt053.v2.multi.statement.xml").statements
     assert [(m.statement_id, m.lines[0].amount) for m in multi] == [
-        ("253EURNL26VAYB8060476890", D("8.85")), ("254EURNL26VAYB8060476890", D("-7.00"))]
+        ("253EURNL26VAYB8060476890", D("8.85")),
+        ("254EURNL26VAYB8060476890", D("-7.00")),
+    ]
     notification = parse_corpus("camt054/genkgo-camt/camt054.v2.xml")
     assert [d.code for d in notification.diagnostics] == ["camt_batch_without_amounts"]
     assert notification.statements[0].format == "camt054"

@@ -132,9 +132,7 @@ def _mutations() -> st.SearchStrategy[bytes]:
     junk = st.binary(max_size=12) | st.sampled_from(
         [b"<", b">", b"</Ntry>", b"<Ntry>", b"&", b"&amp;", b"<!--", b"]]>", b"DBIT", b"-", b"T", b"\x00"]
     )
-    return st.tuples(cut, cut, junk).map(
-        lambda t: SAMPLE[: min(t[0], t[1])] + t[2] + SAMPLE[max(t[0], t[1]) :]
-    )
+    return st.tuples(cut, cut, junk).map(lambda t: SAMPLE[: min(t[0], t[1])] + t[2] + SAMPLE[max(t[0], t[1]) :])
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -165,7 +163,8 @@ def test_missing_amount_points_at_the_entry_line() -> None:
 
 
 def test_markup_like_text_after_the_root_is_not_a_doctype() -> None:
-    data = SAMPLE.replace(b"<Ustrd>Direct Debit S14 0410</Ustrd>",
-                          b"<Ustrd><![CDATA[<!DOCTYPE x> <!ENTITY y>]]></Ustrd>", 1)
+    data = SAMPLE.replace(
+        b"<Ustrd>Direct Debit S14 0410</Ustrd>", b"<Ustrd><![CDATA[<!DOCTYPE x> <!ENTITY y>]]></Ustrd>", 1
+    )
     (statement,) = FORMAT.parse(data, source="cdata.xml").statements
     assert statement.lines[1].items[0].description == "<!DOCTYPE x> <!ENTITY y>"

@@ -20,15 +20,42 @@ from bankbridge.statements.model import Balance, Statement, StatementLine
 ROOT = Path(__file__).resolve().parents[4]
 CORPUS = (ROOT / ".." / "shared" / "corpus").resolve()
 LINE_FIELDS = (
-    "amount", "booking_date", "value_date", "currency", "counterparty_iban",
-    "counterparty_bic", "counterparty_name", "bank_reference", "end_to_end_id", "mandate_id",
-    "creditor_id", "payment_reference", "payment_reference_type", "description", "bank_code",
-    "iso_code", "return_reason", "batch_id", "batch_count", "charges", "ultimate_debtor",
-    "ultimate_creditor", "reversal",
+    "amount",
+    "booking_date",
+    "value_date",
+    "currency",
+    "counterparty_iban",
+    "counterparty_bic",
+    "counterparty_name",
+    "bank_reference",
+    "end_to_end_id",
+    "mandate_id",
+    "creditor_id",
+    "payment_reference",
+    "payment_reference_type",
+    "description",
+    "bank_code",
+    "iso_code",
+    "return_reason",
+    "batch_id",
+    "batch_count",
+    "charges",
+    "ultimate_debtor",
+    "ultimate_creditor",
+    "reversal",
 )
 STATEMENT_FIELDS = (
-    "format", "account", "currency", "account_bic", "account_name", "statement_number",
-    "statement_id", "created", "opening_balance", "closing_balance", "other_balances",
+    "format",
+    "account",
+    "currency",
+    "account_bic",
+    "account_name",
+    "statement_number",
+    "statement_id",
+    "created",
+    "opening_balance",
+    "closing_balance",
+    "other_balances",
     "information",
 )
 
@@ -51,12 +78,15 @@ def _round_trip(statements: list[Statement]) -> list[Statement]:
     return list(FORMAT.parse(data, source="written.xml").statements)
 
 
-@pytest.mark.parametrize("relative", [
-    "camt053/oca-bank-statement-import/test-camt053.xml",
-    "camt053/oca-bank-statement-import/test-camt053-txdtls.xml",
-    "camt053/viafintech-camt_parser/053_valid_example.xml",
-    "camt053/ofxstatement-iso20022/simple.xml",
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "camt053/oca-bank-statement-import/test-camt053.xml",
+        "camt053/oca-bank-statement-import/test-camt053-txdtls.xml",
+        "camt053/viafintech-camt_parser/053_valid_example.xml",
+        "camt053/ofxstatement-iso20022/simple.xml",
+    ],
+)
 def test_corpus_statements_survive_write_and_parse(relative: str) -> None:
     path = CORPUS / relative
     original = list(FORMAT.parse(path.read_bytes(), source=path.name).statements)
@@ -65,17 +95,30 @@ def test_corpus_statements_survive_write_and_parse(relative: str) -> None:
 
 
 def test_written_document_has_the_02_layout() -> None:
-    line = StatementLine(amount=Decimal("-1.50"), booking_date=date(2026, 1, 2),
-                         counterparty_name="Shop", counterparty_iban="NL91ABNA0417164300",
-                         description="x " * 100, charges=Decimal("-0.10"))
-    statement = Statement(format="camt053", account="NL77ABNA0574908765", currency="EUR",
-                          lines=(line,), statement_id="S1")
+    line = StatementLine(
+        amount=Decimal("-1.50"),
+        booking_date=date(2026, 1, 2),
+        counterparty_name="Shop",
+        counterparty_iban="NL91ABNA0417164300",
+        description="x " * 100,
+        charges=Decimal("-0.10"),
+    )
+    statement = Statement(
+        format="camt053", account="NL77ABNA0574908765", currency="EUR", lines=(line,), statement_id="S1"
+    )
     root = etree.fromstring(FORMAT.write([statement]))
     ns = {"c": "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"}
     ntry = root.find("c:BkToCstmrStmt/c:Stmt/c:Ntry", ns)
     assert ntry is not None
     assert [etree.QName(e).localname for e in ntry] == [
-        "Amt", "CdtDbtInd", "Sts", "BookgDt", "BkTxCd", "Chrgs", "NtryDtls"]
+        "Amt",
+        "CdtDbtInd",
+        "Sts",
+        "BookgDt",
+        "BkTxCd",
+        "Chrgs",
+        "NtryDtls",
+    ]
     assert ntry.findtext("c:NtryDtls/c:TxDtls/c:RltdPties/c:Cdtr/c:Nm", namespaces=ns) == "Shop"
     assert all(len(u.text or "") <= 140 for u in ntry.iterfind(".//c:Ustrd", ns))
 
@@ -88,14 +131,19 @@ def test_ustrd_chunks_rejoin_with_a_space() -> None:
 
 # --- generated statements -------------------------------------------------------------
 
-_TEXT = st.text(
-    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x17F, exclude_characters="\x7f"),
-    min_size=1, max_size=30,
-).map(lambda s: " ".join(s.split())).filter(bool)
+_TEXT = (
+    st.text(
+        alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x17F, exclude_characters="\x7f"),
+        min_size=1,
+        max_size=30,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
 _CODE = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4)
 _DAY = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31))
 _IBAN = st.sampled_from(["NL91ABNA0417164300", "DE89370400440532013000", "BE68539007547034"])
-_CENTS = st.integers(-10**9, 10**9).map(lambda c: Decimal(c).scaleb(-2))
+_CENTS = st.integers(-(10**9), 10**9).map(lambda c: Decimal(c).scaleb(-2))
 
 
 def _opt(strategy: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
@@ -140,17 +188,33 @@ def _batch_line(draw: st.DrawFn) -> StatementLine:
     line = draw(_line(batch=True))
     items = draw(st.lists(_line(), min_size=2, max_size=4))
     sign = -1 if line.amount < 0 else 1
-    inherit = {"booking_date": line.booking_date, "value_date": line.value_date,
-               "reversal": line.reversal, "currency": line.currency}
+    inherit = {
+        "booking_date": line.booking_date,
+        "value_date": line.value_date,
+        "reversal": line.reversal,
+        "currency": line.currency,
+    }
     items = [replace(i, amount=abs(i.amount) * sign, **inherit) for i in items]  # type: ignore[arg-type]
     batch_id = draw(_opt(_TEXT))
-    items = [replace(i, batch_id=batch_id,  # type: ignore[arg-type]
-                     bank_reference=i.bank_reference or line.bank_reference,
-                     iso_code=i.iso_code or line.iso_code, bank_code=i.bank_code or line.bank_code)
-             for i in items]
+    items = [
+        replace(
+            i,
+            batch_id=batch_id,  # type: ignore[arg-type]
+            bank_reference=i.bank_reference or line.bank_reference,
+            iso_code=i.iso_code or line.iso_code,
+            bank_code=i.bank_code or line.bank_code,
+        )
+        for i in items
+    ]
     total = sum((i.amount for i in items), Decimal(0))
-    return replace(line, amount=total, items=tuple(items), batch_id=batch_id,  # type: ignore[arg-type]
-                   batch_count=len(items), description=draw(_opt(_TEXT)))  # type: ignore[arg-type]
+    return replace(
+        line,
+        amount=total,
+        items=tuple(items),
+        batch_id=batch_id,  # type: ignore[arg-type]
+        batch_count=len(items),
+        description=draw(_opt(_TEXT)),
+    )  # type: ignore[arg-type]
 
 
 def _balance(kind: str) -> st.SearchStrategy[Balance]:
@@ -188,25 +252,84 @@ XSD_ORDER = {
     "Document": ["BkToCstmrStmt"],
     "BkToCstmrStmt": ["GrpHdr", "Stmt"],
     "GrpHdr": ["MsgId", "CreDtTm", "MsgRcpt", "MsgPgntn", "AddtlInf"],
-    "Stmt": ["Id", "ElctrncSeqNb", "LglSeqNb", "CreDtTm", "FrToDt", "CpyDplctInd", "RptgSrc",
-             "Acct", "RltdAcct", "Intrst", "Bal", "TxsSummry", "Ntry", "AddtlStmtInf"],
+    "Stmt": [
+        "Id",
+        "ElctrncSeqNb",
+        "LglSeqNb",
+        "CreDtTm",
+        "FrToDt",
+        "CpyDplctInd",
+        "RptgSrc",
+        "Acct",
+        "RltdAcct",
+        "Intrst",
+        "Bal",
+        "TxsSummry",
+        "Ntry",
+        "AddtlStmtInf",
+    ],
     "Acct": ["Id", "Tp", "Ccy", "Nm", "Ownr", "Svcr"],
     "Bal": ["Tp", "CdtLine", "Amt", "CdtDbtInd", "Dt", "Avlbty"],
-    "Ntry": ["NtryRef", "Amt", "CdtDbtInd", "RvslInd", "Sts", "BookgDt", "ValDt", "AcctSvcrRef",
-             "Avlbty", "BkTxCd", "ComssnWvrInd", "AddtlInfInd", "AmtDtls", "Chrgs",
-             "TechInptChanl", "Intrst", "NtryDtls", "AddtlNtryInf"],
+    "Ntry": [
+        "NtryRef",
+        "Amt",
+        "CdtDbtInd",
+        "RvslInd",
+        "Sts",
+        "BookgDt",
+        "ValDt",
+        "AcctSvcrRef",
+        "Avlbty",
+        "BkTxCd",
+        "ComssnWvrInd",
+        "AddtlInfInd",
+        "AmtDtls",
+        "Chrgs",
+        "TechInptChanl",
+        "Intrst",
+        "NtryDtls",
+        "AddtlNtryInf",
+    ],
     "BkTxCd": ["Domn", "Prtry"],
     "Fmly": ["Cd", "SubFmlyCd"],
     "Chrgs": ["TtlChrgsAndTaxAmt", "Amt", "CdtDbtInd", "Tp", "Rate", "Br", "Pty", "Tax"],
     "NtryDtls": ["Btch", "TxDtls"],
     "Btch": ["MsgId", "PmtInfId", "NbOfTxs", "TtlAmt", "CdtDbtInd"],
-    "TxDtls": ["Refs", "AmtDtls", "Avlbty", "BkTxCd", "Chrgs", "Intrst", "RltdPties", "RltdAgts",
-               "Purp", "RltdRmtInf", "RmtInf", "RltdDts", "RltdPric", "RltdQties", "FinInstrmId",
-               "Tax", "RtrInf", "CorpActn", "SfkpgAcct", "AddtlTxInf"],
-    "Refs": ["MsgId", "AcctSvcrRef", "PmtInfId", "InstrId", "EndToEndId", "TxId", "MndtId",
-             "ChqNb", "ClrSysRef", "Prtry"],
-    "RltdPties": ["InitgPty", "Dbtr", "DbtrAcct", "UltmtDbtr", "Cdtr", "CdtrAcct", "UltmtCdtr",
-                  "TradgPty", "Prtry"],
+    "TxDtls": [
+        "Refs",
+        "AmtDtls",
+        "Avlbty",
+        "BkTxCd",
+        "Chrgs",
+        "Intrst",
+        "RltdPties",
+        "RltdAgts",
+        "Purp",
+        "RltdRmtInf",
+        "RmtInf",
+        "RltdDts",
+        "RltdPric",
+        "RltdQties",
+        "FinInstrmId",
+        "Tax",
+        "RtrInf",
+        "CorpActn",
+        "SfkpgAcct",
+        "AddtlTxInf",
+    ],
+    "Refs": [
+        "MsgId",
+        "AcctSvcrRef",
+        "PmtInfId",
+        "InstrId",
+        "EndToEndId",
+        "TxId",
+        "MndtId",
+        "ChqNb",
+        "ClrSysRef",
+        "Prtry",
+    ],
+    "RltdPties": ["InitgPty", "Dbtr", "DbtrAcct", "UltmtDbtr", "Cdtr", "CdtrAcct", "UltmtCdtr", "TradgPty", "Prtry"],
     "Cdtr": ["Nm", "PstlAdr", "Id", "CtryOfRes", "CtctDtls"],
     "Dbtr": ["Nm", "PstlAdr", "Id", "CtryOfRes", "CtctDtls"],
     "RmtInf": ["Ustrd", "Strd"],
@@ -223,8 +346,9 @@ def test_written_elements_follow_the_xsd_order(statements: list[Statement]) -> N
     for element in root.iter():
         name = etree.QName(element).localname
         order = XSD_ORDER.get(name)
-        if order is None or (name == "Tp" and element.getparent() is not None
-                             and etree.QName(element.getparent()).localname == "Bal"):
+        if order is None or (
+            name == "Tp" and element.getparent() is not None and etree.QName(element.getparent()).localname == "Bal"
+        ):
             continue
         children = [etree.QName(c).localname for c in element]
         assert all(c in order for c in children), (name, children)

@@ -133,9 +133,7 @@ def test_sample3_message_continues_in_the_detail_records() -> None:
 
 def test_sample4_communication_runs_over_records_21_and_22() -> None:
     line = only("php-coda-parser/sample4.cod").lines[0]
-    expected = (
-        "Europese overschrijving (zie bijlage)  + 17.233,54Van: COMPANY BLABLABLAH BVBA - BE64NOT PR"
-    )
+    expected = "Europese overschrijving (zie bijlage)  + 17.233,54Van: COMPANY BLABLABLAH BVBA - BE64NOT PR"
     assert words(line.description) == words(expected)
     assert line.amount == Decimal("17233.54")
 

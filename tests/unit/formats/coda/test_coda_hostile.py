@@ -110,9 +110,7 @@ def test_crlf_and_trimmed_records_read_the_same() -> None:
 def test_records_without_line_breaks_are_cut_at_128() -> None:
     plain = FORMAT.parse(SAMPLE.read_bytes(), source="a.cod").statements[0]
     unbroken = FORMAT.parse("".join(records()).encode(), source="a.cod").statements[0]
-    assert [(x.amount, x.bank_reference) for x in unbroken.lines] == [
-        (x.amount, x.bank_reference) for x in plain.lines
-    ]
+    assert [(x.amount, x.bank_reference) for x in unbroken.lines] == [(x.amount, x.bank_reference) for x in plain.lines]
 
 
 def test_two_statements_in_one_file() -> None:
@@ -164,9 +162,7 @@ def test_any_bytes_give_a_model_or_a_parse_error(data: bytes) -> None:
     position=st.integers(min_value=1, max_value=128),
     char=st.characters(codec="latin-1"),
 )
-def test_any_damaged_character_gives_a_model_or_a_parse_error(
-    index: int, position: int, char: str
-) -> None:
+def test_any_damaged_character_gives_a_model_or_a_parse_error(index: int, position: int, char: str) -> None:
     lines = records()
     line = lines[index]
     lines[index] = line[: position - 1] + char + line[position:]

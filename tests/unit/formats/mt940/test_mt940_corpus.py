@@ -17,11 +17,7 @@ from bankbridge.statements.record import statement_record
 ROOT = Path(__file__).resolve().parents[4]
 CORPUS = (ROOT / ".." / "shared" / "corpus" / "mt940").resolve()
 GOLDEN = ROOT / "tests" / "golden" / "mt940"
-FILES = sorted(
-    str(p.relative_to(CORPUS))
-    for p in CORPUS.glob("*/*")
-    if p.suffix not in {".md", ".json", ".yml"}
-)
+FILES = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.glob("*/*") if p.suffix not in {".md", ".json", ".yml"})
 # Fragments of files (parser unit-test snippets without :25:) and a statement without
 # an account: refused with a ParseError naming file, line and :25:.
 REFUSED = {

@@ -237,9 +237,7 @@ def test_jejik_abnamro(statements: Statements) -> None:
     assert opening(st[0]) == (date(2011, 5, 22), D("3236.28"))
     assert len(st[0].lines) == 8
     first = st[0].lines[0]
-    assert (first.amount, first.value_date, first.booking_date) == (
-        D("-9.00"), date(2011, 5, 24), date(2011, 5, 24)
-    )
+    assert (first.amount, first.value_date, first.booking_date) == (D("-9.00"), date(2011, 5, 24), date(2011, 5, 24))
     assert first.counterparty_iban == "428428"
     assert "528939882" in {ln.counterparty_iban for ln in lines_of(st)}
 

@@ -228,9 +228,15 @@ def _our_line(line: StatementLine) -> tuple[Any, ...]:
 
 
 RS_GOLDEN = [
-    "bugs_issue-51", "betterplace_sepa_mt9401", "betterplace_sepa_snippet", "cmxl_mt940_1",
-    "cmxl_mt940_2", "danskebank_MT940_DK_Example", "danskebank_MT940_FI_Example",
-    "danskebank_MT940_SE_Example", "sparkasse_buxtehude",
+    "bugs_issue-51",
+    "betterplace_sepa_mt9401",
+    "betterplace_sepa_snippet",
+    "cmxl_mt940_1",
+    "cmxl_mt940_2",
+    "danskebank_MT940_DK_Example",
+    "danskebank_MT940_FI_Example",
+    "danskebank_MT940_SE_Example",
+    "sparkasse_buxtehude",
 ]
 
 
@@ -296,7 +302,8 @@ def test_wolph_mbank(statements: Statements) -> None:
     assert [ln.amount for ln in st.lines] == [D("0.01")] * 3
     (st,) = statements("wolph-mt940/mBank_with_newline_in_tnr.sta")
     assert (bal(st.opening_balance), bal(st.closing_balance)) == (
-        (date(2017, 2, 1), D("0.46")), (date(2017, 2, 1), D("860.17"))
+        (date(2017, 2, 1), D("0.46")),
+        (date(2017, 2, 1), D("860.17")),
     )
     assert [ln.amount for ln in st.lines] == [D("45.00"), D("44.00")]
 

@@ -45,11 +45,21 @@ CASES_61 = [
     ("100722D25,03NOV NONREF", "-25.03", "2010-07-22", None, "NOV", "NONREF", None),
     (
         "1407290729C500NTRF29-07-2014 10:05//B4G29PGDCK1QFV3E",
-        "500.00", "2014-07-29", "2014-07-29", "NTRF", "29-07-2014 10:05", "B4G29PGDCK1QFV3E",
+        "500.00",
+        "2014-07-29",
+        "2014-07-29",
+        "NTRF",
+        "29-07-2014 10:05",
+        "B4G29PGDCK1QFV3E",
     ),
     (
         "2103310331C50,00 NTRFNONREF//2109025460313532",
-        "50.00", "2021-03-31", "2021-03-31", "NTRF", "NONREF", "2109025460313532",
+        "50.00",
+        "2021-03-31",
+        "2021-03-31",
+        "NTRF",
+        "NONREF",
+        "2109025460313532",
     ),
     ("030109C000000000300.00NMSCNONREF", "300.00", "2003-01-09", None, "NMSC", "NONREF", None),
     ("2001250125D1,65NDIV", "-1.65", "2020-01-25", "2020-01-25", "NDIV", "", None),
@@ -139,7 +149,9 @@ def test_tokens_skip_wrappers_and_keep_unknown_tags_as_text() -> None:
     got = list(tokens(split_text(text)))
     assert isinstance(got[0], Header)
     assert [t for t in got if isinstance(t, Field)] == [
-        Field("20", ("X",), 2), Field("25", ("1",), 3), Field("86", ("a?60T13", ":12:11"), 4)
+        Field("20", ("X",), 2),
+        Field("25", ("1",), 3),
+        Field("86", ("a?60T13", ":12:11"), 4),
     ]
     assert [type(t) for t in got[-4:]] == [EndOfMessage, Header, Header, Noise]
 

@@ -14,11 +14,15 @@ from bankbridge.formats.mt940 import FORMAT
 from bankbridge.formats.registry import detect
 from bankbridge.statements.model import Balance, Statement, StatementLine
 
-TEXT = st.text(
-    alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,-()'+?: ",
-    min_size=1,
-    max_size=80,
-).map(lambda s: " ".join(s.split())).filter(lambda s: s and s.upper() != "NOTPROVIDED")
+TEXT = (
+    st.text(
+        alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,-()'+?: ",
+        min_size=1,
+        max_size=80,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(lambda s: s and s.upper() != "NOTPROVIDED")
+)
 IDS = st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-", min_size=1, max_size=35).filter(
     lambda s: s.upper() != "NOTPROVIDED"
 )
@@ -27,7 +31,7 @@ IBANS = st.builds(
     st.sampled_from(["RABO", "ABNA", "INGB", "TRIO", "KNAB"]),
     st.integers(min_value=1, max_value=9_999_999_999),
 )
-AMOUNTS = st.integers(min_value=-10**11, max_value=10**11).map(lambda c: Decimal(c).scaleb(-2))
+AMOUNTS = st.integers(min_value=-(10**11), max_value=10**11).map(lambda c: Decimal(c).scaleb(-2))
 DAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2098, 12, 1))
 
 
@@ -78,10 +82,24 @@ def statements(draw: st.DrawFn) -> Statement:
 
 
 CARRIED = (
-    "amount", "value_date", "booking_date", "currency", "counterparty_iban", "counterparty_name",
-    "bank_reference", "end_to_end_id", "mandate_id", "creditor_id", "payment_reference",
-    "payment_reference_type", "bank_code", "return_reason", "batch_id", "ultimate_debtor",
-    "ultimate_creditor", "reversal",
+    "amount",
+    "value_date",
+    "booking_date",
+    "currency",
+    "counterparty_iban",
+    "counterparty_name",
+    "bank_reference",
+    "end_to_end_id",
+    "mandate_id",
+    "creditor_id",
+    "payment_reference",
+    "payment_reference_type",
+    "bank_code",
+    "return_reason",
+    "batch_id",
+    "ultimate_debtor",
+    "ultimate_creditor",
+    "reversal",
 )
 
 
@@ -110,12 +128,20 @@ def test_write_then_parse_gives_the_same_statements(written: list[Statement]) ->
 
 def test_written_file_is_rabobank_layout() -> None:
     line = StatementLine(
-        amount=Decimal("-98.99"), value_date=date(2025, 1, 2), counterparty_iban="NL91ABNA0417164300",
-        counterparty_name="Webshop BV", end_to_end_id="E2E-1", description="Order 4711",
-        bank_code="N102", bank_reference="0000000001005",
+        amount=Decimal("-98.99"),
+        value_date=date(2025, 1, 2),
+        counterparty_iban="NL91ABNA0417164300",
+        counterparty_name="Webshop BV",
+        end_to_end_id="E2E-1",
+        description="Order 4711",
+        bank_code="N102",
+        bank_reference="0000000001005",
     )
     statement = Statement(
-        format="mt940", account="NL44RABO0123456789", currency="EUR", lines=(line,),
+        format="mt940",
+        account="NL44RABO0123456789",
+        currency="EUR",
+        lines=(line,),
         opening_balance=Balance(date(2025, 1, 1), Decimal("1000.00")),
     )
     assert FORMAT.write([statement]).decode().split("\r\n") == [

@@ -93,9 +93,7 @@ def test_oca_iban_variant_has_the_same_lines() -> None:
     plain = parsed("oca-bank-statement-import/test_ofx.ofx").statements[0]
     other = parsed("oca-bank-statement-import/test_ofx_iban.ofx").statements[0]
     assert other.account == "12345678901"
-    assert [(x.amount, x.bank_reference) for x in other.lines] == [
-        (x.amount, x.bank_reference) for x in plain.lines
-    ]
+    assert [(x.amount, x.bank_reference) for x in other.lines] == [(x.amount, x.bank_reference) for x in plain.lines]
 
 
 def test_bank_medium_sgml() -> None:
