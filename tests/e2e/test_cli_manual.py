@@ -86,3 +86,46 @@ def test_lines_book_and_undo_a_statement(tmp_path: Path) -> None:
         assert failed.returncode == 1, args
         assert message in failed.stderr
         assert "Traceback" not in failed.stderr
+
+
+def test_suggested_code_rules_are_learnt_from_lines_booked_by_hand(tmp_path: Path) -> None:
+    """R-G4 through the console script: the demo's bank files, three lines of an unknown
+    party booked by hand, the rule `suggest-codes` proposes, created with the command it
+    prints, books the party's other lines on the next run."""
+    import shlex
+
+    assert run("demo", cwd=tmp_path).returncode == 0
+    none = run("suggest-codes", cwd=tmp_path)
+    assert none.returncode == 0 and "no suggestions" in none.stderr
+    left = run("lines", "--administration", "A1", cwd=tmp_path)
+    party = [
+        row.split()[0]
+        for row in left.stdout.splitlines()
+        if "Onbekende Partij" in row and " BNK1 " in row and row.split()[0].isdigit()
+    ]
+    assert len(party) == 5, left.stdout
+    for line_id in party[:3]:
+        shown = next(row for row in left.stdout.splitlines() if row.split()[:1] == [line_id])
+        amount = shown.split()[5]
+        booked = run("book", line_id, "--gl", f"8000={amount}", cwd=tmp_path)
+        assert booked.returncode == 0, booked.stderr
+
+    found = run("suggest-codes", cwd=tmp_path)
+    assert found.returncode == 0, found.stderr
+    (row,) = [r for r in found.stdout.splitlines() if "NMSC" in r]
+    assert "Onbekende Partij" in row and " 8000 " in row and "3 of 3" in row
+    command = shlex.split(row[row.index("bankbridge code-from-line") :])
+    assert command[:3] == ["bankbridge", "code-from-line", party[0]]
+    made = run(*command[1:], cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    assert "NMSC" in made.stderr and "Onbekende Partij" in made.stderr
+
+    again = run("process", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    after = run("lines", "--administration", "A1", "--status", "booked", cwd=tmp_path)
+    booked_now = {r.split()[0] for r in after.stdout.splitlines() if r.split()[:1] and r.split()[0] in party[3:]}
+    assert booked_now == set(party[3:])
+    assert "no suggestions" in run("suggest-codes", cwd=tmp_path).stderr  # the rule exists now
+
+    wrong = run("suggest-codes", "--administration", "NOPE", cwd=tmp_path)
+    assert wrong.returncode == 1 and wrong.stderr.startswith("error: ") and "Traceback" not in wrong.stderr

@@ -341,6 +341,61 @@ def test_transaction_code_from_a_line_books_the_like_on_the_next_run(settings: S
 
 
 @pytest.mark.postgres
+def test_a_rule_learnt_from_manual_bookings_books_the_like_on_the_next_run(settings: Settings, truth: dict) -> None:
+    """R-G4: three lines of an unknown party booked by hand on one GL account make a
+    suggestion (the demo's code NMSC is shared with lines booked on open items, so it comes
+    with the party's name as search value); the rule, made from a line booked by hand,
+    books the party's two lines still open; undone bookings do not count."""
+    from bankbridge.services.manual import Part, book_by_hand, code_from_line, suggest_codes
+
+    factory = uow_factory(settings)
+    li, s, d = schema.statement_lines, schema.statements, schema.line_decisions
+    with engine_for(settings.database_url).begin() as conn:  # the code an MT940 file of the bank gives them
+        a1 = select(s.c.id).where(s.c.administration == "A1", s.c.journal == "BNK1")
+        conn.execute(update(li).where(li.c.statement_id.in_(a1)).values(bank_code="NMSC"))
+    process(factory, FixedClock(), access=Access.everything())
+    with engine_for(settings.database_url).connect() as conn:
+        party = conn.execute(
+            select(li.c.id, li.c.amount_minor)
+            .join(s, s.c.id == li.c.statement_id)
+            .outerjoin(d, d.c.line_id == li.c.id)
+            .where(li.c.counterparty_name == "Onbekende Partij", s.c.administration == "A1", li.c.bank_code == "NMSC")
+            .where(not_booked(d))
+            .order_by(li.c.id)
+        ).all()
+    assert len(party) == 5
+    assert suggest_codes(factory, access=Access.everything()) == []
+    for line_id, minor in party[:3]:
+        book_by_hand(
+            factory,
+            FixedClock(),
+            access=Access.everything(),
+            line_id=line_id,
+            parts=[Part(Decimal(minor) / 100, gl_account="8000")],
+        )
+    (found,) = suggest_codes(factory, access=Access.everything())
+    assert (found.code, found.search_value, found.gl_account) == ("NMSC", "Onbekende Partij", "8000")
+    assert found.lines == tuple(i for i, _ in party[:3])
+    assert found.would_book == tuple(i for i, _ in party[3:])
+    assert suggest_codes(factory, access=Access.to({"A2"})) == []  # what the caller may not see teaches nothing
+    assert suggest_codes(factory, access=Access.everything(), min_lines=4) == []
+
+    undo(factory, FixedClock(), access=Access.everything(), line_id=party[0][0])
+    assert suggest_codes(factory, access=Access.everything()) == []  # two left: too few
+    assert len(suggest_codes(factory, access=Access.everything(), min_lines=2)[0].lines) == 2
+
+    code = code_from_line(
+        factory, access=Access.everything(), line_id=found.example, gl_account="8000", search_value=found.search_value
+    )
+    assert (code.code, code.search_value) == ("NMSC", "Onbekende Partij")
+    assert suggest_codes(factory, access=Access.everything(), min_lines=2) == []  # the rule exists now
+    again = process(factory, FixedClock(), access=Access.everything())
+    assert again.rules.get("transaction_code", 0) == 3  # the undone line and the two left open
+    statuses = {r["id"]: r for r in _lines(settings)}
+    assert all((statuses[i]["status"], statuses[i]["rule"]) == ("booked", "transaction_code") for i, _ in party[3:])
+
+
+@pytest.mark.postgres
 def test_unknown_iban_of_a_matched_line_is_added_for_review(settings: Settings, truth: dict) -> None:
     """R-C6: journal A1/BNK1 adds bank accounts automatically with the approval workflow on."""
     process(uow_factory(settings), FixedClock(), access=Access.everything())

@@ -340,3 +340,44 @@ def code_from_line_(
         markup=False,
         highlight=False,
     )
+
+
+def suggest_codes_(
+    ctx: typer.Context,
+    administration: Annotated[str | None, typer.Option("--administration", help="Only this administration.")] = None,
+    min_lines: Annotated[
+        int, typer.Option("--min-lines", help="Lines booked by hand on one account before a rule is suggested.", min=1)
+    ] = 3,
+) -> None:
+    """Transaction code rules learnt from the lines booked by hand (R-G4): a bank's code whose
+    lines went to one GL account, with the search value that tells them apart, and the
+    `code-from-line` command that creates it."""
+    import shlex
+
+    from bankbridge import bootstrap
+    from bankbridge.services.manual import suggest_codes
+
+    settings = app_context(ctx).settings()
+    known_administration(settings, administration)
+    found = suggest_codes(
+        bootstrap.uow_factory(settings), access=Access.everything(), administration=administration, min_lines=min_lines
+    )
+    table = Table("bank", "code", "search value", "gl", "booked by hand", "would book", "create with", box=None)
+    for x in found:
+        value = f" --search-value {shlex.quote(x.search_value)}" if x.search_value else ""
+        table.add_row(
+            x.bank,
+            x.code,
+            x.search_value or "(the code alone)",
+            x.gl_account,
+            f"{len(x.lines)} of {x.manual_lines}",
+            str(len(x.would_book)),
+            f"bankbridge code-from-line {x.example} --gl {x.gl_account}{value}",
+        )
+    if found:
+        show(table)
+    err.print(
+        f"{len(found)} suggestion{'' if len(found) == 1 else 's'}"
+        if found
+        else "no suggestions: too few lines booked by hand alike"
+    )

@@ -611,6 +611,53 @@ class BookingRepository:
         )
         return list(as_dicts(self.conn.execute(query)))
 
+    def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, str]:
+        """Lines booked by hand (and not undone) whose entry has, besides the bank's posting,
+        exactly one posting, on a GL account without a relation: line id → that account.
+        What the transaction code suggestions learn from (R-G4)."""
+        li, s, d, j = schema.statement_lines, schema.statements, schema.line_decisions, schema.journals
+        e, p = schema.journal_entries, schema.postings
+        where = and_(d.c.status == "booked", d.c.rule == "manual", access_clause(access, s.c.administration))
+        if administration is not None:
+            access.require(administration)
+            where = and_(where, s.c.administration == administration)
+        query = (
+            select(li.c.id, j.c.gl_account, p.c.gl_account, p.c.relation)
+            .select_from(d)
+            .join(li, li.c.id == d.c.line_id)
+            .join(s, s.c.id == li.c.statement_id)
+            .join(j, and_(j.c.administration == s.c.administration, j.c.code == s.c.journal))
+            .join(e, and_(e.c.statement_line_id == li.c.id, e.c.reversed_at.is_(None)))
+            .join(p, p.c.entry_id == e.c.id)
+            .where(where)
+            .order_by(li.c.id, p.c.id)
+        )
+        legs: dict[int, list[tuple[str, str | None]]] = {}
+        banks: dict[int, str] = {}
+        for line_id, bank_gl, gl, relation in self.conn.execute(query):
+            legs.setdefault(line_id, []).append((gl, relation))
+            banks[line_id] = bank_gl
+        found: dict[int, str] = {}
+        for line_id, postings in legs.items():
+            rest = list(postings)
+            if (banks[line_id], None) in rest:
+                rest.remove((banks[line_id], None))  # the bank's own leg
+            if len(rest) == 1 and rest[0][1] is None:
+                found[line_id] = rest[0][0]
+        return found
+
+    def coded_lines(self, access: Access, codes: Collection[str], *, administration: str | None) -> list[int]:
+        """The lines the caller may see with one of these bank transaction codes, by id."""
+        if not codes:
+            return []
+        li, s = schema.statement_lines, schema.statements
+        where = and_(li.c.bank_code.in_(sorted(codes)), access_clause(access, s.c.administration))
+        if administration is not None:
+            access.require(administration)
+            where = and_(where, s.c.administration == administration)
+        query = select(li.c.id).join(s, s.c.id == li.c.statement_id).where(where).order_by(li.c.id)
+        return list(self.conn.execute(query).scalars())
+
     def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
         """The statement's administration and its booked lines, in id order."""
         li, s, d = schema.statement_lines, schema.statements, schema.line_decisions

@@ -1,6 +1,7 @@
 """Manual work on what the engine left (R-D9, R-G3): book a line by hand — to open items,
 to GL accounts, or split over several of both — and create a bank transaction code from
-a line, its data taken from the line.
+a line, its data taken from the line; and the codes worth creating, learnt from the
+lines booked by hand (R-G4, :func:`suggest_codes`).
 
 Parts are signed like the line (money in positive) and must add up to the line's amount.
 A part on an open item settles it (never more than is open); a part on a GL account
@@ -18,6 +19,9 @@ from bankbridge.errors import AlreadyMatched, InputError, PermissionDenied
 from bankbridge.ledger.access import Access
 from bankbridge.ledger.model import Posting, RelationKind, Settlement, TransactionCode
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
+from bankbridge.matching.suggest import MIN_LINES, CodeLine, CodeSuggestion
+from bankbridge.matching.suggest import suggest_codes as learn
+from bankbridge.matching.text import line_text
 from bankbridge.money import format_amount
 from bankbridge.services.ports import Clock, UnitOfWork
 
@@ -34,11 +38,12 @@ class Part:
     gl_account: str | None = None
 
 
-def _line(uow: UnitOfWork, access: Access, line_id: int) -> PendingLine:
+def _line(uow: UnitOfWork, access: Access, line_id: int, *, booked: bool = False) -> PendingLine:
+    """The line, if the caller may see it; a booked one only when ``booked`` allows it."""
     found = uow.bookings.pending([line_id])
     if not found or not access.allows(found[0].administration):
         raise PermissionDenied(f"no statement line {line_id}")
-    if found[0].status == "booked":
+    if found[0].status == "booked" and not booked:
         raise AlreadyMatched(f"statement line {line_id} is booked already; undo it first")
     return found[0]
 
@@ -139,9 +144,11 @@ def code_from_line(
     commission_gl_account: str | None = None,
 ) -> TransactionCode:
     """Create a bank transaction code from a line (R-D9): bank, code and description come
-    from the line; the user gives the GL account (and optionally a search value)."""
+    from the line; the user gives the GL account (and optionally a search value). The line
+    may be booked already (by hand, say: the suggestions of :func:`suggest_codes` name
+    such lines); the code books the lines of later runs."""
     with uow_factory() as uow:
-        line = _line(uow, access, line_id)
+        line = _line(uow, access, line_id, booked=True)
         if not line.line.bank_code:
             raise InputError(f"statement line {line_id} carries no bank transaction code")
         if not line.bank_bic:
@@ -168,3 +175,43 @@ def code_from_line(
         uow.ledger.upsert("transaction_codes.csv", [code], lambda _a: None)
         uow.commit()
     return code
+
+
+def suggest_codes(
+    uow_factory: Callable[[], UnitOfWork],
+    *,
+    access: Access,
+    administration: str | None = None,
+    min_lines: int = MIN_LINES,
+) -> list[CodeSuggestion]:
+    """Transaction code rules worth creating (R-G4), learnt from the lines the caller may
+    see that were booked by hand wholly on one GL account: see :mod:`bankbridge.matching.suggest`.
+    Lines of a journal without a BIC are left out (a code is per bank)."""
+    if min_lines < 1:
+        raise InputError("--min-lines must be at least 1")
+    with uow_factory() as uow:
+        manual = uow.bookings.manual_gl_bookings(access, administration=administration)
+        if not manual:
+            return []
+        codes = {p.line.bank_code for p in uow.bookings.pending(list(manual)) if p.line.bank_code}
+        lines = uow.bookings.pending(uow.bookings.coded_lines(access, codes, administration=administration))
+        environments = {a.code: a.environment for a in uow.ledger.records("administrations.csv")}
+        existing = tuple(uow.ledger.records("transaction_codes.csv"))
+    return learn(
+        (
+            CodeLine(
+                line_id=p.line_id,
+                environment=environments[p.administration],
+                bank=p.bank_bic,
+                code=p.line.bank_code,
+                text=line_text(p.line),
+                counterparty_name=p.line.counterparty_name or "",
+                booked=p.status == "booked",
+                manual_gl_account=manual.get(p.line_id),
+            )
+            for p in lines
+            if p.bank_bic and p.line.bank_code
+        ),
+        existing,
+        min_lines=min_lines,
+    )

@@ -147,6 +147,12 @@ class BookingStore(Protocol):
     ) -> list[dict[str, Any]]:
         """Lines with their statement's administration and journal, for the work list."""
 
+    def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, str]:
+        """Lines booked by hand wholly on one GL account (besides the bank's): line id → account."""
+
+    def coded_lines(self, access: Access, codes: Collection[str], *, administration: str | None) -> list[int]:
+        """The lines with one of these bank transaction codes, in id order."""
+
     def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
         """The administration of a statement and its booked lines (an error when not visible)."""
 
