@@ -5,7 +5,7 @@ audit log. Bulk statements only (executemany / COPY), never ORM objects per row.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -646,17 +646,41 @@ class BookingRepository:
                 found[line_id] = rest[0][0]
         return found
 
-    def coded_lines(self, access: Access, codes: Collection[str], *, administration: str | None) -> list[int]:
-        """The lines the caller may see with one of these bank transaction codes, by id."""
+    def coded_lines(
+        self, access: Access, codes: Collection[str], *, administration: str | None
+    ) -> Iterator[tuple[int, str, str | None, str, str, str, bool]]:
+        """The lines the caller may see with one of these bank transaction codes, by id, as
+        ``(id, administration, the journal's BIC, code, the text search values are looked
+        for in, counterparty name, booked)`` — narrow rows, read as they come (a history of a
+        million lines of one code is read without a million statement lines made)."""
         if not codes:
-            return []
-        li, s = schema.statement_lines, schema.statements
+            return
+        li, s, d, j = schema.statement_lines, schema.statements, schema.line_decisions, schema.journals
         where = and_(li.c.bank_code.in_(sorted(codes)), access_clause(access, s.c.administration))
         if administration is not None:
             access.require(administration)
             where = and_(where, s.c.administration == administration)
-        query = select(li.c.id).join(s, s.c.id == li.c.statement_id).where(where).order_by(li.c.id)
-        return list(self.conn.execute(query).scalars())
+        query = (
+            select(
+                li.c.id,
+                s.c.administration,
+                j.c.bic,
+                li.c.bank_code,
+                li.c.description,
+                li.c.counterparty_name,
+                li.c.detail,
+                line_status(d),
+            )
+            .join(s, s.c.id == li.c.statement_id)
+            .join(j, and_(j.c.administration == s.c.administration, j.c.code == s.c.journal))
+            .outerjoin(d, d.c.line_id == li.c.id)
+            .where(where)
+            .order_by(li.c.id)
+        )
+        for line_id, adm, bic, code, description, name, detail, status in self.conn.execute(query):
+            details = json.loads(detail).get("detail_lines", ()) if '"detail_lines"' in detail else ()
+            text = " ".join(p for p in (description, name, *details) if p)
+            yield line_id, adm, bic, code, " ".join(text.split()), name or "", status == "booked"
 
     def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
         """The statement's administration and its booked lines, in id order."""

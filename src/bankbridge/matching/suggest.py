@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from bankbridge.ledger.model import TransactionCode
 from bankbridge.matching.books import bank_key
-from bankbridge.matching.text import contains, squash
+from bankbridge.matching.text import squash
 
 MIN_LINES = 3
 """Manual bookings of one code on one account before a rule is suggested."""
@@ -92,23 +92,28 @@ def suggest_codes(
         for line in group:
             if line.manual_gl_account is not None:
                 by_account[line.manual_gl_account].append(line)
+        if not any(len(manual) >= min_lines for manual in by_account.values()):
+            continue
+        folded = {line.line_id: _key(line.text) for line in group}  # as the engine compares
         for account, manual in by_account.items():
             if len(manual) < min_lines:
                 continue
-            others = [x for x in group if x.booked and x.manual_gl_account != account]
+            others = [folded[x.line_id] for x in group if x.booked and x.manual_gl_account != account]
             value = _search_value(manual, others, min_lines)
             if value is None or (environment, bank, code, _key(value)) in have:
                 continue
-            covered = tuple(m.line_id for m in manual if _holds(m.text, value))
-            waiting = tuple(x.line_id for x in group if not x.booked and _holds(x.text, value))
+            key = _key(value)
+            covered = tuple(m.line_id for m in manual if key in folded[m.line_id])
+            waiting = tuple(x.line_id for x in group if not x.booked and key in folded[x.line_id])
             bic = manual[0].bank
             found.append(CodeSuggestion(environment, bic, code, value, account, covered, len(manual), waiting))
     return sorted(found, key=lambda s: (-len(s.lines), s.environment, bank_key(s.bank), s.code, s.search_value))
 
 
-def _search_value(manual: Sequence[CodeLine], others: Sequence[CodeLine], min_lines: int) -> str | None:
-    """The search value that tells ``manual`` apart from ``others`` ('' when nothing needs
-    telling apart), or ``None`` when no candidate covers ``min_lines`` of them."""
+def _search_value(manual: Sequence[CodeLine], others: Sequence[str], min_lines: int) -> str | None:
+    """The search value that tells ``manual`` apart from the texts of the lines booked
+    otherwise, ``others`` (folded: :func:`_key`): '' when there are none, ``None`` when no
+    candidate covers ``min_lines`` of the manual lines without occurring in one of them."""
     if not others:
         return ""
     names = {_key(m.counterparty_name) for m in manual if m.counterparty_name}
@@ -124,7 +129,7 @@ def _search_value(manual: Sequence[CodeLine], others: Sequence[CodeLine], min_li
         key=lambda k: (-counts[k], k not in names, -len(k), k),
     )
     for key in ranked:
-        if not any(_holds(o.text, key) for o in others):
+        if not any(key in text for text in others):
             return spelling[key]
     return None
 
@@ -146,8 +151,6 @@ def _candidates(line: CodeLine) -> Iterable[str]:
 
 
 def _key(value: str) -> str:
+    """A text as the engine compares search values (``matching.text.contains``): blanks
+    collapsed, case folded."""
     return squash(value).casefold()
-
-
-def _holds(text: str, value: str) -> bool:
-    return not value or contains(text, value)

@@ -21,7 +21,6 @@ from bankbridge.ledger.model import Posting, RelationKind, Settlement, Transacti
 from bankbridge.ledger.processing import Booking, LineOutcome, PendingLine
 from bankbridge.matching.suggest import MIN_LINES, CodeLine, CodeSuggestion
 from bankbridge.matching.suggest import suggest_codes as learn
-from bankbridge.matching.text import line_text
 from bankbridge.money import format_amount
 from bankbridge.services.ports import Clock, UnitOfWork
 
@@ -194,24 +193,16 @@ def suggest_codes(
         if not manual:
             return []
         codes = {p.line.bank_code for p in uow.bookings.pending(list(manual)) if p.line.bank_code}
-        lines = uow.bookings.pending(uow.bookings.coded_lines(access, codes, administration=administration))
         environments = {a.code: a.environment for a in uow.ledger.records("administrations.csv")}
         existing = tuple(uow.ledger.records("transaction_codes.csv"))
-    return learn(
-        (
-            CodeLine(
-                line_id=p.line_id,
-                environment=environments[p.administration],
-                bank=p.bank_bic,
-                code=p.line.bank_code,
-                text=line_text(p.line),
-                counterparty_name=p.line.counterparty_name or "",
-                booked=p.status == "booked",
-                manual_gl_account=manual.get(p.line_id),
-            )
-            for p in lines
-            if p.bank_bic and p.line.bank_code
-        ),
-        existing,
-        min_lines=min_lines,
-    )
+        return learn(
+            (
+                CodeLine(line_id, environments[adm], bic, code, text, name, booked, manual.get(line_id))
+                for line_id, adm, bic, code, text, name, booked in uow.bookings.coded_lines(
+                    access, codes, administration=administration
+                )
+                if bic
+            ),
+            existing,
+            min_lines=min_lines,
+        )

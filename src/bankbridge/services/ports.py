@@ -150,8 +150,12 @@ class BookingStore(Protocol):
     def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, str]:
         """Lines booked by hand wholly on one GL account (besides the bank's): line id → account."""
 
-    def coded_lines(self, access: Access, codes: Collection[str], *, administration: str | None) -> list[int]:
-        """The lines with one of these bank transaction codes, in id order."""
+    def coded_lines(
+        self, access: Access, codes: Collection[str], *, administration: str | None
+    ) -> Iterator[tuple[int, str, str | None, str, str, str, bool]]:
+        """The lines with one of these bank transaction codes, in id order: ``(id,
+        administration, the journal's BIC, code, the text search values are looked for in,
+        counterparty name, booked)``."""
 
     def booked_lines_of(self, access: Access, statement_id: int) -> tuple[str, list[int]]:
         """The administration of a statement and its booked lines (an error when not visible)."""
