@@ -260,6 +260,16 @@ _LOCK_ONE = 0x6262_0002
 """Advisory lock class of one administration (the second key: ``hashtext`` of its code)."""
 
 
+def _visible(access: Access, administration: str | None, column: Any, *conditions: Any) -> Any:
+    """``conditions`` and: the administration (``column``) is one the caller may see, and
+    ``administration`` when given (an error when the caller may not see it)."""
+    where = and_(access_clause(access, column), *conditions)
+    if administration is not None:
+        access.require(administration)
+        where = and_(where, column == administration)
+    return where
+
+
 class BookingRepository:
     """Processing's reads and writes on one connection (the caller owns the transaction)."""
 
@@ -579,10 +589,7 @@ class BookingRepository:
     ) -> list[dict[str, Any]]:
         """Lines for the work list, by administration, journal, date and id."""
         li, s, d = schema.statement_lines, schema.statements, schema.line_decisions
-        where = and_(access_clause(access, s.c.administration), line_status(d).in_(statuses))
-        if administration is not None:
-            access.require(administration)
-            where = and_(where, s.c.administration == administration)
+        where = _visible(access, administration, s.c.administration, line_status(d).in_(statuses))
         if statement_id is not None:
             where = and_(where, li.c.statement_id == statement_id)
         query = (
@@ -617,10 +624,7 @@ class BookingRepository:
         What the transaction code suggestions learn from (R-G4)."""
         li, s, d, j = schema.statement_lines, schema.statements, schema.line_decisions, schema.journals
         e, p = schema.journal_entries, schema.postings
-        where = and_(d.c.status == "booked", d.c.rule == "manual", access_clause(access, s.c.administration))
-        if administration is not None:
-            access.require(administration)
-            where = and_(where, s.c.administration == administration)
+        where = _visible(access, administration, s.c.administration, d.c.status == "booked", d.c.rule == "manual")
         query = (
             select(li.c.id, j.c.gl_account, p.c.gl_account, p.c.relation)
             .select_from(d)
@@ -656,10 +660,7 @@ class BookingRepository:
         if not codes:
             return
         li, s, d, j = schema.statement_lines, schema.statements, schema.line_decisions, schema.journals
-        where = and_(li.c.bank_code.in_(sorted(codes)), access_clause(access, s.c.administration))
-        if administration is not None:
-            access.require(administration)
-            where = and_(where, s.c.administration == administration)
+        where = _visible(access, administration, s.c.administration, li.c.bank_code.in_(sorted(codes)))
         query = (
             select(
                 li.c.id,
