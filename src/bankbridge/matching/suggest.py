@@ -82,29 +82,29 @@ def suggest_codes(
     lines: Iterable[CodeLine], existing: Sequence[TransactionCode], *, min_lines: int = MIN_LINES
 ) -> list[CodeSuggestion]:
     """The rules worth creating, the most manual bookings first."""
-    groups: dict[tuple[str, str, str], list[CodeLine]] = defaultdict(list)
+    # Every line of a code kept as (id, booked, manual account, its text folded as the
+    # engine compares search values); the whole line only for those booked by hand.
+    groups: dict[tuple[str, str, str], list[tuple[int, bool, str | None, str]]] = defaultdict(list)
+    taught: dict[tuple[str, str, str], dict[str, list[CodeLine]]] = defaultdict(lambda: defaultdict(list))
     for line in lines:
-        groups[(line.environment, bank_key(line.bank), line.code)].append(line)
+        group = (line.environment, bank_key(line.bank), line.code)
+        groups[group].append((line.line_id, line.booked, line.manual_gl_account, _key(line.text)))
+        if line.manual_gl_account is not None:
+            taught[group][line.manual_gl_account].append(line)
     have = {(t.environment, bank_key(t.bank), t.code, _key(t.search_value)) for t in existing}
     found: list[CodeSuggestion] = []
-    for (environment, bank, code), group in groups.items():
-        by_account: dict[str, list[CodeLine]] = defaultdict(list)
-        for line in group:
-            if line.manual_gl_account is not None:
-                by_account[line.manual_gl_account].append(line)
-        if not any(len(manual) >= min_lines for manual in by_account.values()):
-            continue
-        folded = {line.line_id: _key(line.text) for line in group}  # as the engine compares
+    for group, by_account in taught.items():
+        environment, bank, code = group
         for account, manual in by_account.items():
             if len(manual) < min_lines:
                 continue
-            others = [folded[x.line_id] for x in group if x.booked and x.manual_gl_account != account]
+            others = [text for _, booked, gl, text in groups[group] if booked and gl != account]
             value = _search_value(manual, others, min_lines)
             if value is None or (environment, bank, code, _key(value)) in have:
                 continue
             key = _key(value)
-            covered = tuple(m.line_id for m in manual if key in folded[m.line_id])
-            waiting = tuple(x.line_id for x in group if not x.booked and key in folded[x.line_id])
+            covered = tuple(m.line_id for m in manual if key in _key(m.text))
+            waiting = tuple(i for i, booked, _, text in groups[group] if not booked and key in text)
             bic = manual[0].bank
             found.append(CodeSuggestion(environment, bic, code, value, account, covered, len(manual), waiting))
     return sorted(found, key=lambda s: (-len(s.lines), s.environment, bank_key(s.bank), s.code, s.search_value))
