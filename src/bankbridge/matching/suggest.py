@@ -120,8 +120,8 @@ def _search_value(manual: Sequence[CodeLine], others: Sequence[str], min_lines: 
     counts: dict[str, int] = defaultdict(int)
     spelling: dict[str, str] = {}
     for line in manual:
-        for candidate in set(_candidates(line)):
-            key = _key(candidate)
+        # once per line, whatever the spellings (the name and a run of the text alike)
+        for key, candidate in {_key(c): c for c in _candidates(line)}.items():
             counts[key] += 1
             spelling.setdefault(key, candidate)
     ranked = sorted(

@@ -85,6 +85,16 @@ def test_too_few_lines_or_no_value_that_tells_them_apart_suggest_nothing() -> No
     assert suggest_codes([*same, like], []) == []
 
 
+def test_a_value_spelt_twice_in_one_line_counts_that_line_once() -> None:
+    """The name and a run of the description that differ only in case are one candidate:
+    found in two lines it counts two, not four, and loses to one found in all three."""
+    manual = [line("TELECOM BV abonnement", gl="4200", name="Telecom BV") for _ in range(2)]
+    manual.append(line("abonnement", gl="4200"))
+    other = line("betaling", booked=True)
+    s = only(suggest_codes([*manual, other], []))
+    assert (s.search_value, len(s.lines)) == ("abonnement", 3)
+
+
 def test_a_value_found_in_most_lines_wins_over_a_longer_one_in_fewer() -> None:
     manual = [
         line("contributie 2026 sportclub", gl="4300", name="KNVB"),
