@@ -618,15 +618,15 @@ class BookingRepository:
         )
         return list(as_dicts(self.conn.execute(query)))
 
-    def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, str]:
+    def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, tuple[str, str | None]]:
         """Lines booked by hand (and not undone) whose entry has, besides the bank's posting,
-        exactly one posting, on a GL account without a relation: line id → that account.
-        What the transaction code suggestions learn from (R-G4)."""
+        exactly one posting, on a GL account without a relation: line id → (that account,
+        the line's bank transaction code). What the code suggestions learn from (R-G4)."""
         li, s, d, j = schema.statement_lines, schema.statements, schema.line_decisions, schema.journals
         e, p = schema.journal_entries, schema.postings
         where = _visible(access, administration, s.c.administration, d.c.status == "booked", d.c.rule == "manual")
         query = (
-            select(li.c.id, j.c.gl_account, p.c.gl_account, p.c.relation)
+            select(li.c.id, li.c.bank_code, j.c.gl_account, p.c.gl_account, p.c.relation)
             .select_from(d)
             .join(li, li.c.id == d.c.line_id)
             .join(s, s.c.id == li.c.statement_id)
@@ -637,17 +637,18 @@ class BookingRepository:
             .order_by(li.c.id, p.c.id)
         )
         legs: dict[int, list[tuple[str, str | None]]] = {}
-        banks: dict[int, str] = {}
-        for line_id, bank_gl, gl, relation in self.conn.execute(query):
+        lines: dict[int, tuple[str | None, str]] = {}
+        for line_id, code, bank_gl, gl, relation in self.conn.execute(query):
             legs.setdefault(line_id, []).append((gl, relation))
-            banks[line_id] = bank_gl
-        found: dict[int, str] = {}
+            lines[line_id] = (code, bank_gl)
+        found: dict[int, tuple[str, str | None]] = {}
         for line_id, postings in legs.items():
+            code, bank_gl = lines[line_id]
             rest = list(postings)
-            if (banks[line_id], None) in rest:
-                rest.remove((banks[line_id], None))  # the bank's own leg
+            if (bank_gl, None) in rest:
+                rest.remove((bank_gl, None))  # the bank's own leg
             if len(rest) == 1 and rest[0][1] is None:
-                found[line_id] = rest[0][0]
+                found[line_id] = (rest[0][0], code)
         return found
 
     def coded_lines(

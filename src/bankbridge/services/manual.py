@@ -192,12 +192,13 @@ def suggest_codes(
         manual = uow.bookings.manual_gl_bookings(access, administration=administration)
         if not manual:
             return []
-        codes = {p.line.bank_code for p in uow.bookings.pending(list(manual)) if p.line.bank_code}
+        codes = {code for _, code in manual.values() if code}
+        accounts = {line_id: account for line_id, (account, _) in manual.items()}
         environments = {a.code: a.environment for a in uow.ledger.records("administrations.csv")}
         existing = tuple(uow.ledger.records("transaction_codes.csv"))
         return learn(
             (
-                CodeLine(line_id, environments[adm], bic, code, text, name, booked, manual.get(line_id))
+                CodeLine(line_id, environments[adm], bic, code, text, name, booked, accounts.get(line_id))
                 for line_id, adm, bic, code, text, name, booked in uow.bookings.coded_lines(
                     access, codes, administration=administration
                 )

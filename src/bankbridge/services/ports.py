@@ -147,8 +147,9 @@ class BookingStore(Protocol):
     ) -> list[dict[str, Any]]:
         """Lines with their statement's administration and journal, for the work list."""
 
-    def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, str]:
-        """Lines booked by hand wholly on one GL account (besides the bank's): line id → account."""
+    def manual_gl_bookings(self, access: Access, *, administration: str | None) -> dict[int, tuple[str, str | None]]:
+        """Lines booked by hand wholly on one GL account (besides the bank's): line id →
+        (account, the line's bank transaction code)."""
 
     def coded_lines(
         self, access: Access, codes: Collection[str], *, administration: str | None
